@@ -1,0 +1,35 @@
+//! native-runner: drives sim-core headless from the command line.
+//!
+//! `native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]` feeds each
+//! line of the script, as typed, to one terminal session and prints the transcript.
+//! `native-runner serve [--dir DIR] [--addr HOST:PORT]` serves the built playground.
+
+mod serve;
+mod sim;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("sim") => sim::run(&args[1..]),
+        Some("serve") => serve::run(&args[1..]),
+        Some("-h") | Some("--help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!("missing or unknown command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("native-runner: {e}");
+            if !e.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(2)
+        }
+    }
+}

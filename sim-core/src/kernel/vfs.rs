@@ -1,0 +1,613 @@
+//! The VFS: filesystems (superblocks), mount namespaces with their mount tables, and path
+//! resolution through mounts and symlinks as `path_lookupat` does it.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::procfs::{self, ProcNode};
+use super::{Errno, Kernel, NsId, Pid};
+
+pub type Ino = usize;
+
+/// Longest path and symlink chain the kernel follows.
+pub const PATH_MAX: usize = 4096;
+pub const NAME_MAX: usize = 255;
+pub const MAXSYMLINKS: usize = 40;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    Dir(BTreeMap<String, Ino>),
+    /// `size` may exceed `data.len()`: a hollow file keeps its real size without content.
+    File { data: Vec<u8>, size: u64 },
+    Symlink(String),
+    CharDev(u32, u32),
+    BlockDev(u32, u32),
+    Fifo,
+    Socket,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// Permission bits including setuid/setgid/sticky (07777).
+    pub perm: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub mtime: i64,
+    pub nlink: u32,
+    /// The program this file runs when executed (e.g. `ps`), if it is one.
+    pub program: Option<String>,
+}
+
+/// A filesystem made of nodes: ext4/xfs on disk, tmpfs, devtmpfs, an image layer.
+#[derive(Clone, Debug, Default)]
+pub struct TreeFs {
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Clone, Debug)]
+pub enum SbKind {
+    Tree(TreeFs),
+    /// procfs shows the processes of the PID namespace of whoever mounted it.
+    Proc { pid_ns: NsId },
+}
+
+#[derive(Clone, Debug)]
+pub struct SuperBlock {
+    pub fstype: String,
+    pub dev: u64,
+    pub kind: SbKind,
+    /// Size facts for `df`: total and used 1K-blocks, total and used inodes.
+    pub blocks: u64,
+    pub used: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Vfs {
+    pub sbs: Vec<SuperBlock>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    pub id: u32,
+    pub parent: u32,
+    /// Absolute path of the mount point in its mount namespace.
+    pub target: String,
+    pub sb: usize,
+    pub source: String,
+    pub opts: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MountNs {
+    pub inode: u64,
+    pub mounts: Vec<Mount>,
+}
+
+/// Where a path leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loc {
+    Tree { sb: usize, ino: Ino },
+    Proc { sb: usize, node: ProcNode },
+}
+
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// The canonical absolute path (symlinks resolved).
+    pub path: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    Dir,
+    File,
+    Symlink,
+    CharDev,
+    BlockDev,
+    Fifo,
+    Socket,
+}
+
+impl FileType {
+    /// The letter `ls -l` shows.
+    pub fn letter(self) -> char {
+        match self {
+            FileType::Dir => 'd',
+            FileType::File => '-',
+            FileType::Symlink => 'l',
+            FileType::CharDev => 'c',
+            FileType::BlockDev => 'b',
+            FileType::Fifo => 'p',
+            FileType::Socket => 's',
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stat {
+    pub ftype: FileType,
+    pub perm: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub mtime: i64,
+    pub nlink: u32,
+    pub ino: u64,
+    pub dev: u64,
+    pub rdev: (u32, u32),
+}
+
+impl Node {
+    pub fn dir(perm: u32, uid: u32, gid: u32, mtime: i64) -> Node {
+        Node { kind: NodeKind::Dir(BTreeMap::new()), perm, uid, gid, mtime, nlink: 2, program: None }
+    }
+    pub fn file(data: Vec<u8>, perm: u32, uid: u32, gid: u32, mtime: i64) -> Node {
+        let size = data.len() as u64;
+        Node { kind: NodeKind::File { data, size }, perm, uid, gid, mtime, nlink: 1, program: None }
+    }
+    pub fn ftype(&self) -> FileType {
+        match self.kind {
+            NodeKind::Dir(_) => FileType::Dir,
+            NodeKind::File { .. } => FileType::File,
+            NodeKind::Symlink(_) => FileType::Symlink,
+            NodeKind::CharDev(..) => FileType::CharDev,
+            NodeKind::BlockDev(..) => FileType::BlockDev,
+            NodeKind::Fifo => FileType::Fifo,
+            NodeKind::Socket => FileType::Socket,
+        }
+    }
+}
+
+impl TreeFs {
+    /// A filesystem whose root directory has the given attributes.
+    pub fn new(root_perm: u32, mtime: i64) -> TreeFs {
+        TreeFs { nodes: vec![Node::dir(root_perm, 0, 0, mtime)] }
+    }
+
+    pub fn node(&self, ino: Ino) -> Option<&Node> {
+        self.nodes.get(ino)
+    }
+
+    pub fn child(&self, dir: Ino, name: &str) -> Result<Ino, Errno> {
+        match self.nodes.get(dir).map(|n| &n.kind) {
+            Some(NodeKind::Dir(entries)) => entries.get(name).copied().ok_or(Errno::ENOENT),
+            Some(_) => Err(Errno::ENOTDIR),
+            None => Err(Errno::ENOENT),
+        }
+    }
+
+    /// Walks plain components (no `..`, no symlinks) from the root.
+    pub fn walk(&self, comps: &[&str]) -> Result<Ino, Errno> {
+        let mut cur = 0;
+        for c in comps {
+            cur = self.child(cur, c)?;
+        }
+        Ok(cur)
+    }
+
+    /// Links `node` into directory `dir` as `name`, replacing an existing entry.
+    pub fn insert(&mut self, dir: Ino, name: &str, node: Node) -> Result<Ino, Errno> {
+        if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+            return Err(Errno::EINVAL);
+        }
+        if name.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let is_dir = matches!(node.kind, NodeKind::Dir(_));
+        let ino = self.nodes.len();
+        match self.nodes.get_mut(dir).map(|n| &mut n.kind) {
+            Some(NodeKind::Dir(entries)) => {
+                entries.insert(name.to_string(), ino);
+            }
+            Some(_) => return Err(Errno::ENOTDIR),
+            None => return Err(Errno::ENOENT),
+        }
+        self.nodes.push(node);
+        if is_dir {
+            if let Some(d) = self.nodes.get_mut(dir) {
+                d.nlink += 1;
+            }
+        }
+        Ok(ino)
+    }
+
+    /// Creates every missing directory of an absolute path (profile building).
+    pub fn mkdir_p(&mut self, path: &str, perm: u32, mtime: i64) -> Ino {
+        let mut cur = 0;
+        for c in path.split('/').filter(|c| !c.is_empty()) {
+            cur = match self.child(cur, c) {
+                Ok(i) => i,
+                Err(_) => match self.insert(cur, c, Node::dir(perm, 0, 0, mtime)) {
+                    Ok(i) => i,
+                    Err(_) => return cur,
+                },
+            };
+        }
+        cur
+    }
+
+    /// Adds a node at an absolute path, creating parent directories (profile building).
+    pub fn put(&mut self, path: &str, node: Node) -> Ino {
+        let (dir, name) = split_parent(path);
+        let mtime = node.mtime;
+        let parent = self.mkdir_p(dir, 0o755, mtime);
+        self.insert(parent, name, node).unwrap_or(parent)
+    }
+
+    pub fn stat(&self, ino: Ino, dev: u64) -> Option<Stat> {
+        let n = self.nodes.get(ino)?;
+        let (size, rdev) = match &n.kind {
+            NodeKind::Dir(_) => (4096, (0, 0)),
+            NodeKind::File { size, .. } => (*size, (0, 0)),
+            NodeKind::Symlink(t) => (t.len() as u64, (0, 0)),
+            NodeKind::CharDev(a, b) | NodeKind::BlockDev(a, b) => (0, (*a, *b)),
+            NodeKind::Fifo | NodeKind::Socket => (0, (0, 0)),
+        };
+        Some(Stat {
+            ftype: n.ftype(),
+            perm: n.perm,
+            uid: n.uid,
+            gid: n.gid,
+            size,
+            mtime: n.mtime,
+            nlink: n.nlink,
+            ino: 1000 + ino as u64,
+            dev,
+            rdev,
+        })
+    }
+}
+
+/// Splits "/a/b/c" into ("/a/b", "c").
+pub fn split_parent(path: &str) -> (&str, &str) {
+    let p = path.trim_end_matches('/');
+    match p.rfind('/') {
+        Some(0) => ("/", &p[1..]),
+        Some(i) => (&p[..i], &p[i + 1..]),
+        None => (".", p),
+    }
+}
+
+fn comps_of(path: &str) -> Vec<String> {
+    path.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect()
+}
+
+fn join(comps: &[String]) -> String {
+    format!("/{}", comps.join("/"))
+}
+
+impl Vfs {
+    pub fn add_sb(&mut self, fstype: &str, kind: SbKind, blocks: u64, used: u64) -> usize {
+        let dev = self.sbs.len() as u64 + 1;
+        self.sbs.push(SuperBlock { fstype: fstype.to_string(), dev, kind, blocks, used });
+        self.sbs.len() - 1
+    }
+    pub fn tree(&self, sb: usize) -> Option<&TreeFs> {
+        match self.sbs.get(sb).map(|s| &s.kind) {
+            Some(SbKind::Tree(t)) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn tree_mut(&mut self, sb: usize) -> Option<&mut TreeFs> {
+        match self.sbs.get_mut(sb).map(|s| &mut s.kind) {
+            Some(SbKind::Tree(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl MountNs {
+    /// Adds a mount at `target`, under the mount that currently covers it.
+    pub fn mount(&mut self, target: &str, sb: usize, source: &str, opts: &str) -> u32 {
+        let id = self.mounts.iter().map(|m| m.id).max().unwrap_or(20) + 1;
+        let tcomps = comps_of(target);
+        let parent = self.covering(&tcomps).map(|(m, _)| m.id).unwrap_or(id);
+        self.mounts.push(Mount {
+            id,
+            parent,
+            target: join(&tcomps),
+            sb,
+            source: source.to_string(),
+            opts: opts.to_string(),
+        });
+        id
+    }
+
+    /// The mount covering a path (the last-mounted among the longest matching targets),
+    /// and how many of the path's components its target uses.
+    pub fn covering(&self, comps: &[String]) -> Option<(&Mount, usize)> {
+        let mut best: Option<(&Mount, usize)> = None;
+        for m in &self.mounts {
+            let mc = comps_of(&m.target);
+            if mc.len() <= comps.len() && mc.iter().zip(comps).all(|(a, b)| a == b) {
+                if best.map(|(_, n)| mc.len() >= n).unwrap_or(true) {
+                    best = Some((m, mc.len()));
+                }
+            }
+        }
+        best
+    }
+}
+
+impl Kernel {
+    fn mount_ns_of(&self, viewer: Pid) -> Result<&MountNs, Errno> {
+        let p = self.procs.get(&viewer).ok_or(Errno::ESRCH)?;
+        self.mnt_ns.get(&p.ns.mnt).ok_or(Errno::ENOENT)
+    }
+
+    /// Finds what canonical components lead to, without following a final symlink.
+    pub fn locate(&self, viewer: Pid, comps: &[String]) -> Result<Loc, Errno> {
+        let ns = self.mount_ns_of(viewer)?;
+        let (m, used) = ns.covering(comps).ok_or(Errno::ENOENT)?;
+        let rest: Vec<&str> = comps[used..].iter().map(String::as_str).collect();
+        let sb = self.vfs.sbs.get(m.sb).ok_or(Errno::ENOENT)?;
+        match &sb.kind {
+            SbKind::Tree(t) => Ok(Loc::Tree { sb: m.sb, ino: t.walk(&rest)? }),
+            SbKind::Proc { pid_ns } => {
+                Ok(Loc::Proc { sb: m.sb, node: procfs::lookup(self, *pid_ns, viewer, &rest)? })
+            }
+        }
+    }
+
+    /// Resolves `path` for process `viewer` (relative to its cwd), following symlinks in
+    /// every component and in the last one when `follow` is set.
+    pub fn resolve(&self, viewer: Pid, path: &str, follow: bool) -> Result<Resolved, Errno> {
+        if path.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        if path.len() >= PATH_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let cwd = self.procs.get(&viewer).map(|p| p.cwd.clone()).ok_or(Errno::ESRCH)?;
+        let mut queue: VecDeque<String> = VecDeque::new();
+        if !path.starts_with('/') {
+            queue.extend(comps_of(&cwd));
+        }
+        queue.extend(comps_of(path));
+        let mut cur: Vec<String> = Vec::new();
+        let mut links = 0;
+        let mut loc = self.locate(viewer, &cur)?;
+        while let Some(c) = queue.pop_front() {
+            if c == "." {
+                continue;
+            }
+            if c == ".." {
+                cur.pop();
+                loc = self.locate(viewer, &cur)?;
+                continue;
+            }
+            if c.len() > NAME_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            if self.stat_loc(&loc).map(|s| s.ftype) != Some(FileType::Dir) {
+                return Err(Errno::ENOTDIR);
+            }
+            cur.push(c);
+            loc = self.locate(viewer, &cur)?;
+            let last = queue.is_empty();
+            if !last || follow {
+                if let Some(target) = self.readlink_loc(viewer, &loc) {
+                    links += 1;
+                    if links > MAXSYMLINKS {
+                        return Err(Errno::ELOOP);
+                    }
+                    cur.pop();
+                    if target.starts_with('/') {
+                        cur.clear();
+                    }
+                    for (i, t) in comps_of(&target).into_iter().enumerate() {
+                        queue.insert(i, t);
+                    }
+                    loc = self.locate(viewer, &cur)?;
+                }
+            }
+        }
+        // A trailing slash demands a directory.
+        if path.ends_with('/') && self.stat_loc(&loc).map(|s| s.ftype) != Some(FileType::Dir) {
+            return Err(Errno::ENOTDIR);
+        }
+        Ok(Resolved { path: join(&cur), loc })
+    }
+
+    pub fn stat_loc(&self, loc: &Loc) -> Option<Stat> {
+        match loc {
+            Loc::Tree { sb, ino } => {
+                let s = self.vfs.sbs.get(*sb)?;
+                self.vfs.tree(*sb)?.stat(*ino, s.dev)
+            }
+            Loc::Proc { sb, node } => {
+                let dev = self.vfs.sbs.get(*sb)?.dev;
+                procfs::stat(self, node, dev)
+            }
+        }
+    }
+
+    /// The target of a symlink, or None if `loc` is not one.
+    pub fn readlink_loc(&self, viewer: Pid, loc: &Loc) -> Option<String> {
+        match loc {
+            Loc::Tree { sb, ino } => match &self.vfs.tree(*sb)?.node(*ino)?.kind {
+                NodeKind::Symlink(t) => Some(t.clone()),
+                _ => None,
+            },
+            Loc::Proc { sb, node } => {
+                let pid_ns = match self.vfs.sbs.get(*sb)?.kind {
+                    SbKind::Proc { pid_ns } => pid_ns,
+                    _ => return None,
+                };
+                procfs::readlink(self, pid_ns, viewer, node)
+            }
+        }
+    }
+
+    /// Directory entries (without `.` and `..`), in the order the filesystem keeps them.
+    pub fn read_dir(&self, viewer: Pid, loc: &Loc) -> Result<Vec<(String, Loc)>, Errno> {
+        match loc {
+            Loc::Tree { sb, ino } => {
+                let t = self.vfs.tree(*sb).ok_or(Errno::ENOENT)?;
+                match &t.node(*ino).ok_or(Errno::ENOENT)?.kind {
+                    NodeKind::Dir(e) => Ok(e
+                        .iter()
+                        .map(|(n, i)| (n.clone(), Loc::Tree { sb: *sb, ino: *i }))
+                        .collect()),
+                    _ => Err(Errno::ENOTDIR),
+                }
+            }
+            Loc::Proc { sb, node } => {
+                let pid_ns = match self.vfs.sbs.get(*sb).map(|s| &s.kind) {
+                    Some(SbKind::Proc { pid_ns }) => *pid_ns,
+                    _ => return Err(Errno::ENOENT),
+                };
+                Ok(procfs::read_dir(self, pid_ns, viewer, node)?
+                    .into_iter()
+                    .map(|(n, node)| (n, Loc::Proc { sb: *sb, node }))
+                    .collect())
+            }
+        }
+    }
+
+    /// The bytes of a regular file.
+    pub fn read_loc(&self, viewer: Pid, loc: &Loc) -> Result<Vec<u8>, Errno> {
+        let st = self.stat_loc(loc).ok_or(Errno::ENOENT)?;
+        if st.ftype == FileType::Dir {
+            return Err(Errno::EISDIR);
+        }
+        if !self.may(viewer, &st, 4) {
+            return Err(Errno::EACCES);
+        }
+        match loc {
+            Loc::Tree { sb, ino } => {
+                let t = self.vfs.tree(*sb).ok_or(Errno::ENOENT)?;
+                match &t.node(*ino).ok_or(Errno::ENOENT)?.kind {
+                    NodeKind::File { data, size } => {
+                        let mut d = data.clone();
+                        // A hollow file reads as zeros up to its size.
+                        d.resize((*size as usize).min(1 << 20).max(d.len()), 0);
+                        Ok(d)
+                    }
+                    NodeKind::CharDev(1, 3) | NodeKind::CharDev(1, 5) => Ok(Vec::new()),
+                    _ => Err(Errno::EINVAL),
+                }
+            }
+            Loc::Proc { sb, node } => {
+                let pid_ns = match self.vfs.sbs.get(*sb).map(|s| &s.kind) {
+                    Some(SbKind::Proc { pid_ns }) => *pid_ns,
+                    _ => return Err(Errno::ENOENT),
+                };
+                procfs::read(self, pid_ns, viewer, node)
+            }
+        }
+    }
+
+    /// Permission check: `want` is 4 (read), 2 (write) or 1 (execute/search).
+    pub fn may(&self, viewer: Pid, st: &Stat, want: u32) -> bool {
+        let Some(p) = self.procs.get(&viewer) else { return false };
+        if p.uid == 0 {
+            return want != 1 || st.perm & 0o111 != 0 || st.ftype == FileType::Dir;
+        }
+        let bits = if p.uid == st.uid {
+            st.perm >> 6
+        } else if p.gid == st.gid {
+            st.perm >> 3
+        } else {
+            st.perm
+        };
+        bits & want == want
+    }
+
+    /// Writes (or appends to) a regular file, creating it if missing: `>` and `>>`.
+    pub fn write_file(&mut self, viewer: Pid, path: &str, bytes: &[u8], append: bool) -> Result<(), Errno> {
+        let (uid, gid) = self.procs.get(&viewer).map(|p| (p.uid, p.gid)).ok_or(Errno::ESRCH)?;
+        let now = self.now;
+        match self.resolve(viewer, path, true) {
+            Ok(r) => {
+                let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
+                match st.ftype {
+                    FileType::Dir => return Err(Errno::EISDIR),
+                    FileType::CharDev => return Ok(()),
+                    _ => {}
+                }
+                if !self.may(viewer, &st, 2) {
+                    return Err(Errno::EACCES);
+                }
+                match r.loc {
+                    Loc::Tree { sb, ino } => {
+                        let t = self.vfs.tree_mut(sb).ok_or(Errno::EROFS)?;
+                        let n = t.nodes.get_mut(ino).ok_or(Errno::ENOENT)?;
+                        if let NodeKind::File { data, size } = &mut n.kind {
+                            if !append {
+                                data.clear();
+                            }
+                            data.extend_from_slice(bytes);
+                            *size = data.len() as u64;
+                            n.mtime = now;
+                            Ok(())
+                        } else {
+                            Err(Errno::EINVAL)
+                        }
+                    }
+                    Loc::Proc { .. } => Err(Errno::EACCES),
+                }
+            }
+            Err(Errno::ENOENT) => {
+                let (dir, name) = split_parent(path);
+                let dir = if path.starts_with('/') || dir != "." { dir } else { "." };
+                let parent = self.resolve(viewer, dir, true)?;
+                let st = self.stat_loc(&parent.loc).ok_or(Errno::ENOENT)?;
+                if st.ftype != FileType::Dir {
+                    return Err(Errno::ENOTDIR);
+                }
+                if !self.may(viewer, &st, 2) {
+                    return Err(Errno::EACCES);
+                }
+                match parent.loc {
+                    Loc::Tree { sb, ino } => {
+                        let t = self.vfs.tree_mut(sb).ok_or(Errno::EROFS)?;
+                        t.insert(ino, name, Node::file(bytes.to_vec(), 0o644, uid, gid, now))?;
+                        Ok(())
+                    }
+                    Loc::Proc { .. } => Err(Errno::ENOENT),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The mounts a process sees, in mount order.
+    pub fn mounts_of(&self, viewer: Pid) -> Vec<Mount> {
+        self.mount_ns_of(viewer).map(|n| n.mounts.clone()).unwrap_or_default()
+    }
+
+    /// `unshare(CLONE_NEWNS)`: a copy of the caller's mount table in a new namespace.
+    pub fn unshare_mnt(&mut self, pid: Pid) -> Result<NsId, Errno> {
+        let cur = self.procs.get(&pid).ok_or(Errno::ESRCH)?.ns.mnt;
+        let mounts = self.mnt_ns.get(&cur).ok_or(Errno::ENOENT)?.mounts.clone();
+        let (id, inode) = self.alloc_ns();
+        // Mount ids are global in the kernel: the copies get fresh ones.
+        let base = self.mnt_ns.values().flat_map(|n| n.mounts.iter().map(|m| m.id)).max().unwrap_or(20);
+        let remap: BTreeMap<u32, u32> =
+            mounts.iter().enumerate().map(|(i, m)| (m.id, base + 1 + i as u32)).collect();
+        let mounts = mounts
+            .into_iter()
+            .map(|mut m| {
+                m.id = remap.get(&m.id).copied().unwrap_or(m.id);
+                m.parent = remap.get(&m.parent).copied().unwrap_or(m.parent);
+                m
+            })
+            .collect();
+        self.mnt_ns.insert(id, MountNs { inode, mounts });
+        if let Some(p) = self.procs.get_mut(&pid) {
+            p.ns.mnt = id;
+        }
+        Ok(id)
+    }
+
+    /// Mounts a new procfs for the caller's PID namespace at /proc, as `--mount-proc` does.
+    pub fn mount_proc(&mut self, pid: Pid, target: &str) -> Result<(), Errno> {
+        let p = self.procs.get(&pid).ok_or(Errno::ESRCH)?;
+        let (pid_ns, mnt) = (p.ns.pid, p.ns.mnt);
+        let sb = self.vfs.add_sb("proc", SbKind::Proc { pid_ns }, 0, 0);
+        let ns = self.mnt_ns.get_mut(&mnt).ok_or(Errno::ENOENT)?;
+        ns.mount(target, sb, "proc", "rw,nosuid,nodev,noexec,relatime");
+        Ok(())
+    }
+}

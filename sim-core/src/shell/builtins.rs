@@ -1,0 +1,223 @@
+//! Commands the shell runs itself, without a new process: `cd`, `export`, `exit`, ...
+
+use super::exec::LineResult;
+use super::Shell;
+use crate::kernel::vfs::FileType;
+use crate::kernel::Kernel;
+use crate::utils::Io;
+
+const BUILTINS: &[&str] = &[
+    ":", "cd", "echo", "exit", "export", "false", "history", "logout", "pwd", "true", "type", "unset",
+];
+
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name)
+}
+
+/// Runs a builtin; `history` needs the terminal's history, so the terminal handles it and
+/// this returns its status only for the others.
+pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &mut LineResult) -> i32 {
+    let name = sh.err_name();
+    let args = &argv[1..];
+    match argv[0].as_str() {
+        ":" | "true" => 0,
+        "false" => 1,
+        "echo" => echo(args, io),
+        "pwd" => {
+            let cwd = sh.vars.get("PWD").map(str::to_string).unwrap_or_else(|| cwd_of(k, sh));
+            io.write_out(&format!("{cwd}\n"));
+            0
+        }
+        "cd" => cd(k, sh, args, io),
+        "export" => {
+            if args.is_empty() || args[0] == "-p" {
+                for v in sh.vars.0.iter().filter(|v| v.exported) {
+                    io.write_out(&format!("declare -x {}=\"{}\"\n", v.name, v.value.replace('"', "\\\"")));
+                }
+                return 0;
+            }
+            let mut st = 0;
+            for a in args {
+                let (n, v) = match a.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (a.as_str(), None),
+                };
+                if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || n.starts_with(|c: char| c.is_ascii_digit()) {
+                    io.write_err(&format!("{name}: export: `{a}': not a valid identifier\n"));
+                    st = 1;
+                    continue;
+                }
+                match v {
+                    Some(v) => sh.vars.set(n, v, true),
+                    None => sh.vars.export(n),
+                }
+            }
+            st
+        }
+        "unset" => {
+            for a in args {
+                sh.vars.unset(a);
+            }
+            0
+        }
+        "exit" | "logout" => {
+            if argv[0] == "logout" && !sh.login {
+                io.write_err(&format!("{name}: logout: not login shell: use `exit'\n"));
+                return 1;
+            }
+            let code = match args.first() {
+                None => sh.status,
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => n.rem_euclid(256) as i32,
+                    Err(_) => {
+                        io.write_err(&format!("{name}: exit: {a}: numeric argument required\n"));
+                        2
+                    }
+                },
+            };
+            if args.len() > 1 && args[0].parse::<i64>().is_ok() {
+                io.write_err(&format!("{name}: exit: too many arguments\n"));
+                return 1;
+            }
+            if sh.interactive {
+                io.write_err(if sh.login { "logout\n" } else { "exit\n" });
+            }
+            res.exit = Some(code);
+            code
+        }
+        "type" => {
+            let mut st = 0;
+            for a in args {
+                if is_builtin(a) {
+                    io.write_out(&format!("{a} is a shell builtin\n"));
+                } else {
+                    let path = sh.vars.get("PATH").unwrap_or("").to_string();
+                    match super::exec::lookup(k, sh.pid, a, &path) {
+                        Ok((p, _)) => io.write_out(&format!("{a} is {p}\n")),
+                        Err(_) => {
+                            io.write_err(&format!("{name}: type: {a}: not found\n"));
+                            st = 1;
+                        }
+                    }
+                }
+            }
+            st
+        }
+        "history" => {
+            let out: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:>5}  {l}\n", i + 1)).collect();
+            io.write_out(&out);
+            0
+        }
+        _ => 0,
+    }
+}
+
+fn cwd_of(k: &Kernel, sh: &Shell) -> String {
+    k.procs.get(&sh.pid).map(|p| p.cwd.clone()).unwrap_or_else(|| "/".into())
+}
+
+fn echo(args: &[String], io: &mut Io) -> i32 {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            for c in a[1..].chars() {
+                match c {
+                    'n' => newline = false,
+                    'e' => escapes = true,
+                    _ => escapes = false,
+                }
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut s = args[i..].join(" ");
+    if escapes {
+        s = s
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\\\", "\\");
+        if let Some(pos) = s.find("\\c") {
+            s.truncate(pos);
+            newline = false;
+        }
+    }
+    if newline {
+        s.push('\n');
+    }
+    io.write_out(&s);
+    0
+}
+
+fn cd(k: &mut Kernel, sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    let name = sh.err_name();
+    if args.len() > 1 {
+        io.write_err(&format!("{name}: cd: too many arguments\n"));
+        return 1;
+    }
+    let old = sh.vars.get("PWD").map(str::to_string).unwrap_or_else(|| cwd_of(k, sh));
+    let (target, print) = match args.first().map(String::as_str) {
+        None => match sh.vars.get("HOME") {
+            Some(h) => (h.to_string(), false),
+            None => {
+                io.write_err(&format!("{name}: cd: HOME not set\n"));
+                return 1;
+            }
+        },
+        Some("-") => match sh.vars.get("OLDPWD") {
+            Some(o) => (o.to_string(), true),
+            None => {
+                io.write_err(&format!("{name}: cd: OLDPWD not set\n"));
+                return 1;
+            }
+        },
+        Some(t) => (t.to_string(), false),
+    };
+    // bash keeps a logical PWD: `..` is taken off the text, symlinks are not resolved.
+    let logical = if target.starts_with('/') { target.clone() } else { format!("{}/{}", old.trim_end_matches('/'), target) };
+    let mut comps: Vec<&str> = Vec::new();
+    for c in logical.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                comps.pop();
+            }
+            c => comps.push(c),
+        }
+    }
+    let logical = format!("/{}", comps.join("/"));
+    match k.resolve(sh.pid, &logical, true) {
+        Ok(r) => {
+            let st = k.stat_loc(&r.loc);
+            match st {
+                Some(s) if s.ftype == FileType::Dir => {
+                    if !k.may(sh.pid, &s, 1) {
+                        io.write_err(&format!("{name}: cd: {target}: Permission denied\n"));
+                        return 1;
+                    }
+                }
+                _ => {
+                    io.write_err(&format!("{name}: cd: {target}: Not a directory\n"));
+                    return 1;
+                }
+            }
+            if let Some(p) = k.procs.get_mut(&sh.pid) {
+                p.cwd = r.path.clone();
+            }
+            sh.vars.set("OLDPWD", &old, true);
+            sh.vars.set("PWD", &logical, true);
+            if print {
+                io.write_out(&format!("{logical}\n"));
+            }
+            0
+        }
+        Err(e) => {
+            io.write_err(&format!("{name}: cd: {target}: {}\n", e.message()));
+            1
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Running parsed lines: pipelines become processes, programs are found on `PATH` in the
+//! simulated filesystem and run as the process that execs them.
+
+use super::builtins;
+use super::expand::{expand_one, expand_words};
+use super::parse::{self, Connector, Pipeline, RedirKind, SimpleCmd};
+use super::Shell;
+use crate::kernel::process::Exec;
+use crate::kernel::vfs::{FileType, Loc, NodeKind};
+use crate::kernel::{Kernel, Pid, ProcState};
+use crate::utils::{self, Ctx, Io, Outcome};
+
+/// Facts about the terminal the shell runs on.
+#[derive(Clone, Debug)]
+pub struct TermInfo {
+    pub cols: usize,
+    /// The controlling terminal, e.g. `pts/0`.
+    pub tty: String,
+}
+
+/// What running a line produced.
+#[derive(Debug, Default)]
+pub struct LineResult {
+    /// Everything written to the terminal, in order.
+    pub screen: Vec<u8>,
+    /// A new interactive shell now in the foreground.
+    pub new_shell: Option<Box<Shell>>,
+    /// `exit N` was run: the shell ends with this status.
+    pub exit: Option<i32>,
+}
+
+/// Why a command could not be found or run.
+pub enum LookupError {
+    NotFound,
+    NoSuchFile,
+    Denied,
+    IsDir,
+    NotBinary,
+}
+
+/// Finds the program for `name` like `execvp`: through `PATH` unless `name` has a slash.
+pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(String, String), LookupError> {
+    let candidates: Vec<String> = if name.contains('/') {
+        vec![name.to_string()]
+    } else if name.is_empty() {
+        return Err(LookupError::NotFound);
+    } else {
+        path_var
+            .split(':')
+            .map(|d| if d.is_empty() { name.to_string() } else { format!("{}/{}", d.trim_end_matches('/'), name) })
+            .collect()
+    };
+    let mut denied = false;
+    for c in &candidates {
+        let Ok(r) = k.resolve(pid, c, true) else { continue };
+        let Some(st) = k.stat_loc(&r.loc) else { continue };
+        if st.ftype == FileType::Dir {
+            if name.contains('/') {
+                return Err(LookupError::IsDir);
+            }
+            continue;
+        }
+        if !k.may(pid, &st, 1) || st.perm & 0o111 == 0 {
+            denied = true;
+            continue;
+        }
+        let program = match &r.loc {
+            Loc::Tree { sb, ino } => k.vfs.tree(*sb).and_then(|t| t.node(*ino)).and_then(|n| match n.kind {
+                NodeKind::File { .. } => n.program.clone(),
+                _ => None,
+            }),
+            Loc::Proc { .. } => None,
+        };
+        return match program {
+            Some(p) => Ok((r.path, p)),
+            None => Err(LookupError::NotBinary),
+        };
+    }
+    if denied {
+        Err(LookupError::Denied)
+    } else if name.contains('/') {
+        Err(LookupError::NoSuchFile)
+    } else {
+        Err(LookupError::NotFound)
+    }
+}
+
+/// `execve` in process `pid`: find the program, replace the image, run it.
+pub fn exec_program(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, String)>, io: Io) -> Result<(Outcome, Io), (LookupError, Io)> {
+    let name = argv.first().cloned().unwrap_or_default();
+    let path_var = env
+        .iter()
+        .find(|(n, _)| n == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+    let (path, program) = match lookup(k, pid, &name, &path_var) {
+        Ok(x) => x,
+        Err(e) => return Err((e, io)),
+    };
+    let Some(run) = utils::program(&program) else { return Err((LookupError::NotBinary, io)) };
+    let comm: String = path.rsplit('/').next().unwrap_or(&path).chars().take(15).collect();
+    let (vsz, rss) = utils::footprint(&program);
+    let (uid, gid) = k.procs.get(&pid).map(|p| (p.uid, p.gid)).unwrap_or((0, 0));
+    let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe: path, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
+    let mut ctx = Ctx { k, pid, argv, env, io };
+    let outcome = run(&mut ctx);
+    Ok((outcome, ctx.io))
+}
+
+/// The words of an error for a failed exec, after the `NAME: ` prefix.
+pub fn lookup_message(e: &LookupError, name: &str) -> (String, i32) {
+    match e {
+        LookupError::NotFound => (format!("{name}: command not found"), 127),
+        LookupError::NoSuchFile => (format!("{name}: No such file or directory"), 127),
+        LookupError::Denied => (format!("{name}: Permission denied"), 126),
+        LookupError::IsDir => (format!("{name}: Is a directory"), 126),
+        LookupError::NotBinary => (format!("{name}: cannot execute binary file"), 126),
+    }
+}
+
+/// Spawns a child of `parent` that will exec `argv`, inheriting its namespaces, ids and tty.
+pub fn fork(k: &mut Kernel, parent: Pid, argv: &[String], uid: Option<u32>) -> Option<Pid> {
+    let p = k.procs.get(&parent)?;
+    let exec = Exec {
+        comm: p.comm.clone(),
+        argv: argv.to_vec(),
+        env: p.env.clone(),
+        exe: p.exe.clone(),
+        uid: uid.unwrap_or(p.uid),
+        gid: if uid == Some(0) { 0 } else { p.gid },
+        cwd: p.cwd.clone(),
+        tty: p.tty.clone(),
+        vsz_kb: p.vsz_kb,
+        rss_kb: p.rss_kb,
+        foreground: true,
+        state: Some(ProcState::Sleeping),
+        ..Exec::default()
+    };
+    k.spawn(parent, exec).ok()
+}
+
+/// Runs a whole line in shell `sh`.
+pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> LineResult {
+    let mut res = LineResult::default();
+    let script = match parse::parse(line) {
+        Ok(s) => s,
+        Err(e) => {
+            for l in e.lines() {
+                res.screen.extend_from_slice(format!("{}: {}\n", sh.err_name(), l).as_bytes());
+            }
+            sh.status = 2;
+            return res;
+        }
+    };
+    for (andor, _background) in &script.items {
+        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res);
+        sh.status = status;
+        for (conn, p) in &andor.rest {
+            if res.exit.is_some() || res.new_shell.is_some() {
+                break;
+            }
+            let run = match conn {
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            if run {
+                status = run_pipeline(k, sh, p, term, &mut res);
+                sh.status = status;
+            }
+        }
+        if res.exit.is_some() || res.new_shell.is_some() {
+            break;
+        }
+    }
+    res
+}
+
+/// Where a command's stdout goes.
+enum OutTarget {
+    Terminal,
+    Pipe,
+    File { path: String },
+    Null,
+}
+
+fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult) -> i32 {
+    let n = p.cmds.len();
+    // Expand every command first, then create the processes, as a pipeline starts together.
+    let expanded: Vec<(Vec<String>, Vec<(String, String)>)> = p
+        .cmds
+        .iter()
+        .map(|c| {
+            let words = expand_words(k, sh, &c.words);
+            let assigns = c.assigns.iter().map(|(n, w)| (n.clone(), expand_one(k, sh, w))).collect();
+            (words, assigns)
+        })
+        .collect();
+
+    // A lone builtin (or assignment) runs in the shell itself.
+    if n == 1 {
+        let (words, assigns) = &expanded[0];
+        if words.is_empty() {
+            for (name, value) in assigns {
+                sh.vars.set(name, value, false);
+            }
+            return 0;
+        }
+        if builtins::is_builtin(&words[0]) {
+            let mut io = Io::terminal(term.cols);
+            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid) {
+                Ok(r) => r,
+                Err(msg) => {
+                    res.screen.extend_from_slice(msg.as_bytes());
+                    return 1;
+                }
+            };
+            let st = builtins::run(k, sh, words, &mut io, res);
+            finish_io(k, sh.pid, io, redirected, res);
+            return if p.negate { (st == 0) as i32 } else { st };
+        }
+    }
+
+    let mut pids = Vec::with_capacity(n);
+    for (words, _) in &expanded {
+        match fork(k, sh.pid, words, None) {
+            Some(pid) => pids.push(pid),
+            None => {
+                res.screen.extend_from_slice(format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
+                for pid in pids {
+                    k.exit(pid);
+                }
+                return 254;
+            }
+        }
+    }
+    let mut stdin: Vec<u8> = Vec::new();
+    let mut stdin_tty = true;
+    let mut status = 0;
+    let mut keep_alive: Vec<Pid> = Vec::new();
+    for (i, ((words, assigns), cmd)) in expanded.iter().zip(&p.cmds).enumerate() {
+        let pid = pids[i];
+        let last = i + 1 == n;
+        let mut io = Io {
+            stdin: std::mem::take(&mut stdin),
+            stdin_tty,
+            out: Vec::new(),
+            err: Vec::new(),
+            err_to_out: last,
+            tty_out: last,
+            cols: term.cols,
+            err_redirect: None,
+        };
+        let redirected = match open_redirs(k, sh, cmd, &mut io, pid) {
+            Ok(r) => r,
+            Err(msg) => {
+                res.screen.extend_from_slice(msg.as_bytes());
+                status = 1;
+                stdin_tty = false;
+                continue;
+            }
+        };
+        if !last && !matches!(redirected, OutTarget::File { .. } | OutTarget::Null) {
+            io.tty_out = false;
+        }
+        if let Some(proc) = k.procs.get_mut(&pid) {
+            proc.state = ProcState::Running;
+        }
+        let mut env = sh.vars.environ();
+        for (name, value) in assigns {
+            match env.iter_mut().find(|(n, _)| n == name) {
+                Some(e) => e.1 = value.clone(),
+                None => env.push((name.clone(), value.clone())),
+            }
+        }
+        if words.is_empty() {
+            status = 0;
+        } else if builtins::is_builtin(&words[0]) {
+            // A builtin in a pipeline runs in a subshell: the forked bash.
+            let mut sub = sh.clone();
+            sub.pid = pid;
+            status = builtins::run(k, &mut sub, words, &mut io, &mut LineResult::default());
+        } else {
+            match exec_program(k, pid, words.clone(), env, io) {
+                Ok((Outcome::Exit(code), back)) => {
+                    io = back;
+                    status = code;
+                }
+                Ok((Outcome::Shell(mut new_sh), back)) => {
+                    io = back;
+                    if new_sh.pid != pid {
+                        new_sh.waiters.push(pid);
+                    }
+                    keep_alive.push(pid);
+                    res.new_shell = Some(new_sh);
+                    status = 0;
+                }
+                Err((e, back)) => {
+                    io = back;
+                    let (msg, code) = lookup_message(&e, &words[0]);
+                    io.write_err(&format!("{}: {}\n", sh.err_name(), msg));
+                    status = code;
+                }
+            }
+        }
+        if let Some(proc) = k.procs.get_mut(&pid) {
+            proc.state = ProcState::Sleeping;
+        }
+        stdin_tty = false;
+        // stderr not merged into stdout reaches the terminal now.
+        if !io.err_to_out && !io.err.is_empty() {
+            res.screen.extend_from_slice(&std::mem::take(&mut io.err));
+        }
+        if last {
+            finish_io(k, pid, io, redirected, res);
+        } else {
+            match redirected {
+                OutTarget::Pipe | OutTarget::Terminal => stdin = std::mem::take(&mut io.out),
+                other => finish_io(k, pid, io, other, res),
+            }
+        }
+        if res.new_shell.is_some() {
+            break;
+        }
+    }
+    for pid in pids {
+        if !keep_alive.contains(&pid) {
+            k.exit(pid);
+        }
+    }
+    if p.negate {
+        (status == 0) as i32
+    } else {
+        status
+    }
+}
+
+/// Applies a command's redirections to its I/O; returns where stdout goes.
+fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid) -> Result<OutTarget, String> {
+    let mut target = if io.tty_out { OutTarget::Terminal } else { OutTarget::Pipe };
+    for r in &cmd.redirs {
+        let path = expand_one(k, sh, &r.target);
+        match (r.fd, r.kind) {
+            (_, RedirKind::Dup(to)) => {
+                if r.fd == 2 && to == 1 {
+                    io.err_to_out = true;
+                } else if r.fd == 1 && to == 2 {
+                    io.tty_out = true;
+                    target = OutTarget::Terminal;
+                }
+            }
+            (fd, RedirKind::In) => {
+                if fd == 0 {
+                    match k.resolve(pid, &path, true).map_err(|e| e.message()).and_then(|r| k.read_loc(pid, &r.loc).map_err(|e| e.message())) {
+                        Ok(data) => {
+                            io.stdin = data;
+                            io.stdin_tty = false;
+                        }
+                        Err(m) => return Err(format!("{}: {}: {}\n", sh.err_name(), path, m)),
+                    }
+                }
+            }
+            (fd, kind) => {
+                if path.is_empty() {
+                    return Err(format!("{}: : No such file or directory\n", sh.err_name()));
+                }
+                let append = kind == RedirKind::Append;
+                if let Err(e) = k.write_file(pid, &path, b"", append) {
+                    return Err(format!("{}: {}: {}\n", sh.err_name(), path, e.message()));
+                }
+                let is_null = k
+                    .resolve(pid, &path, true)
+                    .ok()
+                    .and_then(|r| k.stat_loc(&r.loc))
+                    .map(|s| s.ftype == FileType::CharDev)
+                    .unwrap_or(false);
+                if fd == 1 {
+                    io.tty_out = false;
+                    target = if is_null { OutTarget::Null } else { OutTarget::File { path: path.clone() } };
+                    if io.err_to_out {
+                        // `2>&1 >file` keeps stderr on the terminal; we keep it simple.
+                    }
+                } else if fd == 2 {
+                    io.err_to_out = false;
+                    io.err_redirect = Some(if is_null { None } else { Some(path.clone()) });
+                }
+            }
+        }
+    }
+    Ok(target)
+}
+
+/// Delivers a finished command's output: to the terminal, a file or nowhere.
+fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut LineResult) {
+    if let Some(dest) = io.err_redirect.take() {
+        if let Some(path) = dest {
+            let _ = k.write_file(pid, &path, &io.err, true);
+        }
+        io.err.clear();
+    }
+    match target {
+        OutTarget::Terminal | OutTarget::Pipe => {
+            res.screen.extend_from_slice(&io.out);
+            if !io.err_to_out {
+                res.screen.extend_from_slice(&io.err);
+            }
+        }
+        OutTarget::File { path } => {
+            let _ = k.write_file(pid, &path, &io.out, true);
+            if io.err_to_out {
+                // stderr joined stdout before stdout was redirected: it went to the file too.
+            } else {
+                res.screen.extend_from_slice(&io.err);
+            }
+        }
+        OutTarget::Null => {
+            if !io.err_to_out {
+                res.screen.extend_from_slice(&io.err);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The terminal session: shells (bash on the host, `sh` in a namespace, ...) that parse
+//! what the learner types and run programs as processes of the simulated kernel.
+
+pub mod builtins;
+pub mod exec;
+pub mod expand;
+pub mod parse;
+pub mod terminal;
+
+use crate::kernel::Pid;
+
+/// Which shell program this is; it decides the prompt and the error prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// GNU bash 4.2 (Amazon Linux 2's `/bin/bash`).
+    Bash,
+    /// bash invoked as `sh`: POSIX mode, prompt `sh-4.2$ `.
+    BashAsSh,
+}
+
+/// A shell variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    pub name: String,
+    pub value: String,
+    pub exported: bool,
+}
+
+/// Variables in the order they were defined (so `env` output is stable).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Vars(pub Vec<Var>);
+
+impl Vars {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|v| v.name == name).map(|v| v.value.as_str())
+    }
+    pub fn set(&mut self, name: &str, value: &str, export: bool) {
+        match self.0.iter_mut().find(|v| v.name == name) {
+            Some(v) => {
+                v.value = value.to_string();
+                v.exported |= export;
+            }
+            None => self.0.push(Var { name: name.to_string(), value: value.to_string(), exported: export }),
+        }
+    }
+    pub fn export(&mut self, name: &str) {
+        if let Some(v) = self.0.iter_mut().find(|v| v.name == name) {
+            v.exported = true;
+        } else {
+            // `export X` of an unset X marks it for export once set; bash does not list it in env.
+        }
+    }
+    pub fn unset(&mut self, name: &str) {
+        self.0.retain(|v| v.name != name);
+    }
+    /// The environment a child process gets.
+    pub fn environ(&self) -> Vec<(String, String)> {
+        self.0.iter().filter(|v| v.exported).map(|v| (v.name.clone(), v.value.clone())).collect()
+    }
+    pub fn from_environ(env: &[(String, String)]) -> Vars {
+        Vars(env.iter().map(|(n, v)| Var { name: n.clone(), value: v.clone(), exported: true }).collect())
+    }
+}
+
+/// A running shell: a process plus the state the shell keeps.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub pid: Pid,
+    pub flavor: Flavor,
+    pub login: bool,
+    pub interactive: bool,
+    pub vars: Vars,
+    /// `$0`
+    pub arg0: String,
+    pub status: i32,
+    /// Processes that end, in order, when this shell exits: the `sudo` and `unshare`
+    /// that started it and wait for it.
+    pub waiters: Vec<Pid>,
+    /// Lines typed into this shell, for `history`.
+    pub history: Vec<String>,
+}
+
+impl Shell {
+    /// The name used in error messages: `-bash`, `bash`, `sh`.
+    pub fn err_name(&self) -> String {
+        self.arg0.clone()
+    }
+}

@@ -1,0 +1,257 @@
+//! The terminal session: what a learner's terminal is connected to. It owns the simulated
+//! machine, the stack of interactive shells (login bash, then `sudo unshare ... sh`, ...),
+//! and turns typed lines into the bytes the terminal shows.
+
+use super::exec::{run_line, TermInfo};
+use super::{Flavor, Shell, Vars};
+use crate::host::{self, Profile};
+use crate::kernel::process::Exec;
+use crate::kernel::{Kernel, Pid, ProcState};
+use crate::utils::users;
+
+/// How the terminal is set up by its caller.
+#[derive(Clone, Debug)]
+pub struct TerminalConfig {
+    pub cols: usize,
+    pub rows: usize,
+    /// Seeds every random choice the machine makes (MAC addresses, ids).
+    pub seed: u64,
+}
+
+impl Default for TerminalConfig {
+    fn default() -> Self {
+        TerminalConfig { cols: 120, rows: 40, seed: 0x5eed }
+    }
+}
+
+/// A completion: replace the text from `start` (a byte offset in the line) with one of
+/// `candidates`; `common` is their longest common prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub start: usize,
+    pub common: String,
+    pub candidates: Vec<String>,
+}
+
+pub struct Terminal {
+    pub kernel: Kernel,
+    pub profile: Profile,
+    shells: Vec<Shell>,
+    cols: usize,
+    tty: String,
+    /// The sshd process the login shell hangs off (a new login starts there).
+    session_parent: Pid,
+}
+
+impl Terminal {
+    pub fn new(profile: Profile, cfg: TerminalConfig) -> Terminal {
+        let (mut kernel, login_pid) = match profile {
+            Profile::Linux => host::linux::boot(cfg.seed),
+        };
+        kernel.now = profile.session_start();
+        let session_parent = kernel.procs.get(&login_pid).map(|p| p.ppid).unwrap_or(1);
+        let shell = login_shell(&mut kernel, login_pid);
+        Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent }
+    }
+
+    pub fn set_cols(&mut self, cols: usize) {
+        self.cols = cols.clamp(1, 4096);
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// The foreground shell.
+    pub fn shell(&self) -> &Shell {
+        // The stack is never empty: the login shell is replaced, never removed.
+        &self.shells[self.shells.len() - 1]
+    }
+
+    /// The stack of interactive shells, the login shell first.
+    pub fn shells(&self) -> &[Shell] {
+        &self.shells
+    }
+
+    /// The prompt as the foreground shell prints it.
+    pub fn prompt(&self) -> String {
+        let sh = self.shell();
+        let uid = self.kernel.procs.get(&sh.pid).map(|p| p.uid).unwrap_or(0);
+        let sign = if uid == 0 { '#' } else { '$' };
+        match sh.flavor {
+            Flavor::BashAsSh => format!("sh-4.2{sign} "),
+            Flavor::Bash => {
+                let user = users::name_of_uid(&self.kernel, sh.pid, uid).unwrap_or_else(|| format!("I have no name!"));
+                let host = self.kernel.hostname_of(sh.pid);
+                let short = host.split('.').next().unwrap_or("").to_string();
+                let pwd = sh.vars.get("PWD").unwrap_or("/");
+                let home = sh.vars.get("HOME").unwrap_or("");
+                let w = if !home.is_empty() && pwd == home {
+                    "~".to_string()
+                } else if pwd == "/" {
+                    "/".to_string()
+                } else {
+                    pwd.trim_end_matches('/').rsplit('/').next().unwrap_or("/").to_string()
+                };
+                format!("[{user}@{short} {w}]{sign} ")
+            }
+        }
+    }
+
+    /// Runs one typed line at time `now` (Unix seconds; the clock never goes back) and
+    /// returns what the terminal shows after it, before the next prompt.
+    pub fn run(&mut self, line: &str, now: i64) -> String {
+        if now > self.kernel.now {
+            self.kernel.now = now;
+        }
+        let term = TermInfo { cols: self.cols, tty: self.tty.clone() };
+        let top = self.shells.len() - 1;
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && self.shells[top].history.last().map(|l| l != line).unwrap_or(true) {
+            self.shells[top].history.push(line.to_string());
+        }
+        if let Some(p) = self.kernel.procs.get_mut(&self.shells[top].pid) {
+            p.foreground = false;
+        }
+        let res = run_line(&mut self.kernel, &mut self.shells[top], line, &term);
+        if let Some(p) = self.kernel.procs.get_mut(&self.shells[top].pid) {
+            p.foreground = true;
+            p.state = ProcState::Sleeping;
+        }
+        let mut screen = String::from_utf8_lossy(&res.screen).into_owned();
+        if let Some(new_shell) = res.new_shell {
+            self.shells.push(*new_shell);
+        } else if let Some(code) = res.exit {
+            screen.push_str(&self.pop_shell(code));
+        }
+        screen
+    }
+
+    /// The foreground shell exits with `code`: the processes waiting for it end too.
+    fn pop_shell(&mut self, code: i32) -> String {
+        let Some(sh) = self.shells.pop() else { return String::new() };
+        self.kernel.exit(sh.pid);
+        for w in &sh.waiters {
+            self.kernel.exit(*w);
+        }
+        if self.shells.is_empty() {
+            // The login shell logged out: the connection is made again, as a new login.
+            let pid = new_login(&mut self.kernel, self.session_parent);
+            self.shells.push(login_shell(&mut self.kernel, pid));
+            return String::new();
+        }
+        let top = self.shells.len() - 1;
+        self.shells[top].status = code;
+        String::new()
+    }
+
+    /// Tab completion of the word before the cursor (the end of `line`).
+    pub fn complete(&self, line: &str) -> Completion {
+        let start = line.rfind([' ', '\t', ';', '|', '&', '>', '<']).map(|i| i + 1).unwrap_or(0);
+        let word = &line[start..];
+        let first_word = line[..start].trim().is_empty() || line[..start].trim_end().ends_with(['|', ';', '&']) || line[..start].trim_end() == "sudo";
+        let sh = self.shell();
+        let mut candidates: Vec<String> = Vec::new();
+        if first_word && !word.contains('/') {
+            for b in ["cd", "echo", "exit", "export", "history", "pwd", "type", "unset", "logout"] {
+                if b.starts_with(word) {
+                    candidates.push(format!("{b} "));
+                }
+            }
+            let path = sh.vars.get("PATH").unwrap_or("").to_string();
+            for dir in path.split(':') {
+                let Ok(r) = self.kernel.resolve(sh.pid, dir, true) else { continue };
+                let Ok(entries) = self.kernel.read_dir(sh.pid, &r.loc) else { continue };
+                for (name, _) in entries {
+                    if name.starts_with(word) {
+                        candidates.push(format!("{name} "));
+                    }
+                }
+            }
+        } else {
+            let (dir, prefix) = match word.rfind('/') {
+                Some(i) => (&word[..=i], &word[i + 1..]),
+                None => ("", word),
+            };
+            let lookup = if dir.is_empty() { "." } else { dir };
+            if let Ok(r) = self.kernel.resolve(sh.pid, lookup, true) {
+                if let Ok(entries) = self.kernel.read_dir(sh.pid, &r.loc) {
+                    for (name, loc) in entries {
+                        if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                            continue;
+                        }
+                        let is_dir = self.kernel.stat_loc(&loc).map(|s| s.ftype == crate::kernel::vfs::FileType::Dir).unwrap_or(false)
+                            || self.kernel.resolve(sh.pid, &format!("{dir}{name}/"), true).is_ok();
+                        candidates.push(format!("{dir}{name}{}", if is_dir { "/" } else { " " }));
+                    }
+                }
+            }
+        }
+        candidates.sort();
+        candidates.dedup();
+        let common = common_prefix(&candidates);
+        Completion { start, common, candidates }
+    }
+
+    /// Runs a whole script, one line at a time, and returns the transcript: each prompt and
+    /// line as typed, then what it printed. Line i runs at `start + i * step`.
+    pub fn transcript(&mut self, script: &str, start: i64, step: i64) -> String {
+        let mut out = String::new();
+        for (i, line) in script.lines().enumerate() {
+            out.push_str(&self.prompt());
+            out.push_str(line);
+            out.push('\n');
+            out.push_str(&self.run(line, start + i as i64 * step));
+        }
+        out
+    }
+}
+
+fn common_prefix(v: &[String]) -> String {
+    let Some(first) = v.first() else { return String::new() };
+    let mut end = first.len();
+    for s in &v[1..] {
+        end = end.min(first.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(end) {
+        end -= 1;
+    }
+    first[..end].to_string()
+}
+
+fn login_shell(k: &mut Kernel, pid: Pid) -> Shell {
+    let env = host::linux::login_env();
+    if let Some(p) = k.procs.get_mut(&pid) {
+        p.env = env.clone();
+    }
+    Shell {
+        pid,
+        flavor: Flavor::Bash,
+        login: true,
+        interactive: true,
+        vars: Vars::from_environ(&env),
+        arg0: "-bash".into(),
+        status: 0,
+        waiters: Vec::new(),
+        history: Vec::new(),
+    }
+}
+
+fn new_login(k: &mut Kernel, parent: Pid) -> Pid {
+    let exec = Exec {
+        comm: "bash".into(),
+        argv: vec!["-bash".into()],
+        env: host::linux::login_env(),
+        exe: "/usr/bin/bash".into(),
+        uid: 1000,
+        gid: 1000,
+        cwd: "/home/ec2-user".into(),
+        tty: Some("pts/0".into()),
+        vsz_kb: 124_972,
+        rss_kb: 3_908,
+        session_leader: true,
+        foreground: true,
+        ..Exec::default()
+    };
+    k.spawn(parent, exec).unwrap_or(1)
+}

@@ -1,0 +1,291 @@
+//! The programs the shell runs. Each prints in the format of the real tool it stands for
+//! (procps `ps`, net-tools `ifconfig`, iproute2 `ip`, coreutils, util-linux), as checked
+//! against those tools in `tests/`.
+
+pub mod coreutils;
+pub mod ifconfig;
+pub mod ip;
+pub mod ls;
+pub mod namespaces;
+pub mod ps;
+pub mod shells;
+pub mod sysinfo;
+pub mod textutils;
+pub mod users;
+
+use crate::kernel::{Kernel, Pid};
+use crate::shell::Shell;
+
+/// A program's standard streams. stdin is whole (pipelines run stage by stage).
+#[derive(Clone, Debug, Default)]
+pub struct Io {
+    pub stdin: Vec<u8>,
+    /// stdin is the terminal: there is no input to read.
+    pub stdin_tty: bool,
+    pub out: Vec<u8>,
+    pub err: Vec<u8>,
+    /// stderr goes where stdout goes (both the terminal, or `2>&1`).
+    pub err_to_out: bool,
+    /// stdout is the terminal (`isatty(1)`).
+    pub tty_out: bool,
+    pub cols: usize,
+    /// `2>FILE` (Some(Some(path))) or `2>/dev/null` (Some(None)).
+    pub err_redirect: Option<Option<String>>,
+}
+
+impl Io {
+    /// Both streams on the terminal, no input.
+    pub fn terminal(cols: usize) -> Io {
+        Io { stdin_tty: true, err_to_out: true, tty_out: true, cols, ..Io::default() }
+    }
+    pub fn write_out(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+    pub fn write_err(&mut self, s: &str) {
+        if self.err_to_out && self.err_redirect.is_none() {
+            self.out.extend_from_slice(s.as_bytes());
+        } else {
+            self.err.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+/// What a program gets: the kernel, its own PID, its arguments, environment and streams.
+pub struct Ctx<'a> {
+    pub k: &'a mut Kernel,
+    pub pid: Pid,
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub io: Io,
+}
+
+impl Ctx<'_> {
+    pub fn out(&mut self, s: &str) {
+        self.io.write_out(s);
+    }
+    pub fn err(&mut self, s: &str) {
+        self.io.write_err(s);
+    }
+    pub fn getenv(&self, name: &str) -> Option<&str> {
+        self.env.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    pub fn uid(&self) -> u32 {
+        self.k.procs.get(&self.pid).map(|p| p.uid).unwrap_or(0)
+    }
+    /// The program's name as invoked, for error messages (`ls: ...`).
+    pub fn name(&self) -> String {
+        self.argv.first().map(|a| a.rsplit('/').next().unwrap_or(a).to_string()).unwrap_or_default()
+    }
+    /// Reads a file as this process.
+    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, crate::kernel::Errno> {
+        let r = self.k.resolve(self.pid, path, true)?;
+        self.k.read_loc(self.pid, &r.loc)
+    }
+    /// The input a filter reads: the named files in order, or stdin. Errors are reported
+    /// as `NAME: FILE: message` and make the status 1.
+    pub fn inputs(&mut self, files: &[String]) -> (Vec<(String, Vec<u8>)>, i32) {
+        if files.is_empty() || files == ["-"] {
+            return (vec![("-".into(), self.io.stdin.clone())], 0);
+        }
+        let mut v = Vec::new();
+        let mut st = 0;
+        let name = self.name();
+        for f in files {
+            if f == "-" {
+                v.push(("-".into(), self.io.stdin.clone()));
+                continue;
+            }
+            match self.read_file(f) {
+                Ok(d) => v.push((f.clone(), d)),
+                Err(e) => {
+                    self.err(&format!("{name}: {f}: {}\n", e.message()));
+                    st = 1;
+                }
+            }
+        }
+        (v, st)
+    }
+}
+
+/// How a program ended.
+pub enum Outcome {
+    Exit(i32),
+    /// The program became (or started) an interactive shell that now reads the terminal.
+    Shell(Box<Shell>),
+}
+
+pub type Program = fn(&mut Ctx) -> Outcome;
+
+/// The programs that exist, by the name the filesystem's executables carry.
+pub fn program(name: &str) -> Option<Program> {
+    Some(match name {
+        "ps" => ps::main,
+        "ls" => ls::main,
+        "ifconfig" => ifconfig::main,
+        "ip" => ip::main,
+        "cat" => textutils::cat,
+        "echo" => coreutils::echo,
+        "pwd" => coreutils::pwd,
+        "true" => coreutils::true_,
+        "false" => coreutils::false_,
+        "sleep" => coreutils::sleep,
+        "readlink" => coreutils::readlink,
+        "clear" => coreutils::clear,
+        "hostname" => sysinfo::hostname,
+        "uname" => sysinfo::uname,
+        "id" => users::id,
+        "whoami" => users::whoami,
+        "mount" => sysinfo::mount,
+        "df" => sysinfo::df,
+        "env" => coreutils::env,
+        "grep" => textutils::grep,
+        "head" => textutils::head,
+        "tail" => textutils::tail,
+        "wc" => textutils::wc,
+        "sort" => textutils::sort,
+        "bash" => shells::bash,
+        "sudo" => shells::sudo,
+        "su" => shells::su,
+        "unshare" => namespaces::unshare,
+        "nsenter" => namespaces::nsenter,
+        "which" => coreutils::which,
+        "uptime" => sysinfo::uptime,
+        "date" => sysinfo::date,
+        _ => return None,
+    })
+}
+
+/// Typical VSZ and RSS (KiB) of a program on the article's host, for `ps`.
+pub fn footprint(name: &str) -> (u64, u64) {
+    match name {
+        "bash" => (115_676, 2_040),
+        "ps" => (155_448, 1_860),
+        "sudo" => (246_456, 4_544),
+        "unshare" => (107_988, 584),
+        "nsenter" => (107_992, 580),
+        "sleep" => (107_956, 356),
+        "grep" => (112_828, 976),
+        "ip" => (116_624, 1_308),
+        _ => (107_948, 612),
+    }
+}
+
+/// The usage line GNU tools print after an option error.
+pub fn gnu_try(name: &str) -> String {
+    format!("Try '{name} --help' for more information.\n")
+}
+
+/// Parses GNU-style short and long options. `with_arg` lists short options that take an
+/// argument. Returns flags (short letters or long names), option arguments and operands.
+pub struct Parsed {
+    pub flags: Vec<String>,
+    pub values: Vec<(String, String)>,
+    pub operands: Vec<String>,
+}
+
+pub enum OptError {
+    /// `invalid option -- 'x'`
+    Invalid(char),
+    /// `unrecognized option '--foo'`
+    Unrecognized(String),
+    /// `option requires an argument -- 'x'`
+    MissingArg(char),
+    /// `option '--foo' requires an argument`
+    MissingLongArg(String),
+}
+
+impl OptError {
+    pub fn message(&self, name: &str) -> String {
+        match self {
+            OptError::Invalid(c) => format!("{name}: invalid option -- '{c}'\n"),
+            OptError::Unrecognized(o) => format!("{name}: unrecognized option '{o}'\n"),
+            OptError::MissingArg(c) => format!("{name}: option requires an argument -- '{c}'\n"),
+            OptError::MissingLongArg(o) => format!("{name}: option '{o}' requires an argument\n"),
+        }
+    }
+}
+
+/// getopt_long with permutation: options may follow operands until `--`.
+pub fn getopt(args: &[String], short: &str, with_arg: &str, long: &[&str], long_arg: &[&str]) -> Result<Parsed, OptError> {
+    let mut p = Parsed { flags: Vec::new(), values: Vec::new(), operands: Vec::new() };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--" {
+            p.operands.extend(args[i + 1..].iter().cloned());
+            break;
+        }
+        if let Some(l) = a.strip_prefix("--") {
+            let (lname, inline) = match l.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (l, None),
+            };
+            // Unambiguous prefixes are accepted, as getopt_long does.
+            let all: Vec<&str> = long.iter().chain(long_arg.iter()).copied().collect();
+            let exact = all.iter().find(|n| **n == lname).copied();
+            let cands: Vec<&str> = all.iter().filter(|n| n.starts_with(lname)).copied().collect();
+            let full = match (exact, cands.len()) {
+                (Some(e), _) => e,
+                (None, 1) => cands[0],
+                _ => return Err(OptError::Unrecognized(a.clone())),
+            };
+            if long_arg.contains(&full) {
+                let v = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(OptError::MissingLongArg(format!("--{full}"))),
+                        }
+                    }
+                };
+                p.values.push((full.to_string(), v));
+            } else {
+                p.flags.push(full.to_string());
+            }
+            i += 1;
+            continue;
+        }
+        if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                if with_arg.contains(c) {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let v = if !rest.is_empty() {
+                        rest
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(OptError::MissingArg(c)),
+                        }
+                    };
+                    p.values.push((c.to_string(), v));
+                    break;
+                } else if short.contains(c) {
+                    p.flags.push(c.to_string());
+                } else {
+                    return Err(OptError::Invalid(c));
+                }
+                j += 1;
+            }
+            i += 1;
+            continue;
+        }
+        p.operands.push(a.clone());
+        i += 1;
+    }
+    Ok(p)
+}
+
+impl Parsed {
+    pub fn has(&self, f: &str) -> bool {
+        self.flags.iter().any(|x| x == f)
+    }
+    pub fn value(&self, f: &str) -> Option<&str> {
+        self.values.iter().rev().find(|(n, _)| n == f).map(|(_, v)| v.as_str())
+    }
+}
