@@ -138,7 +138,7 @@ pub struct Kernel {
     pub ipc_ns: BTreeMap<NsId, IpcNs>,
     pub vfs: Vfs,
     /// `ip netns` names: the bind mounts under /run/netns that keep a namespace alive.
-    pub named_netns: BTreeMap<String, NsId>,
+    pub named_netns: Vec<(String, NsId)>,
     /// Inodes of the namespaces the simulation has a single instance of.
     pub fixed_ns_inodes: BTreeMap<NsKind, u64>,
     /// The namespaces of PID 1: where `nsenter`, `ip netns` and the initial mounts live.
@@ -196,7 +196,7 @@ impl Kernel {
             uts_ns: BTreeMap::new(),
             ipc_ns: BTreeMap::new(),
             vfs: Vfs::default(),
-            named_netns: BTreeMap::new(),
+            named_netns: Vec::new(),
             fixed_ns_inodes: INITIAL_NS_INODES.iter().copied().collect(),
             init_ns: init,
             rng: 0,

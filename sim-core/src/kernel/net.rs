@@ -84,11 +84,8 @@ impl NetNs {
     pub fn add_link(&mut self, name: &str, kind: LinkKind, mac: [u8; 6], mtu: u32) -> u32 {
         let ifindex = self.next_ifindex;
         self.next_ifindex += 1;
-        let (txq, qdisc) = match kind {
-            LinkKind::Loopback => (1000, "noop"),
-            LinkKind::Ether => (1000, "noop"),
-            _ => (1000, "noop"),
-        };
+        // Software devices get no queue once up; a NIC's profile sets its own (e.g. mq).
+        let (txq, qdisc) = (1000, "noqueue");
         self.links.insert(
             ifindex,
             Link {
@@ -215,23 +212,29 @@ impl Kernel {
 
     /// Named network namespaces (`ip netns`), from their bind mounts under /run/netns.
     pub fn named_netns(&self) -> Vec<(String, NsId)> {
-        self.named_netns.iter().map(|(n, id)| (n.clone(), *id)).collect()
+        self.named_netns.clone()
+    }
+
+    /// The namespace `ip netns` knows as `name`.
+    pub fn netns_by_name(&self, name: &str) -> Option<NsId> {
+        self.named_netns.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
     }
 
     /// `ip netns add NAME`.
     pub fn add_named_netns(&mut self, name: &str) -> Result<NsId, Errno> {
-        if self.named_netns.contains_key(name) {
+        if self.netns_by_name(name).is_some() {
             return Err(Errno::EEXIST);
         }
         let (id, inode) = self.alloc_ns();
         self.net_ns.insert(id, NetNs::new(inode));
-        self.named_netns.insert(name.to_string(), id);
+        self.named_netns.push((name.to_string(), id));
         Ok(id)
     }
 
     /// `ip netns delete NAME`: the name goes; the namespace lives on while a process is in it.
     pub fn del_named_netns(&mut self, name: &str) -> Result<(), Errno> {
-        self.named_netns.remove(name).ok_or(Errno::ENOENT)?;
+        let pos = self.named_netns.iter().position(|(n, _)| n == name).ok_or(Errno::ENOENT)?;
+        self.named_netns.remove(pos);
         self.gc_namespaces();
         Ok(())
     }
@@ -257,10 +260,11 @@ impl Kernel {
         if n.by_name(a).is_some() || n.by_name(b).is_some() || a == b {
             return Err(Errno::EEXIST);
         }
-        let ia = n.add_link(a, LinkKind::Veth { peer_ns: ns, peer_ifindex: 0 }, macs.0, 1500);
-        let ib = n.add_link(b, LinkKind::Veth { peer_ns: ns, peer_ifindex: ia }, macs.1, 1500);
-        if let Some(l) = n.links.get_mut(&ia) {
-            l.kind = LinkKind::Veth { peer_ns: ns, peer_ifindex: ib };
+        // The kernel registers the peer first, so it gets the lower ifindex.
+        let ib = n.add_link(b, LinkKind::Veth { peer_ns: ns, peer_ifindex: 0 }, macs.1, 1500);
+        let ia = n.add_link(a, LinkKind::Veth { peer_ns: ns, peer_ifindex: ib }, macs.0, 1500);
+        if let Some(l) = n.links.get_mut(&ib) {
+            l.kind = LinkKind::Veth { peer_ns: ns, peer_ifindex: ia };
         }
         Ok((ia, ib))
     }
@@ -291,6 +295,8 @@ impl Kernel {
         link.addrs.clear();
         link.master = None;
         dst.links.insert(new_index, link.clone());
+        // The namespace a link leaves learns an id for the one it went to.
+        self.assign_peer_id(from, to);
         if let LinkKind::Veth { peer_ns, peer_ifindex } = link.kind {
             if let Some(peer) = self.net_ns.get_mut(&peer_ns).and_then(|n| n.links.get_mut(&peer_ifindex)) {
                 peer.kind = LinkKind::Veth { peer_ns: to, peer_ifindex: new_index };

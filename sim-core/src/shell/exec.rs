@@ -71,8 +71,9 @@ pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(Strin
             }),
             Loc::Proc { .. } => None,
         };
+        // The process is named after the path it was executed by, not a symlink's target.
         return match program {
-            Some(p) => Ok((r.path, p)),
+            Some(p) => Ok((if c.starts_with('/') { c.clone() } else { r.path }, p)),
             None => Err(LookupError::NotBinary),
         };
     }

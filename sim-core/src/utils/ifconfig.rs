@@ -57,7 +57,7 @@ pub fn render(l: &Link) -> String {
     if l.up {
         if l.kind == LinkKind::Loopback {
             s.push_str("        inet6 ::1  prefixlen 128  scopeid 0x10<host>\n");
-        } else if l.ipv6_ll {
+        } else if l.ipv6_ll && l.carrier {
             s.push_str(&format!("        inet6 {}  prefixlen 64  scopeid 0x20<link>\n", link_local(l.mac)));
         }
     }

@@ -54,8 +54,8 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     let rest: Vec<String> = args[1..].to_vec();
     // `-n NAME` runs the command in a named namespace.
     let ns = match &g.netns {
-        Some(name) => match ctx.k.named_netns.get(name) {
-            Some(id) => *id,
+        Some(name) => match ctx.k.netns_by_name(name) {
+            Some(id) => id,
             None => {
                 ctx.err(&format!("Cannot open network namespace \"{name}\": No such file or directory\n"));
                 return Outcome::Exit(255);
@@ -159,8 +159,8 @@ fn qdisc(l: &Link) -> &'static str {
 fn link_netns(k: &Kernel, ns: NsId, l: &Link) -> String {
     match l.kind {
         LinkKind::Veth { peer_ns, .. } if peer_ns != ns => {
-            let named = k.named_netns.iter().find(|(_, id)| **id == peer_ns).map(|(n, _)| n.clone());
-            let viewer_named = k.named_netns.values().any(|id| *id == ns) || ns == NsId(0);
+            let named = k.named_netns.iter().find(|(_, id)| *id == peer_ns).map(|(n, _)| n.clone());
+            let viewer_named = k.named_netns.iter().any(|(_, id)| *id == ns) || ns == NsId(0);
             match named {
                 Some(n) if viewer_named && ns == NsId(0) => format!(" link-netns {n}"),
                 Some(n) if viewer_named => format!(" link-netns {n}"),
@@ -245,7 +245,7 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
             if l.up && !g.family4 {
                 if l.kind == LinkKind::Loopback {
                     addrs.push("::1/128".into());
-                } else if l.ipv6_ll {
+                } else if l.ipv6_ll && l.carrier {
                     addrs.push(format!("{}/64", link_local(l.mac)));
                 }
             }
@@ -270,7 +270,7 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
         if l.up && !g.family4 {
             if l.kind == LinkKind::Loopback {
                 out.push_str("    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n");
-            } else if l.ipv6_ll {
+            } else if l.ipv6_ll && l.carrier {
                 out.push_str(&format!("    inet6 {}/64 scope link \n       valid_lft forever preferred_lft forever\n", link_local(l.mac)));
             }
         }
@@ -517,8 +517,8 @@ fn link_set(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
             }
             "netns" => {
                 let Some(target) = arg else { return Outcome::Exit(255) };
-                let to = match ctx.k.named_netns.get(&target) {
-                    Some(id) => *id,
+                let to = match ctx.k.netns_by_name(&target) {
+                    Some(id) => id,
                     None => match target.parse::<u32>().ok().and_then(|p| {
                         let viewer_ns = ctx.k.procs.get(&ctx.pid).map(|p| p.ns.pid)?;
                         let g = ctx.k.global_pid(viewer_ns, p)?;
@@ -676,7 +676,8 @@ fn netns(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
     let sub = rest.first().map(String::as_str).unwrap_or("list");
     match sub {
         "list" | "ls" | "show" => {
-            let names: Vec<(String, NsId)> = ctx.k.named_netns.iter().map(|(n, id)| (n.clone(), *id)).collect();
+            // readdir of /run/netns (tmpfs on 4.14) lists the newest entry first.
+            let names: Vec<(String, NsId)> = ctx.k.named_netns.iter().rev().map(|(n, id)| (n.clone(), *id)).collect();
             let mut out = String::new();
             for (n, id) in names {
                 match ctx.k.net_ns.get(&ns).and_then(|v| v.peer_ids.get(&id)) {
@@ -720,7 +721,7 @@ fn netns(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
             }
         }
         "identify" => {
-            let name = ctx.k.named_netns.iter().find(|(_, id)| **id == ns).map(|(n, _)| n.clone()).unwrap_or_default();
+            let name = ctx.k.named_netns.iter().find(|(_, id)| *id == ns).map(|(n, _)| n.clone()).unwrap_or_default();
             ctx.out(&format!("{name}\n"));
             Outcome::Exit(0)
         }
@@ -729,7 +730,7 @@ fn netns(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
                 ctx.err("No netns name specified\n");
                 return Outcome::Exit(1);
             };
-            let Some(target) = ctx.k.named_netns.get(&name).copied() else {
+            let Some(target) = ctx.k.netns_by_name(&name) else {
                 ctx.err(&format!("Cannot open network namespace \"{name}\": No such file or directory\n"));
                 return Outcome::Exit(1);
             };

@@ -1,7 +1,7 @@
 //! GNU coreutils `ls`: one per line off a terminal, columns (with tab stops every 8, as
 //! coreutils pads) on a terminal, and the long format with GNU's column widths.
 
-use super::{getopt, gnu_try, Ctx, OptError, Outcome};
+use super::{getopt, gnu_try, Ctx, Outcome};
 use crate::clock;
 use crate::kernel::vfs::{FileType, Loc, Stat};
 use crate::kernel::{Kernel, Pid};
@@ -489,6 +489,4 @@ mod tests {
         let names: Vec<String> = ["bin", "boot", "dev", "etc"].iter().map(|s| s.to_string()).collect();
         assert_eq!(columns(&names, 80), "bin  boot  dev\tetc\n");
     }
-    #[allow(dead_code)]
-    fn unused(_: OptError) {}
 }

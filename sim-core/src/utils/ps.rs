@@ -418,7 +418,6 @@ fn render(cols: &[Col], vals: &[String], screen: usize) -> String {
     }
     // Lines never run past the screen.
     let line = truncate_chars(&line, screen.max(1) as usize).to_string();
-    line.trim_end_matches(' ').len();
     format!("{line}\n")
 }
 

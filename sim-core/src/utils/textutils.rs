@@ -188,7 +188,7 @@ pub fn wc(ctx: &mut Ctx) -> Outcome {
     } else {
         total[2].to_string().len().max(1)
     };
-    let width = if nsel == 1 && counts.len() == 1 && !from_stdin { 1 } else { width };
+    let width = if nsel == 1 && counts.len() == 1 { 1 } else { width };
     let fmt = |c: &[usize; 3], name: &str| {
         let mut parts: Vec<String> = Vec::new();
         for i in 0..3 {

@@ -1,0 +1,304 @@
+//! Cross-checks with reality: the same steps run for real on this machine (as root, in
+//! namespaces and directories the test makes and removes) and in the simulation. Only
+//! volatile fields (memory sizes, times, MACs, interface numbers, counters) are
+//! normalized; everything else must be equal.
+//!
+//! These need root and util-linux, iproute2, net-tools and coreutils. Without them each
+//! test prints why it was skipped, loudly, instead of passing in silence.
+
+use std::process::Command;
+
+use sim_core::kernel::vfs::{Node, NodeKind};
+use sim_core::{Profile, Terminal, TerminalConfig};
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+fn skip_unless(tools: &[&str]) -> bool {
+    if !is_root() {
+        eprintln!("SKIPPED: cross-check needs root (run the test command as root)");
+        return true;
+    }
+    for t in tools {
+        if !have(t) {
+            eprintln!("SKIPPED: cross-check needs `{t}` on this machine");
+            return true;
+        }
+    }
+    false
+}
+
+/// Runs a shell command for real with LANG=C and returns stdout.
+fn real(cmd: &str) -> String {
+    let out = Command::new("env")
+        .args(["-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "TZ=UTC", "sh", "-c", cmd])
+        .output()
+        .expect("sh runs");
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+}
+
+fn sim_terminal() -> Terminal {
+    Terminal::new(Profile::Linux, TerminalConfig { cols: 80, rows: 24, seed: 7 })
+}
+
+fn now() -> i64 {
+    real("date +%s").trim().parse().expect("date +%s")
+}
+
+/// Replaces every match of a simple pattern class with a placeholder.
+fn normalize(s: &str) -> String {
+    let mut out = Vec::new();
+    for line in s.lines() {
+        let mut words: Vec<String> = Vec::new();
+        for w in line.split(' ') {
+            let w = if is_mac(w) {
+                "MAC".to_string()
+            } else if w.starts_with("fe80::") {
+                "LINKLOCAL".to_string()
+            } else {
+                w.to_string()
+            };
+            words.push(w);
+        }
+        let mut l = words.join(" ");
+        // "12: name@if11:" -> "N: name@ifN:"
+        if let Some(colon) = l.find(": ") {
+            if l[..colon].chars().all(|c| c.is_ascii_digit()) && colon > 0 {
+                l = format!("N{}", &l[colon..]);
+            }
+        }
+        if let Some(at) = l.find("@if") {
+            let end = l[at + 3..].find(|c: char| !c.is_ascii_digit()).map(|e| at + 3 + e).unwrap_or(l.len());
+            let width_changed = end - (at + 3) != 1;
+            l = format!("{}@ifN{}", &l[..at], &l[end..]);
+            if width_changed || !l.starts_with("N:") {
+                // `-br` pads the name to a column: the index's digits move it.
+                l = l.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            }
+        }
+        // Counters move with background IPv6 traffic.
+        for key in ["RX packets", "TX packets"] {
+            if let Some(p) = l.find(key) {
+                l = format!("{}{} N  bytes N", &l[..p], key);
+            }
+        }
+        out.push(l);
+    }
+    out.join("\n")
+}
+
+fn is_mac(w: &str) -> bool {
+    w.len() == 17 && w.split(':').count() == 6 && w.split(':').all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit())) && w != "00:00:00:00:00:00" && w != "ff:ff:ff:ff:ff:ff"
+}
+
+/// The output of one simulated command (without the prompt line).
+fn sim_run(t: &mut Terminal, line: &str, at: i64) -> String {
+    t.run(line, at)
+}
+
+#[test]
+fn unshare_pid_namespace_ps() {
+    if skip_unless(&["unshare", "ps", "script"]) {
+        return;
+    }
+    let mut t = sim_terminal();
+    // Kernel facts of this machine, handed to the simulated kernel as parameters.
+    let pid_max_new: u32 = real("unshare --pid --fork cat /proc/sys/kernel/pid_max").trim().parse().expect("pid_max");
+    t.kernel.new_pid_ns_pid_max = Some(pid_max_new);
+    for cmd in ["ps aux; true", "ps -ef; true", "ps; true"] {
+        let real_out = real(&format!("script -qc \"unshare --pid --fork --mount-proc sh -c '{cmd}'\" /dev/null"));
+        let at = t.kernel.now + 1;
+        let sim_out = sim_run(&mut t, &format!("sudo unshare --pid --fork --mount-proc sh -c '{cmd}'"), at);
+        let (r, s): (Vec<&str>, Vec<&str>) = (real_out.lines().collect(), sim_out.lines().collect());
+        assert_eq!(r.len(), s.len(), "{cmd}: line count\nreal:\n{real_out}\nsim:\n{sim_out}");
+        assert_eq!(r[0], s[0], "{cmd}: header layout");
+        for (rl, sl) in r.iter().zip(&s).skip(1) {
+            let rf: Vec<&str> = rl.split_whitespace().collect();
+            let sf: Vec<&str> = sl.split_whitespace().collect();
+            assert_eq!(rf.len(), sf.len(), "{cmd}: fields\nreal: {rl}\nsim:  {sl}");
+            let header: Vec<&str> = r[0].split_whitespace().collect();
+            for (i, (a, b)) in rf.iter().zip(&sf).enumerate() {
+                let col = header.get(i).copied().unwrap_or("COMMAND");
+                let volatile = matches!(col, "%CPU" | "%MEM" | "VSZ" | "RSS" | "START" | "STIME" | "TIME" | "C");
+                if volatile {
+                    continue;
+                }
+                if col == "TTY" || col == "TT" {
+                    assert_eq!(a.starts_with("pts/"), b.starts_with("pts/"), "{cmd}: tty\nreal: {rl}\nsim:  {sl}");
+                    continue;
+                }
+                // The shell is dash here and bash on the simulated host; both run as `sh`.
+                assert_eq!(a, b, "{cmd}: column {col}\nreal: {rl}\nsim:  {sl}");
+            }
+        }
+    }
+}
+
+struct NetnsGuard(Vec<&'static str>);
+impl Drop for NetnsGuard {
+    fn drop(&mut self) {
+        for n in &self.0 {
+            let _ = real(&format!("ip netns del {n} 2>/dev/null"));
+        }
+    }
+}
+
+#[test]
+fn netns_and_veth() {
+    if skip_unless(&["ip", "ifconfig"]) {
+        return;
+    }
+    let _guard = NetnsGuard(vec!["ccred", "ccblue"]);
+    let setup = [
+        "ip netns add ccred",
+        "ip netns add ccblue",
+        "ip link add ccveth-r type veth peer name ccveth-b",
+        "ip link set ccveth-r netns ccred",
+        "ip link set ccveth-b netns ccblue",
+        "ip -n ccred addr add 10.231.0.1/24 dev ccveth-r",
+        "ip -n ccblue addr add 10.231.0.2/24 brd + dev ccveth-b",
+        "ip -n ccred link set ccveth-r up",
+    ];
+    let checks = [
+        "ip netns list",
+        "ip -n ccred addr",
+        "ip -n ccred link",
+        "ip -n ccred route",
+        "ip -n ccblue addr",
+        "ip -n ccblue -br link",
+        "ip -n ccred -br addr",
+        "ip netns exec ccred ifconfig",
+        "ip netns exec ccblue ifconfig -a",
+        "ip netns exec ccred ip netns list",
+    ];
+    let mut t = sim_terminal();
+    let mut at = t.kernel.now;
+    for s in setup {
+        let _ = real(s);
+        at += 1;
+        let out = sim_run(&mut t, &format!("sudo {s}"), at);
+        assert_eq!(out, "", "sim setup step `{s}` printed");
+    }
+    let mut diffs = Vec::new();
+    for c in checks {
+        let mut r = normalize(&real(c));
+        at += 1;
+        let mut s = normalize(&sim_run(&mut t, &format!("sudo {c}"), at));
+        if c.ends_with("netns list") {
+            // Listing order is the directory order of /run/netns, which depends on the
+            // filesystem; other namespaces on this machine are not ours.
+            let keep = |x: &str| -> String {
+                let mut v: Vec<&str> = x.lines().filter(|l| l.starts_with("cc")).collect();
+                v.sort();
+                v.join("\n")
+            };
+            r = keep(&r);
+            s = keep(&s);
+        }
+        if r != s {
+            diffs.push(format!("$ {c}\n--- real\n{r}\n--- sim\n{s}"));
+        }
+    }
+    // Other namespaces on this machine would show up in the real list: keep ours only.
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// One file of the known tree: path, mode, uid, gid, mtime, content length or link.
+struct Spec {
+    path: &'static str,
+    kind: char,
+    perm: u32,
+    uid: u32,
+    gid: u32,
+    mtime: i64,
+    size: usize,
+    link: &'static str,
+}
+
+const T: i64 = 1_795_170_930; // 2026-11-20 10:15:30 UTC
+
+fn tree() -> Vec<Spec> {
+    let f = |path, perm, uid, gid, mtime, size| Spec { path, kind: 'f', perm, uid, gid, mtime, size, link: "" };
+    vec![
+        Spec { path: "dir", kind: 'd', perm: 0o755, uid: 0, gid: 0, mtime: T, size: 0, link: "" },
+        Spec { path: "sticky", kind: 'd', perm: 0o1777, uid: 0, gid: 0, mtime: T, size: 0, link: "" },
+        f("a.txt", 0o644, 0, 0, T, 6),
+        f("dir/inner.txt", 0o600, 0, 0, T, 3),
+        f("big.bin", 0o644, 0, 0, T, 1_572_864),
+        f("k12.bin", 0o644, 0, 0, T, 12_288),
+        f("script.sh", 0o755, 0, 0, T, 18),
+        f("setuid.bin", 0o4755, 0, 0, T, 5),
+        f("old.txt", 0o644, 0, 0, 1_673_784_000, 4),
+        f("future.txt", 0o644, 0, 0, 1_893_456_000, 7),
+        f("owned.txt", 0o640, 4242, 4343, T, 2),
+        f("with space.txt", 0o644, 0, 0, T, 3),
+        Spec { path: "link", kind: 'l', perm: 0o777, uid: 0, gid: 0, mtime: T, size: 0, link: "a.txt" },
+    ]
+}
+
+#[test]
+fn ls_on_a_known_tree() {
+    if skip_unless(&["ls", "touch", "chown"]) {
+        return;
+    }
+    let base = format!("/tmp/cc-ls-{}", std::process::id());
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).expect("mkdir");
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _c = Cleanup(base.clone());
+    let mut t = sim_terminal();
+    t.kernel.now = now();
+    let root_sb = t.kernel.mounts_of(3031).iter().find(|m| m.target == "/").map(|m| m.sb).expect("root mount");
+    // Directories before files, deepest last, then set times (creating files touches dirs).
+    for s in tree() {
+        let p = format!("{base}/{}", s.path);
+        match s.kind {
+            'd' => std::fs::create_dir(&p).expect("mkdir"),
+            'l' => std::os::unix::fs::symlink(s.link, &p).expect("symlink"),
+            _ => std::fs::write(&p, vec![b'x'; s.size]).expect("write"),
+        }
+    }
+    for s in tree().iter().rev() {
+        let p = format!("{base}/{}", s.path);
+        if s.kind != 'l' {
+            // chown clears set-id bits, so it goes first.
+            real(&format!("chown {}:{} '{p}' && chmod {:o} '{p}'", s.uid, s.gid, s.perm));
+        }
+        real(&format!("touch -h -d @{} '{p}'", s.mtime));
+    }
+    real(&format!("touch -d @{T} '{base}'"));
+    {
+        let tree_fs = t.kernel.vfs.tree_mut(root_sb).expect("root tree");
+        let mut top = Node::dir(0o755, 0, 0, T);
+        top.nlink = 2;
+        tree_fs.put(&base, top);
+        for s in tree() {
+            let node = match s.kind {
+                'd' => Node::dir(s.perm, s.uid, s.gid, s.mtime),
+                'l' => Node { kind: NodeKind::Symlink(s.link.into()), perm: 0o777, uid: 0, gid: 0, mtime: s.mtime, nlink: 1, program: None },
+                _ => Node::file(vec![b'x'; s.size], s.perm, s.uid, s.gid, s.mtime),
+            };
+            tree_fs.put(&format!("{base}/{}", s.path), node);
+        }
+    }
+    let mut diffs = Vec::new();
+    for cmd in ["ls", "ls -l", "ls -lh", "ls -1", "ls -l a.txt link", "ls -ld dir sticky", "COLUMNS=80 ls -C", "COLUMNS=40 ls -C", "ls -l dir"] {
+        let r = real(&format!("cd {base} && {cmd}"));
+        let at = t.kernel.now;
+        let s = sim_run(&mut t, &format!("cd {base} && {cmd} | cat"), at);
+        if r != s {
+            diffs.push(format!("$ {cmd}\n--- real\n{r}--- sim\n{s}"));
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
