@@ -323,7 +323,9 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
             }
         }
     }
-    flush!();
+    if in_word {
+        toks.push(Tok::Word(word));
+    }
     Ok(toks)
 }
 
