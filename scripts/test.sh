@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: native tests (unit, transcripts, property tests, cross-checks against
+# the real tools), the wasm32 build of sim-core and the frontend, and the browser tests
+# in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh --test
+
+echo "== wasm32 build: sim-core and frontend"
+cargo build -q -p sim-core -p frontend --target wasm32-unknown-unknown
+
+echo "== browser tests (headless Chromium)"
+bash scripts/test-browser.sh
+
+echo "== native tests"
+cargo test --workspace --exclude frontend
