@@ -178,10 +178,8 @@ pub fn stat(k: &Kernel, node: &ProcNode, dev: u64) -> Option<Stat> {
             (FileType::Dir, perm, u, g, t)
         }
     };
-    let size = match ftype {
-        FileType::Symlink => readlink(k, NsId(0), 0, node).map(|t| t.len() as u64).unwrap_or(0),
-        _ => 0,
-    };
+    // procfs reports size 0 for everything, its symlinks included.
+    let size = 0;
     Some(Stat {
         ftype,
         perm,

@@ -509,7 +509,11 @@ mod tests {
                     Part::Lit { text: "c ".into(), quoted: true },
                     Part::Var { name: "X".into(), quoted: true },
                 ],
-                vec![Part::Lit { text: "d".into(), quoted: false }, Part::Lit { text: " e".into(), quoted: true }],
+                vec![
+                    Part::Lit { text: "d".into(), quoted: false },
+                    Part::Lit { text: " ".into(), quoted: true },
+                    Part::Lit { text: "e".into(), quoted: false },
+                ],
             ]
         );
     }

@@ -20,7 +20,9 @@ struct Opts {
     classify: bool,
     inode: bool,
     numeric: bool,
-    tty: bool,
+    /// Quote names as `shell-escape` (coreutils >= 8.25 on a terminal, or QUOTING_STYLE);
+    /// Amazon Linux 2's coreutils 8.22 prints names literally.
+    quote: bool,
     width: usize,
 }
 
@@ -86,7 +88,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         classify: p.has("F") || p.has("classify"),
         inode: p.has("i") || p.has("inode"),
         numeric: p.has("n") || p.has("numeric-uid-gid"),
-        tty: ctx.io.tty_out,
+        quote: ctx.io.tty_out && ctx.getenv("QUOTING_STYLE").map(|s| s == "shell-escape" || s == "shell").unwrap_or(false),
         width: width.max(1),
     };
     let operands = if p.operands.is_empty() { vec![".".to_string()] } else { p.operands.clone() };
@@ -128,7 +130,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             out.push('\n');
         }
         if show_headers {
-            out.push_str(&format!("{}:\n", quote_name(name, o.tty).0));
+            out.push_str(&format!("{}:\n", quote_name(name, o.quote).0));
         }
         let listing = match ctx.k.read_dir(ctx.pid, loc) {
             Ok(l) => l,
@@ -234,11 +236,11 @@ fn classify_suffix(e: &Entry) -> &'static str {
 }
 
 fn render(k: &Kernel, viewer: Pid, entries: &[Entry], o: &Opts, is_dir_listing: bool) -> String {
-    let any_quoted = o.tty && entries.iter().any(|e| quote_name(&e.name, true).1);
+    let any_quoted = o.quote && entries.iter().any(|e| quote_name(&e.name, true).1);
     let names: Vec<String> = entries
         .iter()
         .map(|e| {
-            let (q, quoted) = quote_name(&e.name, o.tty);
+            let (q, quoted) = quote_name(&e.name, o.quote);
             let mut s = if any_quoted && !quoted { format!(" {q}") } else { q };
             if o.classify && !o.long {
                 s.push_str(classify_suffix(e));
@@ -462,7 +464,7 @@ fn long_format(k: &Kernel, viewer: Pid, entries: &[Entry], names: &[String], o: 
         let mut line = format!("{} {:>nlink_w$} {own} {grp} {size:>size_w$} {date} {name}", mode_string(st), st.nlink);
         if let Some(t) = &e.target {
             line.push_str(" -> ");
-            line.push_str(&quote_name(t, o.tty).0);
+            line.push_str(&quote_name(t, o.quote).0);
         } else if o.classify {
             line.push_str(classify_suffix(e));
         }
