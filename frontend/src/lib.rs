@@ -1,1 +1,32 @@
-pub fn placeholder() {}
+//! The browser page: a terminal connected to the simulated Linux host of `sim-core`.
+//!
+//! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
+//! components, one per file; [`escape`], [`listing`], [`clock`] and [`query`] are small
+//! helpers (control sequences, completion listings, the simulated clock, URL parameters).
+
+pub mod clock;
+pub mod components;
+pub mod escape;
+pub mod listing;
+pub mod query;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+pub use components::app::App;
+
+/// Renders the app inside `root`; returns the handle that can later unmount it.
+pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
+    yew::Renderer::<App>::with_root(root).render()
+}
+
+/// Entry point when the module loads: mounts into `#app` if the page has one (a test
+/// page does not, and mounts where it likes with [`mount`]).
+#[wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    if let Some(root) = root {
+        // The app lives as long as the page: never unmounted.
+        std::mem::forget(mount(root));
+    }
+}

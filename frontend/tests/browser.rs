@@ -1,0 +1,139 @@
+//! Runs the page in a headless browser: types into the terminal and reads the DOM back.
+//! Run with scripts/test-browser.sh (wasm-pack test --headless --chrome).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Waits `ms` milliseconds, letting Yew render.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Mounts a fresh app into a new element of the body and waits for its first render.
+async fn fresh_app() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    std::mem::forget(frontend::mount(root.clone()));
+    sleep(50).await;
+    root
+}
+
+fn input_of(root: &Element) -> HtmlInputElement {
+    root.query_selector("#terminal-input").unwrap().expect("no #terminal-input").dyn_into().unwrap()
+}
+
+/// Types `text` into the input the way a user does: value set, then an `input` event.
+fn type_text(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+async fn press(input: &HtmlInputElement, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    input.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    sleep(50).await;
+}
+
+/// Types a line, presses Enter, and returns the text of the scrollback.
+async fn run(root: &Element, line: &str) -> String {
+    let input = input_of(root);
+    type_text(&input, line);
+    press(&input, "Enter").await;
+    root.query_selector("#terminal").unwrap().expect("no #terminal").text_content().unwrap_or_default()
+}
+
+fn outputs(root: &Element) -> Vec<String> {
+    let list = root.query_selector_all(".output").unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn echo_prints_its_arguments() {
+    let root = fresh_app().await;
+    let text = run(&root, "echo hello").await;
+    assert!(text.contains("hello"), "scrollback: {text}");
+    assert_eq!(outputs(&root).last().map(String::as_str), Some("hello"));
+    let prompt_lines = root.query_selector_all("#terminal .prompt-line").unwrap();
+    let first = prompt_lines.item(0).and_then(|n| n.text_content()).unwrap_or_default();
+    assert!(first.ends_with("$ echo hello"), "prompt line: {first}");
+    assert_eq!(input_of(&root).value(), "", "the input is cleared after Enter");
+}
+
+#[wasm_bindgen_test]
+async fn ps_aux_lists_processes() {
+    let root = fresh_app().await;
+    run(&root, "ps aux").await;
+    let out = outputs(&root).join("\n");
+    let header = out.lines().next().unwrap_or_default();
+    assert!(header.contains("USER") && header.contains("PID"), "header: {header}");
+    assert!(out.lines().any(|l| l.contains("ps aux")), "ps aux shows itself: {out}");
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_a_command() {
+    let root = fresh_app().await;
+    let input = input_of(&root);
+    type_text(&input, "ifcon");
+    press(&input, "Tab").await;
+    assert_eq!(input.value(), "ifconfig ");
+}
+
+#[wasm_bindgen_test]
+async fn clear_empties_the_screen() {
+    let root = fresh_app().await;
+    run(&root, "echo one").await;
+    let text = run(&root, "clear").await;
+    assert!(!text.contains("one"), "after clear: {text:?}");
+    assert!(!text.contains('\u{1b}'), "no escape bytes shown");
+}
+
+#[wasm_bindgen_test]
+async fn history_and_ctrl_c() {
+    let root = fresh_app().await;
+    run(&root, "echo first").await;
+    let input = input_of(&root);
+    press(&input, "ArrowUp").await;
+    assert_eq!(input.value(), "echo first");
+    press(&input, "ArrowDown").await;
+    assert_eq!(input.value(), "");
+
+    type_text(&input, "sleep 100");
+    let init = KeyboardEventInit::new();
+    init.set_key("c");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    input.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    sleep(50).await;
+    let text = root.query_selector("#terminal").unwrap().unwrap().text_content().unwrap_or_default();
+    assert!(text.contains("sleep 100^C"), "scrollback: {text}");
+    assert_eq!(input.value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn second_tab_lists_candidates() {
+    let root = fresh_app().await;
+    let input = input_of(&root);
+    type_text(&input, "ls /");
+    press(&input, "Tab").await;
+    assert!(outputs(&root).is_empty(), "the first Tab lists nothing");
+    press(&input, "Tab").await;
+    let listed = outputs(&root).join("\n");
+    assert!(listed.contains("etc/") && listed.contains("usr/"), "listing: {listed}");
+    assert_eq!(input.value(), "ls /", "the line is kept");
+}
