@@ -114,8 +114,8 @@ fn expand_word(k: &Kernel, sh: &Shell, w: &Word, split: bool) -> Vec<String> {
     }
     let mut out = Vec::new();
     let n = fields.len();
-    for (i, (f, glob)) in fields.into_iter().enumerate() {
-        if f.is_empty() && !(has_quoted && n == 1) && !(i == 0 && n == 1 && has_quoted) {
+    for (f, glob) in fields {
+        if f.is_empty() && !(has_quoted && n == 1) {
             continue;
         }
         if glob && split {
