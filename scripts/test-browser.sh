@@ -31,7 +31,7 @@ want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; ex
 have=$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
     echo "test-browser: installing wasm-bindgen-cli $want (found: ${have:-none})"
-    cargo install wasm-bindgen-cli --version "$want" --locked
+    cargo install wasm-bindgen-cli --version "$want"
 fi
 
 export CHROMEDRIVER="$CHROMEDRIVER_BIN"
