@@ -331,7 +331,7 @@ impl Kernel {
                         l.up && self.net_ns.get(&peer_ns).and_then(|p| p.links.get(&peer_ifindex)).map(|p| p.up).unwrap_or(false)
                     }
                     LinkKind::Bridge => {
-                        l.up && ns.links.values().any(|s| s.master == Some(l.ifindex) && s.up && s.carrier_hint())
+                        l.up && ns.links.values().any(|s| s.master == Some(l.ifindex) && s.up && s.carrier)
                     }
                     _ => l.up,
                 };
@@ -343,11 +343,5 @@ impl Kernel {
                 l.carrier = c;
             }
         }
-    }
-}
-
-impl Link {
-    fn carrier_hint(&self) -> bool {
-        self.carrier
     }
 }

@@ -377,9 +377,6 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                 if fd == 1 {
                     io.tty_out = false;
                     target = if is_null { OutTarget::Null } else { OutTarget::File { path: path.clone() } };
-                    if io.err_to_out {
-                        // `2>&1 >file` keeps stderr on the terminal; we keep it simple.
-                    }
                 } else if fd == 2 {
                     io.err_to_out = false;
                     io.err_redirect = Some(if is_null { None } else { Some(path.clone()) });
@@ -407,9 +404,8 @@ fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut 
         }
         OutTarget::File { path } => {
             let _ = k.write_file(pid, &path, &io.out, true);
-            if io.err_to_out {
-                // stderr joined stdout before stdout was redirected: it went to the file too.
-            } else {
+            // stderr joined to stdout (`2>&1`) already went to the file with it.
+            if !io.err_to_out {
                 res.screen.extend_from_slice(&io.err);
             }
         }

@@ -2,7 +2,7 @@
 
 use super::parse::{Part, Word};
 use super::Shell;
-use crate::kernel::{Kernel, NsId};
+use crate::kernel::Kernel;
 
 /// Expands words into fields, as the shell does before running a command.
 pub fn expand_words(k: &Kernel, sh: &Shell, words: &[Word]) -> Vec<String> {
@@ -214,7 +214,6 @@ fn glob_paths(k: &Kernel, pid: u32, pattern: &str) -> Vec<String> {
             break;
         }
     }
-    let _ = NsId(0);
     bases
 }
 

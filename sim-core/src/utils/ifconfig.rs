@@ -1,7 +1,7 @@
 //! net-tools `ifconfig`: the interfaces of the caller's network namespace.
 
 use super::{Ctx, Outcome};
-use crate::kernel::net::{broadcast, fmt_ip, fmt_mac, link_local, mask, Link, LinkKind};
+use crate::kernel::net::{fmt_ip, fmt_mac, link_local, mask, Link, LinkKind};
 
 /// net-tools' `print_bytes_scaled`: 1024-based units, one truncated decimal.
 fn scaled(bytes: u64) -> String {
@@ -129,7 +129,6 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
     }
     ctx.out(&out);
-    let _ = broadcast;
     Outcome::Exit(0)
 }
 

@@ -162,7 +162,6 @@ fn link_netns(k: &Kernel, ns: NsId, l: &Link) -> String {
             let named = k.named_netns.iter().find(|(_, id)| *id == peer_ns).map(|(n, _)| n.clone());
             let viewer_named = k.named_netns.iter().any(|(_, id)| *id == ns) || ns == NsId(0);
             match named {
-                Some(n) if viewer_named && ns == NsId(0) => format!(" link-netns {n}"),
                 Some(n) if viewer_named => format!(" link-netns {n}"),
                 _ => format!(" link-netnsid {}", k.net_ns.get(&ns).and_then(|n| n.peer_ids.get(&peer_ns)).copied().unwrap_or(0)),
             }

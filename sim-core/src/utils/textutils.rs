@@ -91,7 +91,7 @@ fn head_tail(ctx: &mut Ctx, tail: bool) -> Outcome {
         }
     };
     let files = p.operands.clone();
-    let (inputs, mut st) = {
+    let (inputs, st) = {
         if files.is_empty() {
             (vec![("-".to_string(), ctx.io.stdin.clone())], 0)
         } else {
@@ -134,9 +134,6 @@ fn head_tail(ctx: &mut Ctx, tail: bool) -> Outcome {
         for l in &ls[range] {
             ctx.io.out.extend_from_slice(l);
         }
-    }
-    if st == 0 && files.is_empty() {
-        st = 0;
     }
     Outcome::Exit(st)
 }
