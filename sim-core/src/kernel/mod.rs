@@ -243,6 +243,31 @@ impl Kernel {
         }
     }
 
+    /// `unshare(CLONE_NEWUTS)`: a new UTS namespace starting with a copy of the names.
+    pub fn unshare_uts(&mut self, pid: Pid) -> Result<NsId, Errno> {
+        let cur = self.procs.get(&pid).ok_or(Errno::ESRCH)?.ns.uts;
+        let names = self.uts_ns.get(&cur).cloned().ok_or(Errno::EINVAL)?;
+        let (id, inode) = self.alloc_ns();
+        self.uts_ns.insert(id, UtsNs { inode, ..names });
+        if let Some(p) = self.procs.get_mut(&pid) {
+            p.ns.uts = id;
+        }
+        Ok(id)
+    }
+
+    /// `unshare(CLONE_NEWIPC)`.
+    pub fn unshare_ipc(&mut self, pid: Pid) -> Result<NsId, Errno> {
+        if !self.procs.contains_key(&pid) {
+            return Err(Errno::ESRCH);
+        }
+        let (id, inode) = self.alloc_ns();
+        self.ipc_ns.insert(id, IpcNs { inode });
+        if let Some(p) = self.procs.get_mut(&pid) {
+            p.ns.ipc = id;
+        }
+        Ok(id)
+    }
+
     /// Seconds since boot.
     pub fn uptime(&self) -> i64 {
         (self.now - self.boot_time).max(0)

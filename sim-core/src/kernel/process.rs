@@ -192,7 +192,6 @@ impl Kernel {
             Some(p) => {
                 let mut ns = p.ns;
                 ns.pid = p.ns.pid_for_children;
-                ns.pid_for_children = p.ns.pid_for_children;
                 ns
             }
             None if parent == 0 => self.init_ns,

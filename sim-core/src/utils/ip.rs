@@ -222,7 +222,9 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
     if sub == "add" || sub == "del" || sub == "delete" {
         return addr_change(ctx, ns, rest);
     }
-    if !["show", "list", "lst", "sh", "ls"].iter().any(|s| s.starts_with(sub) || *s == sub) && rest.first().is_some() && !["dev"].contains(&sub) {
+    let is_show = sub == "dev" || ["show", "list", "lst"].iter().any(|s| s.starts_with(sub));
+    // `ip addr DEV` is `ip addr show DEV`; any other word is an unknown command.
+    if !is_show && !rest.is_empty() {
         if ctx.k.net_ns.get(&ns).and_then(|n| n.by_name(sub)).is_none() {
             ctx.err(&format!("Command \"{sub}\" is unknown, try \"ip address help\".\n"));
             return Outcome::Exit(255);

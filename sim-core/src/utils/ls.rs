@@ -362,28 +362,12 @@ fn mode_string(st: &Stat) -> String {
     s
 }
 
-/// 1K blocks a file occupies (4K allocation units, as on ext4/xfs).
+/// 1K blocks a file occupies: 4K allocation units, as on ext4/xfs. A directory's size is
+/// one block there and 0 in procfs, so the same rule covers both; symlinks are fast (0).
 fn blocks_1k(st: &Stat) -> u64 {
     match st.ftype {
-        FileType::File => st.size.div_ceil(4096) * 4,
-        FileType::Dir => {
-            if st.dev_is_proc() {
-                0
-            } else {
-                4
-            }
-        }
+        FileType::File | FileType::Dir => st.size.div_ceil(4096) * 4,
         _ => 0,
-    }
-}
-
-trait ProcDev {
-    fn dev_is_proc(&self) -> bool;
-}
-impl ProcDev for Stat {
-    fn dev_is_proc(&self) -> bool {
-        // procfs reports no blocks; its directories have link counts but size 0.
-        self.size == 0
     }
 }
 

@@ -101,21 +101,10 @@ pub fn unshare(ctx: &mut Ctx) -> Outcome {
         let _ = ctx.k.unshare_net(me);
     }
     if want_uts {
-        let (id, inode) = ctx.k.alloc_ns();
-        let cur = ctx.k.procs.get(&me).map(|p| p.ns.uts);
-        if let Some(u) = cur.and_then(|c| ctx.k.uts_ns.get(&c)).cloned() {
-            ctx.k.uts_ns.insert(id, crate::kernel::UtsNs { inode, ..u });
-            if let Some(pr) = ctx.k.procs.get_mut(&me) {
-                pr.ns.uts = id;
-            }
-        }
+        let _ = ctx.k.unshare_uts(me);
     }
     if want_ipc {
-        let (id, inode) = ctx.k.alloc_ns();
-        ctx.k.ipc_ns.insert(id, crate::kernel::IpcNs { inode });
-        if let Some(pr) = ctx.k.procs.get_mut(&me) {
-            pr.ns.ipc = id;
-        }
+        let _ = ctx.k.unshare_ipc(me);
     }
     let argv: Vec<String> = if cmd.is_empty() { vec![default_shell(ctx)] } else { cmd.to_vec() };
     let not_found = |c: &str| format!("unshare: failed to execute {c}: No such file or directory\n");

@@ -41,9 +41,9 @@ enum Field {
     PidNs,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Col {
-    header: &'static str,
+    header: String,
     width: usize,
     just: Just,
     field: Field,
@@ -51,7 +51,7 @@ struct Col {
 
 /// The `-o` names procps knows that we model.
 fn col_by_name(name: &str, pidw: usize) -> Option<Col> {
-    let c = |header, width, just, field| Some(Col { header, width, just, field });
+    let c = |header: &str, width, just, field| Some(Col { header: header.to_string(), width, just, field });
     match name {
         "user" | "euser" | "uname" | "user:8" => c("USER", 8, Just::User, Field::User),
         "uid" | "euid" => c("UID", 5, Just::Right, Field::Uid),
@@ -148,7 +148,7 @@ fn parse(args: &[String], pidw: usize) -> Result<Request, String> {
                                 match col_by_name(name, pidw) {
                                     Some(mut c) => {
                                         if let Some(h) = header {
-                                            c.header = Box::leak(h.to_string().into_boxed_str());
+                                            c.header = h.to_string();
                                         }
                                         r.custom.push(c)
                                     }
@@ -252,34 +252,34 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         Format::BsdU => ["user", "pid", "%cpu", "%mem", "vsz", "rss", "tty", "stat", "start", "time", "command"]
             .iter()
             .filter_map(|n| match *n {
-                "tty" => Some(Col { header: "TTY", width: 8, just: Just::Left, field: Field::Tty }),
-                "start" => Some(Col { header: "START", width: 5, just: Just::Right, field: Field::Start }),
-                "time" => Some(Col { header: "TIME", width: 6, just: Just::Right, field: Field::BsdTime }),
+                "tty" => Some(Col { header: "TTY".into(), width: 8, just: Just::Left, field: Field::Tty }),
+                "start" => Some(Col { header: "START".into(), width: 5, just: Just::Right, field: Field::Start }),
+                "time" => Some(Col { header: "TIME".into(), width: 6, just: Just::Right, field: Field::BsdTime }),
                 n => col_by_name(n, pidw),
             })
             .collect(),
         Format::BsdPlain => vec![
-            Col { header: "PID", width: pidw, just: Just::Right, field: Field::Pid },
-            Col { header: "TTY", width: 8, just: Just::Left, field: Field::Tty },
-            Col { header: "STAT", width: 4, just: Just::Left, field: Field::Stat },
-            Col { header: "TIME", width: 6, just: Just::Right, field: Field::BsdTime },
-            Col { header: "COMMAND", width: 27, just: Just::Unlimited, field: Field::Args },
+            Col { header: "PID".into(), width: pidw, just: Just::Right, field: Field::Pid },
+            Col { header: "TTY".into(), width: 8, just: Just::Left, field: Field::Tty },
+            Col { header: "STAT".into(), width: 4, just: Just::Left, field: Field::Stat },
+            Col { header: "TIME".into(), width: 6, just: Just::Right, field: Field::BsdTime },
+            Col { header: "COMMAND".into(), width: 27, just: Just::Unlimited, field: Field::Args },
         ],
         Format::Full => vec![
-            Col { header: "UID", width: 8, just: Just::User, field: Field::User },
-            Col { header: "PID", width: pidw, just: Just::Right, field: Field::Pid },
-            Col { header: "PPID", width: pidw, just: Just::Right, field: Field::Ppid },
-            Col { header: "C", width: 2, just: Just::Right, field: Field::C },
-            Col { header: "STIME", width: 5, just: Just::Right, field: Field::Start },
-            Col { header: "TTY", width: 8, just: Just::Left, field: Field::Tty },
-            Col { header: "TIME", width: 8, just: Just::Right, field: Field::Time },
-            Col { header: "CMD", width: 27, just: Just::Unlimited, field: Field::Args },
+            Col { header: "UID".into(), width: 8, just: Just::User, field: Field::User },
+            Col { header: "PID".into(), width: pidw, just: Just::Right, field: Field::Pid },
+            Col { header: "PPID".into(), width: pidw, just: Just::Right, field: Field::Ppid },
+            Col { header: "C".into(), width: 2, just: Just::Right, field: Field::C },
+            Col { header: "STIME".into(), width: 5, just: Just::Right, field: Field::Start },
+            Col { header: "TTY".into(), width: 8, just: Just::Left, field: Field::Tty },
+            Col { header: "TIME".into(), width: 8, just: Just::Right, field: Field::Time },
+            Col { header: "CMD".into(), width: 27, just: Just::Unlimited, field: Field::Args },
         ],
         Format::Default => vec![
-            Col { header: "PID", width: pidw, just: Just::Right, field: Field::Pid },
-            Col { header: "TTY", width: 8, just: Just::Left, field: Field::Tty },
-            Col { header: "TIME", width: 8, just: Just::Right, field: Field::Time },
-            Col { header: "CMD", width: 27, just: Just::Unlimited, field: Field::Comm },
+            Col { header: "PID".into(), width: pidw, just: Just::Right, field: Field::Pid },
+            Col { header: "TTY".into(), width: 8, just: Just::Left, field: Field::Tty },
+            Col { header: "TIME".into(), width: 8, just: Just::Right, field: Field::Time },
+            Col { header: "CMD".into(), width: 27, just: Just::Unlimited, field: Field::Comm },
         ],
         Format::Custom => req.custom.clone(),
     };
@@ -303,7 +303,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
 
     let order: Vec<(usize, String)> = if req.forest { forest_order(&rows) } else { (0..rows.len()).map(|i| (i, String::new())).collect() };
     let mut out = String::new();
-    let headers: Vec<String> = cols.iter().map(|c| c.header.to_string()).collect();
+    let headers: Vec<String> = cols.iter().map(|c| c.header.clone()).collect();
     out.push_str(&render(&cols, &headers, screen));
     for (idx, prefix) in order {
         let r = &rows[idx];

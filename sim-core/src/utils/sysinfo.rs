@@ -191,16 +191,13 @@ pub fn df(ctx: &mut Ctx) -> Outcome {
     }
     let size_h = if human { "Size" } else { "1K-blocks" };
     let headers = ["Filesystem", "Type", size_h, "Used", if human { "Avail" } else { "Available" }, "Use%", "Mounted on"];
-    let mut widths = [14usize, 4, if human { 4 } else { 9 }, if human { 4 } else { 4 }, if human { 5 } else { 9 }, 4, 0];
-    if !human {
-        widths[3] = 4;
-    }
+    // Minimum widths are the headers'; the filesystem column is at least 14 wide.
+    let mut widths = [14, 4, size_h.len(), 4, headers[4].len(), 4, 0];
     for r in &rows {
-        for i in 0..6 {
-            widths[i] = widths[i].max(r[i].len());
+        for (w, cell) in widths.iter_mut().zip(r.iter()).take(6) {
+            *w = (*w).max(cell.len());
         }
     }
-    widths[0] = widths[0].max(10);
     let line = |cells: &[String; 7]| {
         let mut s = format!("{:<w$}", cells[0], w = widths[0]);
         if show_type {

@@ -13,22 +13,9 @@ pub fn cat(ctx: &mut Ctx) -> Outcome {
             return Outcome::Exit(1);
         }
     };
-    let mut st = 0;
-    let files = if p.operands.is_empty() { vec!["-".to_string()] } else { p.operands.clone() };
+    let (inputs, st) = ctx.inputs(&p.operands);
     let mut lineno = 0;
-    for f in files {
-        let data = if f == "-" {
-            ctx.io.stdin.clone()
-        } else {
-            match ctx.read_file(&f) {
-                Ok(d) => d,
-                Err(e) => {
-                    ctx.err(&format!("cat: {f}: {}\n", e.message()));
-                    st = 1;
-                    continue;
-                }
-            }
-        };
+    for (_, data) in inputs {
         if p.has("n") || p.has("number") {
             let text = String::from_utf8_lossy(&data).into_owned();
             let mut out = String::new();
@@ -180,7 +167,10 @@ pub fn wc(ctx: &mut Ctx) -> Outcome {
     let nsel = selected.iter().filter(|x| **x).count();
     // coreutils: width is the digits of the total byte count for regular files, 7 when
     // reading a pipe; a single count of a single file is not padded.
-    let width = if from_stdin || p.operands.iter().any(|f| f.starts_with("/dev/")) {
+    let regular = |f: &String| {
+        ctx.k.resolve(ctx.pid, f, true).ok().and_then(|r| ctx.k.stat_loc(&r.loc)).map(|s| s.ftype == crate::kernel::vfs::FileType::File).unwrap_or(true)
+    };
+    let width = if from_stdin || !p.operands.iter().all(regular) {
         7
     } else {
         total[2].to_string().len().max(1)

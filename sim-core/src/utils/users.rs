@@ -14,16 +14,9 @@ pub struct User {
 }
 
 fn read(k: &Kernel, viewer: Pid, path: &str) -> String {
-    // The account databases are world-readable; read them as root would.
     k.resolve(viewer, path, true)
-        .ok()
-        .and_then(|r| match &r.loc {
-            crate::kernel::vfs::Loc::Tree { sb, ino } => k.vfs.tree(*sb).and_then(|t| t.node(*ino)).and_then(|n| match &n.kind {
-                crate::kernel::vfs::NodeKind::File { data, .. } => Some(String::from_utf8_lossy(data).into_owned()),
-                _ => None,
-            }),
-            _ => None,
-        })
+        .and_then(|r| k.read_loc(viewer, &r.loc))
+        .map(|d| String::from_utf8_lossy(&d).into_owned())
         .unwrap_or_default()
 }
 
