@@ -319,11 +319,10 @@ impl MountNs {
         let mut best: Option<(&Mount, usize)> = None;
         for m in &self.mounts {
             let mc = comps_of(&m.target);
-            if mc.len() <= comps.len() && mc.iter().zip(comps).all(|(a, b)| a == b) {
-                if best.map(|(_, n)| mc.len() >= n).unwrap_or(true) {
+            if mc.len() <= comps.len() && mc.iter().zip(comps).all(|(a, b)| a == b)
+                && best.map(|(_, n)| mc.len() >= n).unwrap_or(true) {
                     best = Some((m, mc.len()));
                 }
-            }
         }
         best
     }

@@ -176,6 +176,9 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
     res
 }
 
+/// A command after expansion: its words and its `NAME=value` assignments.
+type Expanded = (Vec<String>, Vec<(String, String)>);
+
 /// Where a command's stdout goes.
 enum OutTarget {
     Terminal,
@@ -187,7 +190,7 @@ enum OutTarget {
 fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult) -> i32 {
     let n = p.cmds.len();
     // Expand every command first, then create the processes, as a pipeline starts together.
-    let expanded: Vec<(Vec<String>, Vec<(String, String)>)> = p
+    let expanded: Vec<Expanded> = p
         .cmds
         .iter()
         .map(|c| {

@@ -87,13 +87,13 @@ fn expand_word(k: &Kernel, sh: &Shell, w: &Word, split: bool) -> Vec<String> {
                         f.0.push_str(&v);
                     }
                 } else {
-                    let mut pieces = v.split([' ', '\t', '\n']).peekable();
+                    let pieces = v.split([' ', '\t', '\n']).peekable();
                     let starts_ws = v.starts_with([' ', '\t', '\n']);
                     if starts_ws && !fields.last().map(|f| f.0.is_empty()).unwrap_or(true) {
                         fields.push((String::new(), false));
                     }
                     let mut first = true;
-                    while let Some(p) = pieces.next() {
+                    for p in pieces {
                         if p.is_empty() {
                             continue;
                         }

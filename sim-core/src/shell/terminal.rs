@@ -81,7 +81,7 @@ impl Terminal {
         match sh.flavor {
             Flavor::BashAsSh => format!("sh-4.2{sign} "),
             Flavor::Bash => {
-                let user = users::name_of_uid(&self.kernel, sh.pid, uid).unwrap_or_else(|| format!("I have no name!"));
+                let user = users::name_of_uid(&self.kernel, sh.pid, uid).unwrap_or_else(|| "I have no name!".to_string());
                 let host = self.kernel.hostname_of(sh.pid);
                 let short = host.split('.').next().unwrap_or("").to_string();
                 let pwd = sh.vars.get("PWD").unwrap_or("/");

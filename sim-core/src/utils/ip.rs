@@ -224,12 +224,11 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
     }
     let is_show = sub == "dev" || ["show", "list", "lst"].iter().any(|s| s.starts_with(sub));
     // `ip addr DEV` is `ip addr show DEV`; any other word is an unknown command.
-    if !is_show && !rest.is_empty() {
-        if ctx.k.net_ns.get(&ns).and_then(|n| n.by_name(sub)).is_none() {
+    if !is_show && !rest.is_empty()
+        && ctx.k.net_ns.get(&ns).and_then(|n| n.by_name(sub)).is_none() {
             ctx.err(&format!("Command \"{sub}\" is unknown, try \"ip address help\".\n"));
             return Outcome::Exit(255);
         }
-    }
     let k: &Kernel = ctx.k;
     let Some(netns) = k.net_ns.get(&ns) else { return Outcome::Exit(1) };
     let links = match select(netns, rest) {
@@ -508,7 +507,7 @@ fn link_set(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
                     return Outcome::Exit(255);
                 };
                 if !(68..=65535).contains(&m) {
-                    ctx.err(&format!("Error: mtu greater than device maximum.\n"));
+                    ctx.err("Error: mtu greater than device maximum.\n");
                     return Outcome::Exit(2);
                 }
                 if let Some(l) = ctx.k.net_ns.get_mut(&ns).and_then(|n| n.links.get_mut(&ifindex)) {
@@ -542,7 +541,7 @@ fn link_set(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
             "master" => {
                 let Some(m) = arg else { return Outcome::Exit(255) };
                 let Some(mi) = ctx.k.net_ns.get(&ns).and_then(|n| n.by_name(&m)).map(|l| l.ifindex) else {
-                    ctx.err(&format!("Device does not exist\n"));
+                    ctx.err("Device does not exist\n");
                     return Outcome::Exit(1);
                 };
                 if let Some(l) = ctx.k.net_ns.get_mut(&ns).and_then(|n| n.links.get_mut(&ifindex)) {

@@ -88,12 +88,11 @@ pub fn unshare(ctx: &mut Ctx) -> Outcome {
         return Outcome::Exit(1);
     }
     let me = ctx.pid;
-    if want_pid {
-        if ctx.k.unshare_pid(me).is_err() {
+    if want_pid
+        && ctx.k.unshare_pid(me).is_err() {
             ctx.err("unshare: unshare failed: No space left on device\n");
             return Outcome::Exit(1);
         }
-    }
     if want_mnt {
         let _ = ctx.k.unshare_mnt(me);
     }

@@ -331,19 +331,39 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
 fn forest_order(rows: &[Row]) -> Vec<(usize, String)> {
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     idx.sort_by_key(|i| (rows[*i].ppid, rows[*i].p.start, rows[*i].pid));
-    let mut out = Vec::new();
-    let mut prefix: Vec<char> = Vec::new();
-    fn show(rows: &[Row], idx: &[usize], pos: usize, level: usize, have_sibling: bool, prefix: &mut Vec<char>, out: &mut Vec<(usize, String)>, depth: usize) {
+    let mut f = Forest { rows, idx, prefix: Vec::new(), out: Vec::new() };
+    let listed: Vec<u32> = rows.iter().map(|r| r.pid).collect();
+    for pos in (0..f.idx.len()).rev() {
+        let r = &rows[f.idx[pos]];
+        if r.ppid != r.pid && listed.contains(&r.ppid) {
+            continue;
+        }
+        f.show(pos, 0, false, 0);
+    }
+    f.out
+}
+
+/// procps's `show_tree` state: the sorted rows and the prefix being drawn
+/// ('+'/'L' for a branch to this process, '|'/' ' for the levels above it).
+struct Forest<'a, 'r> {
+    rows: &'r [Row<'a>],
+    idx: Vec<usize>,
+    prefix: Vec<char>,
+    out: Vec<(usize, String)>,
+}
+
+impl Forest<'_, '_> {
+    fn show(&mut self, pos: usize, level: usize, have_sibling: bool, depth: usize) {
+        // Parent links cannot form cycles, but a bound keeps the recursion safe regardless.
         if depth > 200 {
             return;
         }
+        self.prefix.truncate(level.saturating_sub(1));
         if level > 0 {
-            prefix.truncate(level - 1);
-            prefix.push(if have_sibling { '+' } else { 'L' });
-        } else {
-            prefix.clear();
+            self.prefix.push(if have_sibling { '+' } else { 'L' });
         }
-        let text: String = prefix
+        let text: String = self
+            .prefix
             .iter()
             .map(|c| match c {
                 ' ' => "    ",
@@ -351,33 +371,26 @@ fn forest_order(rows: &[Row]) -> Vec<(usize, String)> {
                 _ => " |  ",
             })
             .collect();
-        out.push((idx[pos], text));
-        let me = rows[idx[pos]].pid;
-        let kids: Vec<usize> = (0..idx.len()).filter(|j| rows[idx[*j]].ppid == me && rows[idx[*j]].pid != me).collect();
+        self.out.push((self.idx[pos], text));
+        let me = self.rows[self.idx[pos]].pid;
+        let kids: Vec<usize> = (0..self.idx.len())
+            .filter(|j| self.rows[self.idx[*j]].ppid == me && self.rows[self.idx[*j]].pid != me)
+            .collect();
         if kids.is_empty() {
             return;
         }
         if level > 0 {
-            prefix.truncate(level - 1);
-            prefix.push(if have_sibling { '|' } else { ' ' });
+            self.prefix.truncate(level - 1);
+            self.prefix.push(if have_sibling { '|' } else { ' ' });
         }
         let nk = kids.len();
+        // Children of PID 1 stay at its level, as procps draws them.
+        let child_level = if me == 1 { level } else { level + 1 };
         for (n, j) in kids.into_iter().enumerate() {
-            let more = n + 1 < nk;
-            let child_level = if me == 1 { level } else { level + 1 };
-            show(rows, idx, j, child_level, more, prefix, out, depth + 1);
+            self.show(j, child_level, n + 1 < nk, depth + 1);
         }
-        prefix.truncate(level);
+        self.prefix.truncate(level);
     }
-    let listed: Vec<u32> = rows.iter().map(|r| r.pid).collect();
-    for pos in (0..idx.len()).rev() {
-        let r = &rows[idx[pos]];
-        if r.ppid != r.pid && listed.contains(&r.ppid) {
-            continue;
-        }
-        show(rows, &idx, pos, 0, false, &mut prefix, &mut out, 0);
-    }
-    out
 }
 
 /// procps's `show_one_proc` layout for one line.
@@ -439,15 +452,15 @@ fn value(k: &Kernel, viewer: Pid, r: &Row, f: Field) -> String {
         Field::Pid => r.pid.to_string(),
         Field::Ppid => r.ppid.to_string(),
         Field::Pcpu => {
-            let pcpu = if elapsed == 0 { 0 } else { ((p.cpu_ticks * 1000 / hz) / elapsed).min(999) };
+            let pcpu = ((p.cpu_ticks * 1000 / hz).checked_div(elapsed).unwrap_or(0)).min(999);
             format!("{:2}.{}", pcpu / 10, pcpu % 10)
         }
         Field::C => {
-            let c = if elapsed == 0 { 0 } else { ((p.cpu_ticks * 100 / hz) / elapsed).min(99) };
+            let c = ((p.cpu_ticks * 100 / hz).checked_div(elapsed).unwrap_or(0)).min(99);
             format!("{c:2}")
         }
         Field::Pmem => {
-            let pmem = if k.mem_total_kb == 0 { 0 } else { p.rss_kb * 1000 / k.mem_total_kb };
+            let pmem = (p.rss_kb * 1000).checked_div(k.mem_total_kb).unwrap_or(0);
             format!("{:2}.{}", pmem / 10, pmem % 10)
         }
         Field::Vsz => p.vsz_kb.to_string(),

@@ -103,7 +103,7 @@ pub fn bash(ctx: &mut Ctx) -> Outcome {
         match ctx.read_file(&path) {
             Ok(data) => {
                 let mut sh = new_shell(ctx, &path, false, false);
-                sh.arg0 = format!("{path}");
+                sh.arg0 = path.to_string();
                 let text = String::from_utf8_lossy(&data).into_owned();
                 let status = run_script(ctx, &mut sh, &text);
                 return Outcome::Exit(status);

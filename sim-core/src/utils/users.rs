@@ -64,7 +64,7 @@ pub fn name_of_gid(k: &Kernel, viewer: Pid, gid: u32) -> Option<String> {
 pub fn group_ids(k: &Kernel, viewer: Pid, user: &User) -> Vec<u32> {
     let mut v = vec![user.gid];
     for (_, gid, members) in groups(k, viewer) {
-        if members.iter().any(|m| *m == user.name) && !v.contains(&gid) {
+        if members.contains(&user.name) && !v.contains(&gid) {
             v.push(gid);
         }
     }
