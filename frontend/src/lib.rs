@@ -1,13 +1,12 @@
 //! The browser page: a terminal connected to the simulated Linux host of `sim-core`.
 //!
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
-//! components, one per file; [`escape`], [`listing`], [`clock`] and [`query`] are small
-//! helpers (control sequences, completion listings, the simulated clock, URL parameters).
+//! components, one per file; [`escape`], [`clock`] and [`query`] are small
+//! helpers (control sequences, the simulated clock, URL parameters).
 
 pub mod clock;
 pub mod components;
 pub mod escape;
-pub mod listing;
 pub mod query;
 pub mod state;
 

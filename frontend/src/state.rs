@@ -8,7 +8,7 @@ use sim_core::{Profile, Terminal, TerminalConfig};
 use yew::Reducible;
 
 use crate::clock::Clock;
-use crate::{escape, listing};
+use crate::escape;
 
 /// Columns used until the page has measured its terminal.
 pub const DEFAULT_COLS: usize = 100;
@@ -133,11 +133,11 @@ impl Session {
                 self.input = format!("{head}{only}");
                 self.ambiguous = None;
             }
-            many => {
+            _ => {
                 if comp.common.len() > word.len() {
                     self.input = format!("{head}{}", comp.common);
                 } else if self.ambiguous.as_deref() == Some(line.as_str()) {
-                    let listed = listing::columns(many, self.cols);
+                    let listed = comp.listing(self.cols);
                     self.push(Entry { command: self.command(&line), output: listed.into() });
                     self.input = line;
                 } else {

@@ -33,6 +33,30 @@ pub struct Completion {
     pub candidates: Vec<String>,
 }
 
+impl Completion {
+    /// The candidates as readline lists them after a second Tab: the shown names (without
+    /// the space a completion appends) in columns as wide as the widest name plus two,
+    /// filled top to bottom, as many as fit in `cols`.
+    pub fn listing(&self, cols: usize) -> String {
+        let shown: Vec<&str> = self.candidates.iter().map(|n| n.strip_suffix(' ').unwrap_or(n)).collect();
+        let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+        let per_row = (cols.max(1) / width).max(1);
+        let rows = shown.len().div_ceil(per_row);
+        let mut out = String::new();
+        for r in 0..rows {
+            let mut line = String::new();
+            for c in 0..per_row {
+                let Some(name) = shown.get(c * rows + r) else { break };
+                line.push_str(name);
+                line.push_str(&" ".repeat(width - name.chars().count()));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
 pub struct Terminal {
     pub kernel: Kernel,
     pub profile: Profile,
@@ -204,6 +228,19 @@ impl Terminal {
             out.push_str(&self.run(line, start + i as i64 * step));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Completion;
+
+    #[test]
+    fn listing_fills_columns_top_to_bottom() {
+        let c = |cands: &[&str]| Completion { start: 0, common: String::new(), candidates: cands.iter().map(|s| s.to_string()).collect() };
+        let names = c(&["if ", "ifconfig ", "ifup ", "ip "]);
+        assert_eq!(names.listing(22), "if        ifup\nifconfig  ip\n");
+        assert_eq!(names.listing(5), "if\nifconfig\nifup\nip\n");
     }
 }
 
