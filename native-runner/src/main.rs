@@ -3,19 +3,22 @@
 //! `native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]` feeds each
 //! line of the script, as typed, to one terminal session and prints the transcript.
 //! `native-runner serve [--dir DIR] [--addr HOST:PORT]` serves the built playground.
+//! `native-runner build-images [--out DIR]` builds `assets/images/` into `docker load` archives.
 
+mod images;
 mod serve;
 mod sim;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n";
+const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n       native-runner build-images [--out DIR] [--platform P] [NAME...]\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("sim") => sim::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
+        Some("build-images") => images::run(&args[1..]),
         Some("-h") | Some("--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -16,27 +16,21 @@ pub fn text(content: &str, perm: u32, mtime: i64) -> Node {
 
 /// An executable that runs `program`, with the real binary's size but no content.
 pub fn program(program: &str, size: u64, perm: u32, mtime: i64) -> Node {
-    Node {
-        kind: NodeKind::File { data: Vec::new(), size },
-        perm,
-        uid: 0,
-        gid: 0,
-        mtime,
-        nlink: 1,
-        program: Some(program.to_string()),
-    }
+    let mut n = Node::other(NodeKind::File { data: Vec::new(), size }, perm, 0, 0, mtime);
+    n.program = Some(program.to_string());
+    n
 }
 
 pub fn symlink(target: &str, mtime: i64) -> Node {
-    Node { kind: NodeKind::Symlink(target.to_string()), perm: 0o777, uid: 0, gid: 0, mtime, nlink: 1, program: None }
+    Node::other(NodeKind::Symlink(target.to_string()), 0o777, 0, 0, mtime)
 }
 
 pub fn chardev(major: u32, minor: u32, perm: u32, gid: u32, mtime: i64) -> Node {
-    Node { kind: NodeKind::CharDev(major, minor), perm, uid: 0, gid, mtime, nlink: 1, program: None }
+    Node::other(NodeKind::CharDev(major, minor), perm, 0, gid, mtime)
 }
 
 pub fn blockdev(major: u32, minor: u32, perm: u32, gid: u32, mtime: i64) -> Node {
-    Node { kind: NodeKind::BlockDev(major, minor), perm, uid: 0, gid, mtime, nlink: 1, program: None }
+    Node::other(NodeKind::BlockDev(major, minor), perm, 0, gid, mtime)
 }
 
 /// Puts a node, owned by uid:gid.

@@ -19,6 +19,8 @@ pub enum Errno {
     EAGAIN,
     ENODEV,
     ENOEXEC,
+    EIO,
+    EXDEV,
 }
 
 impl Errno {
@@ -41,6 +43,8 @@ impl Errno {
             Errno::EAGAIN => "Resource temporarily unavailable",
             Errno::ENODEV => "No such device",
             Errno::ENOEXEC => "Exec format error",
+            Errno::EIO => "Input/output error",
+            Errno::EXDEV => "Invalid cross-device link",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod errno;
 pub mod net;
+pub mod overlay;
 pub mod process;
 pub mod procfs;
 pub mod vfs;

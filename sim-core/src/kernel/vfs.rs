@@ -12,6 +12,8 @@ pub type Ino = usize;
 pub const PATH_MAX: usize = 4096;
 pub const NAME_MAX: usize = 255;
 pub const MAXSYMLINKS: usize = 40;
+/// The xattr overlayfs reads to make a directory opaque.
+pub const OPAQUE_XATTR: &str = "trusted.overlay.opaque";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeKind {
@@ -23,6 +25,9 @@ pub enum NodeKind {
     BlockDev(u32, u32),
     Fifo,
     Socket,
+    /// A directory whose contents are another filesystem's root, without a mount: how the
+    /// host sees an image layer at `/var/lib/docker/overlay2/<id>/diff`.
+    Subtree(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +41,8 @@ pub struct Node {
     pub nlink: u32,
     /// The program this file runs when executed (e.g. `ps`), if it is one.
     pub program: Option<String>,
+    /// Extended attributes, e.g. `trusted.overlay.opaque` on an opaque directory of a layer.
+    pub xattrs: BTreeMap<String, Vec<u8>>,
 }
 
 /// A filesystem made of nodes: ext4/xfs on disk, tmpfs, devtmpfs, an image layer.
@@ -49,6 +56,9 @@ pub enum SbKind {
     Tree(TreeFs),
     /// procfs shows the processes of the PID namespace of whoever mounted it.
     Proc { pid_ns: NsId },
+    /// overlayfs: read-only `lower` layers (topmost first) under one writable `upper` layer,
+    /// each a `Tree` superblock of its own, shared with every other overlay that uses it.
+    Overlay { lower: Vec<usize>, upper: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +98,8 @@ pub struct MountNs {
 pub enum Loc {
     Tree { sb: usize, ino: Ino },
     Proc { sb: usize, node: ProcNode },
+    /// A path inside overlay `sb`, shown by the topmost layer that has it: `(layer, ino)`.
+    Overlay { sb: usize, path: Vec<String>, layer: usize, ino: Ino },
 }
 
 #[derive(Clone, Debug)]
@@ -139,15 +151,27 @@ pub struct Stat {
 
 impl Node {
     pub fn dir(perm: u32, uid: u32, gid: u32, mtime: i64) -> Node {
-        Node { kind: NodeKind::Dir(BTreeMap::new()), perm, uid, gid, mtime, nlink: 2, program: None }
+        Node { kind: NodeKind::Dir(BTreeMap::new()), perm, uid, gid, mtime, nlink: 2, program: None, xattrs: BTreeMap::new() }
     }
     pub fn file(data: Vec<u8>, perm: u32, uid: u32, gid: u32, mtime: i64) -> Node {
         let size = data.len() as u64;
-        Node { kind: NodeKind::File { data, size }, perm, uid, gid, mtime, nlink: 1, program: None }
+        Node { kind: NodeKind::File { data, size }, perm, uid, gid, mtime, nlink: 1, program: None, xattrs: BTreeMap::new() }
+    }
+    /// Any other kind of node (symlink, device, fifo, ...).
+    pub fn other(kind: NodeKind, perm: u32, uid: u32, gid: u32, mtime: i64) -> Node {
+        Node { kind, perm, uid, gid, mtime, nlink: 1, program: None, xattrs: BTreeMap::new() }
+    }
+    /// An overlay whiteout: the character device 0/0 that hides a lower layer's entry.
+    pub fn is_whiteout(&self) -> bool {
+        matches!(self.kind, NodeKind::CharDev(0, 0))
+    }
+    /// An opaque directory hides everything below it in lower layers.
+    pub fn is_opaque(&self) -> bool {
+        self.xattrs.get(OPAQUE_XATTR).map(|v| v.as_slice() == b"y").unwrap_or(false)
     }
     pub fn ftype(&self) -> FileType {
         match self.kind {
-            NodeKind::Dir(_) => FileType::Dir,
+            NodeKind::Dir(_) | NodeKind::Subtree(_) => FileType::Dir,
             NodeKind::File { .. } => FileType::File,
             NodeKind::Symlink(_) => FileType::Symlink,
             NodeKind::CharDev(..) => FileType::CharDev,
@@ -237,7 +261,7 @@ impl TreeFs {
     pub fn stat(&self, ino: Ino, dev: u64) -> Option<Stat> {
         let n = self.nodes.get(ino)?;
         let (size, rdev) = match &n.kind {
-            NodeKind::Dir(_) => (4096, (0, 0)),
+            NodeKind::Dir(_) | NodeKind::Subtree(_) => (4096, (0, 0)),
             NodeKind::File { size, .. } => (*size, (0, 0)),
             NodeKind::Symlink(t) => (t.len() as u64, (0, 0)),
             NodeKind::CharDev(a, b) | NodeKind::BlockDev(a, b) => (0, (*a, *b)),
@@ -341,10 +365,81 @@ impl Kernel {
         let rest: Vec<&str> = comps[used..].iter().map(String::as_str).collect();
         let sb = self.vfs.sbs.get(m.sb).ok_or(Errno::ENOENT)?;
         match &sb.kind {
-            SbKind::Tree(t) => Ok(Loc::Tree { sb: m.sb, ino: t.walk(&rest)? }),
+            SbKind::Tree(_) => self.tree_walk(m.sb, &rest),
             SbKind::Proc { pid_ns } => {
                 Ok(Loc::Proc { sb: m.sb, node: procfs::lookup(self, *pid_ns, viewer, &rest)? })
             }
+            SbKind::Overlay { .. } => self.overlay_lookup(m.sb, &rest),
+        }
+    }
+
+    /// Walks plain components through a tree filesystem, crossing into subtrees.
+    fn tree_walk(&self, sb: usize, comps: &[&str]) -> Result<Loc, Errno> {
+        let mut loc = self.enter_subtree(sb, 0);
+        for c in comps {
+            let Loc::Tree { sb, ino } = loc else { return Err(Errno::EIO) };
+            let child = self.vfs.tree(sb).ok_or(Errno::EIO)?.child(ino, c)?;
+            loc = self.enter_subtree(sb, child);
+        }
+        Ok(loc)
+    }
+
+    /// A node that is a subtree stands for the root of the filesystem it names.
+    fn enter_subtree(&self, sb: usize, ino: Ino) -> Loc {
+        match self.vfs.tree(sb).and_then(|t| t.node(ino)).map(|n| &n.kind) {
+            Some(NodeKind::Subtree(target)) if self.vfs.tree(*target).is_some() => Loc::Tree { sb: *target, ino: 0 },
+            _ => Loc::Tree { sb, ino },
+        }
+    }
+
+    /// The node a tree or overlay location shows (procfs has none).
+    pub fn node_of(&self, loc: &Loc) -> Option<&Node> {
+        match loc {
+            Loc::Tree { sb, ino } | Loc::Overlay { layer: sb, ino, .. } => self.vfs.tree(*sb)?.node(*ino),
+            Loc::Proc { .. } => None,
+        }
+    }
+
+    /// Where a write to `loc` lands: the node itself, or its copy in the overlay's upper layer.
+    pub fn writable(&mut self, loc: &Loc) -> Result<(usize, Ino), Errno> {
+        match loc {
+            Loc::Tree { sb, ino } => Ok((*sb, *ino)),
+            Loc::Overlay { sb, path, .. } => {
+                let upper = *self.overlay_layers(*sb)?.first().ok_or(Errno::EIO)?;
+                Ok((upper, self.copy_up(*sb, path)?))
+            }
+            Loc::Proc { .. } => Err(Errno::EACCES),
+        }
+    }
+
+    /// Creates `node` as `name` in directory `dir`.
+    pub fn create_at(&mut self, dir: &Loc, name: &str, node: Node) -> Result<(), Errno> {
+        match dir {
+            Loc::Tree { sb, ino } => self.vfs.tree_mut(*sb).ok_or(Errno::EROFS)?.insert(*ino, name, node).map(|_| ()),
+            Loc::Overlay { sb, path, .. } => self.overlay_create(*sb, &path.clone(), name, node).map(|_| ()),
+            Loc::Proc { .. } => Err(Errno::ENOENT),
+        }
+    }
+
+    /// Removes the entry `name` from directory `dir` (the caller checked what it is).
+    pub fn remove_at(&mut self, dir: &Loc, name: &str) -> Result<(), Errno> {
+        match dir {
+            Loc::Tree { sb, ino } => {
+                let t = self.vfs.tree_mut(*sb).ok_or(Errno::EROFS)?;
+                let child = t.child(*ino, name)?;
+                let was_dir = matches!(t.node(child).map(|n| &n.kind), Some(NodeKind::Dir(_)));
+                if let Some(n) = t.nodes.get_mut(*ino) {
+                    if let NodeKind::Dir(e) = &mut n.kind {
+                        e.remove(name);
+                    }
+                    if was_dir {
+                        n.nlink = n.nlink.saturating_sub(1);
+                    }
+                }
+                Ok(())
+            }
+            Loc::Overlay { sb, path, .. } => self.overlay_remove(*sb, &path.clone(), name),
+            Loc::Proc { .. } => Err(Errno::EACCES),
         }
     }
 
@@ -414,6 +509,10 @@ impl Kernel {
                 let s = self.vfs.sbs.get(*sb)?;
                 self.vfs.tree(*sb)?.stat(*ino, s.dev)
             }
+            Loc::Overlay { sb, layer, ino, .. } => {
+                let s = self.vfs.sbs.get(*sb)?;
+                self.vfs.tree(*layer)?.stat(*ino, s.dev)
+            }
             Loc::Proc { sb, node } => {
                 let dev = self.vfs.sbs.get(*sb)?.dev;
                 procfs::stat(self, node, dev)
@@ -424,7 +523,7 @@ impl Kernel {
     /// The target of a symlink, or None if `loc` is not one.
     pub fn readlink_loc(&self, viewer: Pid, loc: &Loc) -> Option<String> {
         match loc {
-            Loc::Tree { sb, ino } => match &self.vfs.tree(*sb)?.node(*ino)?.kind {
+            Loc::Tree { .. } | Loc::Overlay { .. } => match &self.node_of(loc)?.kind {
                 NodeKind::Symlink(t) => Some(t.clone()),
                 _ => None,
             },
@@ -446,11 +545,12 @@ impl Kernel {
                 match &t.node(*ino).ok_or(Errno::ENOENT)?.kind {
                     NodeKind::Dir(e) => Ok(e
                         .iter()
-                        .map(|(n, i)| (n.clone(), Loc::Tree { sb: *sb, ino: *i }))
+                        .map(|(n, i)| (n.clone(), self.enter_subtree(*sb, *i)))
                         .collect()),
                     _ => Err(Errno::ENOTDIR),
                 }
             }
+            Loc::Overlay { sb, path, .. } => self.overlay_read_dir(*sb, path),
             Loc::Proc { sb, node } => {
                 let pid_ns = match self.vfs.sbs.get(*sb).map(|s| &s.kind) {
                     Some(SbKind::Proc { pid_ns }) => *pid_ns,
@@ -474,9 +574,8 @@ impl Kernel {
             return Err(Errno::EACCES);
         }
         match loc {
-            Loc::Tree { sb, ino } => {
-                let t = self.vfs.tree(*sb).ok_or(Errno::ENOENT)?;
-                match &t.node(*ino).ok_or(Errno::ENOENT)?.kind {
+            Loc::Tree { .. } | Loc::Overlay { .. } => {
+                match &self.node_of(loc).ok_or(Errno::ENOENT)?.kind {
                     NodeKind::File { data, size } => {
                         let mut d = data.clone();
                         // A hollow file reads as zeros up to its size.
@@ -529,7 +628,8 @@ impl Kernel {
                     return Err(Errno::EACCES);
                 }
                 match r.loc {
-                    Loc::Tree { sb, ino } => {
+                    Loc::Tree { .. } | Loc::Overlay { .. } => {
+                        let (sb, ino) = self.writable(&r.loc)?;
                         let t = self.vfs.tree_mut(sb).ok_or(Errno::EROFS)?;
                         let n = t.nodes.get_mut(ino).ok_or(Errno::ENOENT)?;
                         if let NodeKind::File { data, size } = &mut n.kind {
@@ -558,14 +658,7 @@ impl Kernel {
                 if !self.may(viewer, &st, 2) {
                     return Err(Errno::EACCES);
                 }
-                match parent.loc {
-                    Loc::Tree { sb, ino } => {
-                        let t = self.vfs.tree_mut(sb).ok_or(Errno::EROFS)?;
-                        t.insert(ino, name, Node::file(bytes.to_vec(), 0o644, uid, gid, now))?;
-                        Ok(())
-                    }
-                    Loc::Proc { .. } => Err(Errno::ENOENT),
-                }
+                self.create_at(&parent.loc, name, Node::file(bytes.to_vec(), 0o644, uid, gid, now))
             }
             Err(e) => Err(e),
         }

