@@ -12,8 +12,10 @@
 //! - [`utils`]: the programs the shell runs (`ps`, `ls`, `ip`, `unshare`, ...), each printing
 //!   in the format of the real tool it stands for.
 
+pub mod client;
 pub mod clock;
 pub mod host;
+pub mod http;
 pub mod image;
 pub mod kernel;
 pub mod shell;
