@@ -16,10 +16,11 @@ cap() {
   { echo "# command: $cmd"; _emit "$o"; if [ -s "$e" ]; then echo "# stderr:"; _emit "$e"; fi; echo "# exit: $rc"; } >"$REFDIR/$name.txt"
   cat "$REFDIR/$name.txt"; rm -f "$o" "$e"
 }
-captty() {
-  local name=$1; shift; local cmd="$*" o rc
+captty() { # NAME COMMAND [INPUT]: INPUT (printf format) is typed 1 s after start; stdin stays open 3 s more
+  local name=$1; shift; local cmd="$1" input="${2:-}" o rc
   o=$(mktemp)
-  script -qec "$cmd" /dev/null >"$o" </dev/null; rc=$?
-  { echo "# command (under a TTY: script -qec): $cmd"; _emit "$o"; echo "# exit: $rc"; } >"$REFDIR/$name.txt"
-  cat -A "$REFDIR/$name.txt" | head -50; rm -f "$o"
+  { sleep 1; [ -n "$input" ] && printf "$input"; sleep 3; } | script -qec "$cmd" /dev/null >"$o"; rc=${PIPESTATUS[1]}
+  { echo "# command (under a TTY: script -qec): $cmd"; [ -n "$input" ] && echo "# typed (printf format): $input"
+    _emit "$o"; echo "# exit: $rc"; } >"$REFDIR/$name.txt"
+  cat -A "$REFDIR/$name.txt" | head -60; rm -f "$o"
 }
