@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! sim-core: a simulated Linux host, deterministic and free of I/O.
 //!
 //! The caller owns time and identity: every call that can change the machine takes the
@@ -13,11 +14,13 @@
 //!   in the format of the real tool it stands for.
 
 pub mod client;
+pub mod engine;
 pub mod clock;
 pub mod host;
 pub mod http;
 pub mod image;
 pub mod kernel;
+pub mod programs;
 pub mod shell;
 pub mod text;
 pub mod utils;

@@ -3,6 +3,7 @@
 //! and a bash login shell on pts/0.
 
 use super::build::*;
+use crate::image::oci::Platform;
 use crate::kernel::net::{IfAddr, LinkKind, Route};
 use crate::kernel::vfs::{SbKind, TreeFs};
 use crate::kernel::{Kernel, NsId, Uname};
@@ -16,6 +17,9 @@ const IMAGE_TIME: i64 = 1_653_624_720;
 
 pub const HOSTNAME: &str = "ip-172-30-1-40.ap-northeast-1.compute.internal";
 pub const LOGIN_USER: &str = "ec2-user";
+/// containerd and dockerd, as `systemctl start docker` started them.
+pub const CONTAINERD_PID: u32 = 2566;
+pub const DOCKERD_PID: u32 = 2757;
 
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash
 bin:x:1:1:bin:/bin:/sbin/nologin
@@ -424,6 +428,13 @@ pub fn boot(seed: u64) -> (Kernel, u32) {
         let comm = argv.split(' ').next().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
         place(&mut k, &ProcSpec { pid: *pid, ppid: *ppid, uid: *uid, argv, comm: &comm, stat, tty: *tty, vsz: *vsz, rss: *rss, started: *started, cpu_ticks: *ticks });
     }
+    // Docker, started by hand a minute after boot (`sudo systemctl start docker`).
+    place(&mut k, &ProcSpec { pid: CONTAINERD_PID, ppid: 1, uid: 0, argv: "/usr/bin/containerd", comm: "containerd", stat: "Ssl", tty: None, vsz: 1_367_168, rss: 43_612, started: 60, cpu_ticks: 404 });
+    place(&mut k, &ProcSpec { pid: DOCKERD_PID, ppid: 1, uid: 0, argv: "/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ", comm: "dockerd", stat: "Ssl", tty: None, vsz: 1_446_720, rss: 82_940, started: 120, cpu_ticks: 512 });
+    let saved = k.now;
+    k.now = BOOT + 120;
+    crate::engine::install::install(&mut k, DOCKERD_PID, CONTAINERD_PID, Platform::new("linux", "amd64", None), &[LOGIN_USER]);
+    k.now = saved;
     let login = SESSION_START - 45 - BOOT;
     place(&mut k, &ProcSpec { pid: 3012, ppid: 2172, uid: 0, argv: "sshd: ec2-user [priv]", comm: "sshd", stat: "Ss", tty: None, vsz: 154_816, rss: 8_640, started: login, cpu_ticks: 1 });
     place(&mut k, &ProcSpec { pid: 3030, ppid: 3012, uid: 1000, argv: "sshd: ec2-user@pts/0", comm: "sshd", stat: "S", tty: None, vsz: 154_816, rss: 4_232, started: login, cpu_ticks: 1 });

@@ -4,6 +4,7 @@
 //! **Architecture invariant:** every table is a `BTreeMap` or a `Vec`, so iteration order is
 //! defined and the same operations always produce the same state.
 
+pub mod creds;
 pub mod errno;
 pub mod net;
 pub mod overlay;
@@ -146,6 +147,11 @@ pub struct Kernel {
     pub init_ns: Namespaces,
     /// State of the deterministic random source (see [`Kernel::random`]).
     pub rng: u64,
+    /// Exit statuses of ended processes, for whoever waits on them (dockerd for a container).
+    pub exit_codes: BTreeMap<Pid, i32>,
+    /// The Docker daemon running on this machine, if Docker is installed. It is userland
+    /// state the kernel only carries: programs reach it through its socket.
+    pub docker: Option<Box<crate::engine::Dockerd>>,
     next_ns_id: u32,
     next_ns_inode: u64,
 }
@@ -201,6 +207,8 @@ impl Kernel {
             fixed_ns_inodes: INITIAL_NS_INODES.iter().copied().collect(),
             init_ns: init,
             rng: 0,
+            exit_codes: BTreeMap::new(),
+            docker: None,
             next_ns_id: 1,
             // New namespaces on a running system get inodes from here on.
             next_ns_inode: 4026532160,

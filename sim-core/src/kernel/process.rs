@@ -185,6 +185,20 @@ impl Kernel {
         }
     }
 
+    /// Lets `n` PIDs go by in namespace `ns`, as the short-lived helpers of a real system
+    /// (runc, its init) use them up.
+    pub fn skip_pids(&mut self, ns: NsId, n: u32) {
+        if let Some(p) = self.pid_ns.get_mut(&ns) {
+            p.last = (p.last + n).min(p.pid_max.saturating_sub(2));
+        }
+    }
+
+    /// Ends a process with an exit status its waiter can collect.
+    pub fn exit_with(&mut self, pid: Pid, status: i32) {
+        self.exit_codes.insert(pid, status);
+        self.exit(pid);
+    }
+
     /// `clone` + `execve`: a new process, child of `parent`, in the parent's namespaces
     /// (its PID namespace being the parent's `pid_for_children`).
     pub fn spawn(&mut self, parent: Pid, exec: Exec) -> Result<Pid, Errno> {

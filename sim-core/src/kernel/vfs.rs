@@ -83,6 +83,8 @@ pub struct Mount {
     /// Absolute path of the mount point in its mount namespace.
     pub target: String,
     pub sb: usize,
+    /// The node of `sb` the mount shows (the root, or a file or directory for a bind mount).
+    pub root: Ino,
     pub source: String,
     pub opts: String,
 }
@@ -331,9 +333,19 @@ impl MountNs {
             parent,
             target: join(&tcomps),
             sb,
+            root: 0,
             source: source.to_string(),
             opts: opts.to_string(),
         });
+        id
+    }
+
+    /// A bind mount: node `root` of filesystem `sb` shown at `target`.
+    pub fn bind(&mut self, target: &str, sb: usize, root: Ino, source: &str, opts: &str) -> u32 {
+        let id = self.mount(target, sb, source, opts);
+        if let Some(m) = self.mounts.iter_mut().find(|m| m.id == id) {
+            m.root = root;
+        }
         id
     }
 
@@ -365,7 +377,7 @@ impl Kernel {
         let rest: Vec<&str> = comps[used..].iter().map(String::as_str).collect();
         let sb = self.vfs.sbs.get(m.sb).ok_or(Errno::ENOENT)?;
         match &sb.kind {
-            SbKind::Tree(_) => self.tree_walk(m.sb, &rest),
+            SbKind::Tree(_) => self.tree_walk(m.sb, m.root, &rest),
             SbKind::Proc { pid_ns } => {
                 Ok(Loc::Proc { sb: m.sb, node: procfs::lookup(self, *pid_ns, viewer, &rest)? })
             }
@@ -374,8 +386,8 @@ impl Kernel {
     }
 
     /// Walks plain components through a tree filesystem, crossing into subtrees.
-    fn tree_walk(&self, sb: usize, comps: &[&str]) -> Result<Loc, Errno> {
-        let mut loc = self.enter_subtree(sb, 0);
+    fn tree_walk(&self, sb: usize, root: Ino, comps: &[&str]) -> Result<Loc, Errno> {
+        let mut loc = self.enter_subtree(sb, root);
         for c in comps {
             let Loc::Tree { sb, ino } = loc else { return Err(Errno::EIO) };
             let child = self.vfs.tree(sb).ok_or(Errno::EIO)?.child(ino, c)?;
@@ -687,6 +699,18 @@ impl Kernel {
             })
             .collect();
         self.mnt_ns.insert(id, MountNs { inode, mounts });
+        if let Some(p) = self.procs.get_mut(&pid) {
+            p.ns.mnt = id;
+        }
+        Ok(id)
+    }
+
+    /// Moves `pid` into a new, empty mount namespace (a container's, whose mounts the runtime
+    /// then makes one by one, starting with its root).
+    pub fn enter_empty_mount_ns(&mut self, pid: Pid) -> Result<NsId, Errno> {
+        self.procs.get(&pid).ok_or(Errno::ESRCH)?;
+        let (id, inode) = self.alloc_ns();
+        self.mnt_ns.insert(id, MountNs { inode, mounts: Vec::new() });
         if let Some(p) = self.procs.get_mut(&pid) {
             p.ns.mnt = id;
         }

@@ -68,6 +68,8 @@ pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(Strin
             NodeKind::File { .. } => n.program.clone(),
             _ => None,
         });
+        // Image files carry no program name: known executables are recognized by path.
+        let program = program.or_else(|| crate::programs::binary_at(&r.path).map(str::to_string));
         // The process is named after the path it was executed by, not a symlink's target.
         return match program {
             Some(p) => Ok((if c.starts_with('/') { c.clone() } else { r.path }, p)),
@@ -250,6 +252,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             tty_out: last,
             cols: term.cols,
             err_redirect: None,
+            background: false,
         };
         let redirected = match open_redirs(k, sh, cmd, &mut io, pid) {
             Ok(r) => r,
@@ -285,6 +288,14 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 Ok((Outcome::Exit(code), back)) => {
                     io = back;
                     status = code;
+                }
+                Ok((Outcome::Running { until }, back)) => {
+                    // The shell waits for it: the clock runs on to its end.
+                    io = back;
+                    if let Some(t) = until {
+                        k.now = k.now.max(t);
+                    }
+                    status = 0;
                 }
                 Ok((Outcome::Shell(mut new_sh), back)) => {
                     io = back;

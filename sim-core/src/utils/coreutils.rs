@@ -78,7 +78,11 @@ pub fn sleep(ctx: &mut Ctx) -> Outcome {
         }
     }
     // Bounded so a huge sleep cannot overflow the clock.
-    ctx.k.now += total.min(1e9) as i64;
+    let until = ctx.k.now + total.min(1e9) as i64;
+    if ctx.io.background {
+        return Outcome::Running { until: Some(until) };
+    }
+    ctx.k.now = until;
     Outcome::Exit(0)
 }
 

@@ -135,12 +135,14 @@ fn flag_list(k: &Kernel, l: &Link) -> String {
     f.join(",")
 }
 
-fn state(l: &Link) -> &'static str {
+fn state(k: &Kernel, ns: NsId, l: &Link) -> &'static str {
     if !l.up {
         return "DOWN";
     }
+    let has_ports = || k.net_ns.get(&ns).is_some_and(|n| n.links.values().any(|p| p.master == Some(l.ifindex) && p.up));
     match l.kind {
         LinkKind::Loopback => "UNKNOWN",
+        LinkKind::Bridge if l.carrier && has_ports() => "UP",
         LinkKind::Bridge if l.carrier => "UNKNOWN",
         _ if l.carrier => "UP",
         LinkKind::Veth { .. } => "LOWERLAYERDOWN",
@@ -173,16 +175,17 @@ fn link_netns(k: &Kernel, ns: NsId, l: &Link) -> String {
 fn link_header(k: &Kernel, ns: NsId, l: &Link, mode: bool) -> String {
     let master = l.master.and_then(|m| k.net_ns.get(&ns).and_then(|n| n.links.get(&m))).map(|m| format!(" master {}", m.name)).unwrap_or_default();
     format!(
-        "{}: {}: <{}> mtu {} qdisc {}{} state {}{} group default qlen {}\n",
+        "{}: {}: <{}> mtu {} qdisc {}{} state {}{} group default {}\n",
         l.ifindex,
         at_name(k, ns, l),
         flag_list(k, l),
         l.mtu,
         qdisc(l),
         master,
-        state(l),
+        state(k, ns, l),
         if mode { " mode DEFAULT" } else { "" },
-        l.txqueuelen
+        // A zero queue length (bridges and veths Docker makes) is not printed.
+        if l.txqueuelen > 0 { format!("qlen {}", l.txqueuelen) } else { String::new() }
     )
 }
 
@@ -196,6 +199,7 @@ fn link_ether(k: &Kernel, ns: NsId, l: &Link) -> String {
 
 fn select<'a>(netns: &'a NetNs, rest: &[String]) -> Result<Vec<&'a Link>, String> {
     let mut dev: Option<&String> = None;
+    let mut master: Option<&String> = None;
     let mut i = 0;
     while i < rest.len() {
         match rest[i].as_str() {
@@ -204,9 +208,17 @@ fn select<'a>(netns: &'a NetNs, rest: &[String]) -> Result<Vec<&'a Link>, String
                 i += 1;
                 dev = rest.get(i);
             }
+            "master" => {
+                i += 1;
+                master = rest.get(i);
+            }
             _ => dev = Some(&rest[i]),
         }
         i += 1;
+    }
+    if let Some(m) = master {
+        let Some(ml) = netns.by_name(m) else { return Err(format!("Device \"{m}\" does not exist.\n")) };
+        return Ok(netns.links.values().filter(|l| l.master == Some(ml.ifindex)).collect());
     }
     match dev {
         Some(d) => match netns.by_name(d) {
@@ -250,7 +262,7 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
                 }
             }
             let tail: String = addrs.iter().map(|a| format!("{a} ")).collect();
-            out.push_str(&format!("{:<16} {:<14} {}\n", at_name(k, ns, l), state(l), tail));
+            out.push_str(&format!("{:<16} {:<14} {}\n", at_name(k, ns, l), state(k, ns, l), tail));
             continue;
         }
         out.push_str(&link_header(k, ns, l, false));
@@ -391,7 +403,7 @@ fn link(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
     let mut out = String::new();
     for l in links {
         if g.brief {
-            out.push_str(&format!("{:<16} {:<14} {} <{}> \n", at_name(k, ns, l), state(l), fmt_mac(l.mac), flag_list(k, l)));
+            out.push_str(&format!("{:<16} {:<14} {} <{}> \n", at_name(k, ns, l), state(k, ns, l), fmt_mac(l.mac), flag_list(k, l)));
             continue;
         }
         out.push_str(&link_header(k, ns, l, true));

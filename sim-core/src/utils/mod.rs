@@ -31,6 +31,9 @@ pub struct Io {
     pub cols: usize,
     /// `2>FILE` (Some(Some(path))) or `2>/dev/null` (Some(None)).
     pub err_redirect: Option<Option<String>>,
+    /// Nobody waits for the program (a container's process started by dockerd): one that
+    /// would block returns `Outcome::Running` and stays alive instead.
+    pub background: bool,
 }
 
 impl Io {
@@ -110,6 +113,9 @@ impl Ctx<'_> {
 /// How a program ended.
 pub enum Outcome {
     Exit(i32),
+    /// The program keeps running (a server, a `sleep` in a container): until the given time,
+    /// when it exits with status 0, or until a signal ends it.
+    Running { until: Option<i64> },
     /// The program became (or started) an interactive shell that now reads the terminal.
     Shell(Box<Shell>),
 }
@@ -120,6 +126,8 @@ pub type Program = fn(&mut Ctx) -> Outcome;
 pub fn program(name: &str) -> Option<Program> {
     Some(match name {
         "ps" => ps::main,
+        "nginx" => crate::programs::nginx::main,
+        "nginx-entrypoint" => crate::programs::nginx::entrypoint,
         "ls" => ls::main,
         "ifconfig" => ifconfig::main,
         "ip" => ip::main,

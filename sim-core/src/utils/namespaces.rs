@@ -46,6 +46,15 @@ pub fn run_child(ctx: &mut Ctx, child: Pid, argv: Vec<String>, tool: &str, not_f
             ctx.k.exit(child);
             Outcome::Exit(code)
         }
+        Outcome::Running { until } => {
+            // Waited for: the clock runs on to its end (a server never ends: it is left running).
+            if let Some(t) = until {
+                ctx.k.now = ctx.k.now.max(t);
+                ctx.k.exit(child);
+                return Outcome::Exit(0);
+            }
+            Outcome::Running { until }
+        }
         Outcome::Shell(mut sh) => {
             if sh.pid != child {
                 sh.waiters.push(child);

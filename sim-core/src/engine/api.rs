@@ -1,0 +1,174 @@
+//! The Engine API router: HTTP requests in, responses out, with dockerd 20.10's headers,
+//! status codes and `{"message":"..."}` errors.
+
+use serde_json::{json, Value};
+
+use super::{containers, images, network, Dockerd};
+use crate::http::{Request, Response};
+use crate::kernel::Kernel;
+
+/// `Date: Sat, 28 Nov 2026 23:46:21 GMT` (Go's http.TimeFormat).
+pub fn http_date(unix: i64) -> String {
+    let t = crate::clock::tm(unix);
+    let day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][t.wday as usize % 7];
+    format!("{day}, {:02} {} {} {:02}:{:02}:{:02} GMT", t.day, t.mon(), t.year, t.hour, t.min, t.sec)
+}
+
+/// The headers every dockerd response starts with.
+fn base_headers(d: &Dockerd, r: &mut Response) {
+    r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+}
+
+fn tail_headers(d: &Dockerd, k: &Kernel, r: &mut Response) {
+    r.headers.push(("Docker-Experimental".into(), "false".into()));
+    r.headers.push(("Ostype".into(), "linux".into()));
+    r.headers.push(("Server".into(), format!("Docker/{} (linux)", d.versions.engine)));
+    r.headers.push(("Date".into(), http_date(k.now)));
+}
+
+/// A JSON response (`application/json`, body followed by a newline as Go's encoder writes).
+pub fn json_response(d: &Dockerd, k: &Kernel, status: u16, v: &Value) -> Response {
+    let mut r = Response::new(status);
+    base_headers(d, &mut r);
+    r.headers.push(("Content-Type".into(), "application/json".into()));
+    tail_headers(d, k, &mut r);
+    r.body = serde_json::to_vec(v).unwrap_or_default();
+    r.body.push(b'\n');
+    r.headers.push(("Content-Length".into(), r.body.len().to_string()));
+    r
+}
+
+pub fn error(d: &Dockerd, k: &Kernel, status: u16, message: &str) -> Response {
+    json_response(d, k, status, &json!({ "message": message }))
+}
+
+/// `204 No Content` (start, stop, kill, rename, ...).
+pub fn no_content(d: &Dockerd, k: &Kernel) -> Response {
+    let mut r = Response::new(204);
+    base_headers(d, &mut r);
+    tail_headers(d, k, &mut r);
+    r
+}
+
+/// A streamed JSON response: one message per chunk (pull, load, import).
+pub fn json_stream(d: &Dockerd, k: &Kernel, messages: &[Value]) -> Response {
+    let mut r = Response::new(200);
+    base_headers(d, &mut r);
+    r.headers.push(("Content-Type".into(), "application/json".into()));
+    tail_headers(d, k, &mut r);
+    r.headers.push(("Transfer-Encoding".into(), "chunked".into()));
+    for m in messages {
+        let mut line = serde_json::to_vec(m).unwrap_or_default();
+        line.extend_from_slice(b"\r\n");
+        r.push_chunk(&line);
+    }
+    r.chunked = true;
+    r
+}
+
+/// A raw stream with no Content-Type, chunked (logs).
+pub fn raw_stream(d: &Dockerd, k: &Kernel, frames: &[Vec<u8>]) -> Response {
+    let mut r = Response::new(200);
+    base_headers(d, &mut r);
+    tail_headers(d, k, &mut r);
+    r.headers.push(("Transfer-Encoding".into(), "chunked".into()));
+    for f in frames {
+        r.push_chunk(f);
+    }
+    r.chunked = true;
+    r
+}
+
+/// `101 UPGRADED` for a hijacked connection (attach, exec start).
+pub fn upgraded(d: &Dockerd, k: &Kernel) -> Response {
+    let mut r = Response::new(101);
+    r.headers.push(("Content-Type".into(), "application/vnd.docker.raw-stream".into()));
+    r.headers.push(("Connection".into(), "Upgrade".into()));
+    r.headers.push(("Upgrade".into(), "tcp".into()));
+    r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+    let _ = k;
+    r
+}
+
+/// The path with the `/v1.xx` prefix taken off, and whether that version is acceptable.
+fn strip_version<'a>(d: &Dockerd, path: &'a str) -> Result<&'a str, String> {
+    let Some(rest) = path.strip_prefix("/v") else { return Ok(path) };
+    let (ver, tail) = rest.split_once('/').map(|(v, t)| (v, &path[path.len() - t.len() - 1..])).unwrap_or((rest, ""));
+    let parse = |s: &str| -> Option<(u32, u32)> {
+        let (a, b) = s.split_once('.')?;
+        Some((a.parse().ok()?, b.parse().ok()?))
+    };
+    let Some(v) = parse(ver) else { return Ok(path) };
+    let max = parse(&d.versions.api).unwrap_or((1, 41));
+    let min = parse(&d.versions.min_api).unwrap_or((1, 12));
+    if v > max {
+        return Err(format!("client version {ver} is too new. Maximum supported API version is {}", d.versions.api));
+    }
+    if v < min {
+        return Err(format!("client version {ver} is too old. Minimum supported API version is {}, please upgrade your client to a newer version", d.versions.min_api));
+    }
+    Ok(tail)
+}
+
+pub fn handle(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
+    let full = req.path();
+    let path = match strip_version(d, &full) {
+        Ok(p) => p.to_string(),
+        Err(m) => return error(d, k, 400, &m),
+    };
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let m = req.method.as_str();
+    match (m, segs.as_slice()) {
+        ("GET" | "HEAD", ["_ping"]) => ping(d, k, m == "HEAD"),
+        ("GET", ["version"]) => json_response(d, k, 200, &super::json::version(d, k)),
+        ("GET", ["info"]) => {
+            let v = super::json::info(d, k);
+            json_response(d, k, 200, &v)
+        }
+        (_, ["images", ..]) => images::route(d, k, req, &segs[1..]),
+        (_, ["containers", ..]) => containers::route(d, k, req, &segs[1..]),
+        (_, ["exec", ..]) => containers::route_exec(d, k, req, &segs[1..]),
+        (_, ["networks", ..]) => network::route(d, k, req, &segs[1..]),
+        _ => {
+            let mut r = Response::new(404);
+            base_headers(d, &mut r);
+            r.headers.push(("Content-Type".into(), "application/json".into()));
+            tail_headers(d, k, &mut r);
+            r.body = format!("{{\"message\":\"page not found\"}}\n").into_bytes();
+            r.headers.push(("Content-Length".into(), r.body.len().to_string()));
+            r
+        }
+    }
+}
+
+fn ping(d: &Dockerd, k: &Kernel, head: bool) -> Response {
+    let mut r = Response::new(200);
+    r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+    r.headers.push(("Cache-Control".into(), "no-cache, no-store, must-revalidate".into()));
+    r.headers.push(("Content-Length".into(), if head { "0".into() } else { "2".into() }));
+    r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+    r.headers.push(("Docker-Experimental".into(), "false".into()));
+    r.headers.push(("Ostype".into(), "linux".into()));
+    r.headers.push(("Pragma".into(), "no-cache".into()));
+    r.headers.push(("Server".into(), format!("Docker/{} (linux)", d.versions.engine)));
+    r.headers.push(("Date".into(), http_date(k.now)));
+    if !head {
+        r.body = b"OK".to_vec();
+    }
+    r
+}
+
+/// A boolean query parameter as Docker reads it (`1`, `true`, `True`).
+pub fn flag(req: &Request, key: &str) -> bool {
+    matches!(req.query_value(key).as_deref(), Some("1" | "true" | "True" | "TRUE"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_go_http_dates() {
+        assert_eq!(http_date(1_795_909_581), "Sat, 28 Nov 2026 23:46:21 GMT");
+    }
+}

@@ -1,0 +1,938 @@
+//! Containers: create, start, stop, kill, remove, exec, logs, and their JSON views.
+//!
+//! A running container is what the article shows: `containerd-shim-runc-v2` (a child of PID 1)
+//! whose child is the container's PID 1 in new PID, mount, network, UTS and IPC namespaces;
+//! its `/` is an overlay of the image's layers, an `-init` layer and its own upper layer; its
+//! eth0 is one end of a veth pair whose other end is on docker0; each published port has a
+//! `docker-proxy` under dockerd.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::api::{error, json_response, no_content, raw_stream, upgraded};
+use super::json::{rfc3339_nanos, Stamp, ZERO_TIME};
+use super::network;
+use super::runtime::{self, Started};
+use super::store::{random_hex64, random_link, OVERLAY2};
+use super::{hostfs, Dockerd};
+use crate::http::{Request, Response};
+use crate::image::digest::Digest;
+use crate::kernel::net::{fmt_ip, fmt_mac};
+use crate::kernel::{Kernel, NsId, Pid};
+
+pub const CONTAINERS: &str = "/var/lib/docker/containers";
+
+#[derive(Clone, Debug, Default)]
+pub struct ContainerState {
+    pub running: bool,
+    /// `created`, `running`, `exited`.
+    pub status: String,
+    /// Global PID of the container's PID 1 while it runs, else 0.
+    pub pid: Pid,
+    pub exit_code: i32,
+    pub error: String,
+    pub started_at: Option<Stamp>,
+    pub finished_at: Option<Stamp>,
+    /// When the PID 1 will exit by itself (a `sleep`), if it will.
+    pub exits_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortBinding {
+    /// `80/tcp`
+    pub port: String,
+    pub host_ip: String,
+    pub host_port: String,
+}
+
+/// One line a container wrote, for `docker logs`.
+#[derive(Clone, Debug)]
+pub struct LogLine {
+    /// 1 = stdout, 2 = stderr.
+    pub stream: u8,
+    pub at: Stamp,
+    pub bytes: Vec<u8>,
+}
+
+/// The container's layers: `<id>-init` and `<id>` under overlay2/, and the overlay of them.
+#[derive(Clone, Debug)]
+pub struct Rootfs {
+    pub cache_id: String,
+    pub link: String,
+    pub init_link: String,
+    pub init_sb: usize,
+    pub upper_sb: usize,
+    pub overlay_sb: usize,
+    /// The `lowerdir=` option: short links, topmost first.
+    pub lowerdir: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub id: String,
+    /// With the leading slash, as dockerd keeps names: `/nginx`.
+    pub name: String,
+    pub created: Stamp,
+    /// The image as the user named it (`nginx:1.21-alpine`).
+    pub image: String,
+    pub image_id: Digest,
+    pub path: String,
+    pub args: Vec<String>,
+    /// The merged config (create body over the image's), as `.Config` shows it.
+    pub config: Value,
+    pub host_config: Value,
+    pub ports: Vec<PortBinding>,
+    pub auto_remove: bool,
+    pub network_mode: String,
+    pub state: ContainerState,
+    pub rootfs: Rootfs,
+    pub logs: Vec<LogLine>,
+    pub shim_pid: Option<Pid>,
+    pub proxies: Vec<Pid>,
+    pub netns: Option<NsId>,
+    pub sandbox_id: String,
+    pub restart_count: u32,
+    pub exec_ids: Vec<String>,
+    pub tty: bool,
+    /// The interactive shell PID 1 runs, when started with `-it`, until a client attaches.
+    pub terminal: Option<Box<crate::shell::Shell>>,
+}
+
+impl Container {
+    pub fn short_id(&self) -> &str {
+        &self.id[..12.min(self.id.len())]
+    }
+    pub fn hostname(&self) -> String {
+        self.config.get("Hostname").and_then(Value::as_str).unwrap_or("").to_string()
+    }
+    pub fn env(&self) -> Vec<String> {
+        str_list(self.config.get("Env"))
+    }
+    /// The whole command: ENTRYPOINT then CMD.
+    pub fn argv(&self) -> Vec<String> {
+        let mut v = vec![self.path.clone()];
+        v.extend(self.args.iter().cloned());
+        v
+    }
+    pub fn stop_signal(&self) -> String {
+        self.config.get("StopSignal").and_then(Value::as_str).unwrap_or("SIGTERM").to_string()
+    }
+}
+
+/// An exec instance (`POST /containers/{id}/exec`).
+#[derive(Clone, Debug)]
+pub struct ExecInstance {
+    pub id: String,
+    pub container: String,
+    pub argv: Vec<String>,
+    pub env: Vec<String>,
+    pub user: String,
+    pub workdir: String,
+    pub tty: bool,
+    pub attach_stdin: bool,
+    pub running: bool,
+    pub exit_code: Option<i32>,
+    pub pid: Pid,
+}
+
+pub fn str_list(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Finds a container by full ID, name (with or without `/`), or unique ID prefix.
+pub fn find(d: &Dockerd, r: &str) -> Option<String> {
+    if d.containers.contains_key(r) {
+        return Some(r.to_string());
+    }
+    let slashed = format!("/{}", r.trim_start_matches('/'));
+    if let Some(c) = d.containers.values().find(|c| c.name == slashed) {
+        return Some(c.id.clone());
+    }
+    let m: Vec<&String> = d.containers.keys().filter(|id| !r.is_empty() && id.starts_with(r)).collect();
+    (m.len() == 1).then(|| m[0].clone())
+}
+
+fn no_such(d: &Dockerd, k: &Kernel, r: &str) -> Response {
+    error(d, k, 404, &format!("No such container: {r}"))
+}
+
+pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> Response {
+    let m = req.method.as_str();
+    match (m, segs) {
+        ("GET", ["json"]) => list(d, k, req),
+        ("POST", ["create"]) => create(d, k, req),
+        (_, [r, rest @ ..]) => {
+            let Some(id) = find(d, r) else { return no_such(d, k, r) };
+            match (m, rest) {
+                ("GET", ["json"]) => json_response(d, k, 200, &inspect(d, &id)),
+                ("POST", ["start"]) => start(d, k, &id),
+                ("POST", ["stop"]) => {
+                    let t = req.query_value("t").and_then(|t| t.parse().ok());
+                    stop(d, k, &id, t);
+                    no_content(d, k)
+                }
+                ("POST", ["restart"]) => {
+                    let t = req.query_value("t").and_then(|t| t.parse().ok());
+                    stop(d, k, &id, t);
+                    if let Some(c) = d.containers.get_mut(&id) {
+                        c.restart_count = 0;
+                    }
+                    start(d, k, &id)
+                }
+                ("POST", ["kill"]) => kill(d, k, &id, &req.query_value("signal").unwrap_or_else(|| "KILL".into())),
+                ("POST", ["wait"]) => wait(d, k, &id),
+                ("POST", ["rename"]) => rename(d, k, &id, &req.query_value("name").unwrap_or_default()),
+                ("POST", ["resize"]) => {
+                    let mut r = Response::new(200);
+                    r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+                    r.headers.push(("Content-Length".into(), "0".into()));
+                    r
+                }
+                ("POST", ["attach"]) => upgraded(d, k),
+                ("POST", ["exec"]) => exec_create(d, k, &id, req),
+                ("GET", ["logs"]) => logs(d, k, &id, req),
+                ("GET", ["top"]) => top(d, k, &id, req),
+                ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
+                _ => error(d, k, 404, "page not found"),
+            }
+        }
+        _ => error(d, k, 404, "page not found"),
+    }
+}
+
+/// `[a-zA-Z0-9][a-zA-Z0-9_.-]+`
+fn valid_name(n: &str) -> bool {
+    let b = n.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_alphanumeric()
+        && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+}
+
+fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
+    let body: Value = match serde_json::from_slice(&req.body) {
+        Ok(v) => v,
+        Err(e) => return error(d, k, 400, &format!("invalid character in request body: {e}")),
+    };
+    let image_ref = body.get("Image").and_then(Value::as_str).unwrap_or("").to_string();
+    let Some(img) = d.store.lookup(&image_ref).cloned() else {
+        return error(d, k, 404, &format!("No such image: {}", super::store::normalize_ref(&image_ref)));
+    };
+    let name = match req.query_value("name").filter(|n| !n.is_empty()) {
+        Some(n) => {
+            let n = n.trim_start_matches('/').to_string();
+            if !valid_name(&n) {
+                return error(d, k, 400, &format!("Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+            }
+            n
+        }
+        None => random_name(d, k),
+    };
+    if let Some(other) = d.containers.values().find(|c| c.name == format!("/{name}")) {
+        return error(d, k, 409, &format!(
+            "Conflict. The container name \"/{name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+            other.id));
+    }
+    let id = random_hex64(k);
+    let ic = &img.config.config;
+    let given = |key: &str| body.get(key).filter(|v| !v.is_null());
+    let entrypoint: Vec<String> = match given("Entrypoint") {
+        Some(e) => str_list(Some(e)),
+        None => ic.entrypoint.clone().unwrap_or_default(),
+    };
+    let cmd: Vec<String> = match given("Cmd").filter(|c| c.as_array().is_some_and(|a| !a.is_empty())) {
+        Some(c) => str_list(Some(c)),
+        None if given("Entrypoint").is_some() => Vec::new(),
+        None => ic.cmd.clone().unwrap_or_default(),
+    };
+    let mut full: Vec<String> = entrypoint.clone();
+    full.extend(cmd.iter().cloned());
+    if full.is_empty() {
+        return error(d, k, 400, "No command specified");
+    }
+    let mut env: Vec<String> = ic.env.clone().unwrap_or_default();
+    for e in str_list(body.get("Env")) {
+        let key = e.split('=').next().unwrap_or("").to_string();
+        env.retain(|x| x.split('=').next() != Some(key.as_str()));
+        env.push(e);
+    }
+    let mut exposed = serde_json::Map::new();
+    for p in ic.exposed_ports.iter().flat_map(|m| m.keys()) {
+        exposed.insert(p.clone(), json!({}));
+    }
+    if let Some(Value::Object(m)) = body.get("ExposedPorts") {
+        for p in m.keys() {
+            exposed.insert(p.clone(), json!({}));
+        }
+    }
+    let hostname = body.get("Hostname").and_then(Value::as_str).filter(|h| !h.is_empty()).map(str::to_string).unwrap_or_else(|| id[..12].to_string());
+    let workdir = body.get("WorkingDir").and_then(Value::as_str).filter(|w| !w.is_empty()).map(str::to_string).or(ic.working_dir.clone()).unwrap_or_default();
+    let user = body.get("User").and_then(Value::as_str).filter(|u| !u.is_empty()).map(str::to_string).or(ic.user.clone()).unwrap_or_default();
+    let tty = body.get("Tty").and_then(Value::as_bool).unwrap_or(false);
+    let open_stdin = body.get("OpenStdin").and_then(Value::as_bool).unwrap_or(false);
+    let mut labels = serde_json::Map::new();
+    for (k2, v) in ic.labels.iter().flatten() {
+        labels.insert(k2.clone(), json!(v));
+    }
+    let b = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let mut config = json!({
+        "Hostname": hostname,
+        "Domainname": "",
+        "User": user,
+        "AttachStdin": b("AttachStdin"),
+        "AttachStdout": b("AttachStdout"),
+        "AttachStderr": b("AttachStderr"),
+        "ExposedPorts": if exposed.is_empty() { Value::Null } else { Value::Object(exposed) },
+        "Tty": tty,
+        "OpenStdin": open_stdin,
+        "StdinOnce": b("StdinOnce"),
+        "Env": env,
+        "Cmd": if cmd.is_empty() { Value::Null } else { json!(cmd) },
+        "Image": image_ref,
+        "Volumes": ic.volumes,
+        "WorkingDir": workdir,
+        "Entrypoint": if entrypoint.is_empty() { Value::Null } else { json!(entrypoint) },
+        "OnBuild": null,
+        "Labels": labels,
+        "StopSignal": ic.stop_signal
+    });
+    if let Value::Object(m) = &mut config {
+        for key in ["ExposedPorts", "StopSignal"] {
+            if m.get(key).is_some_and(Value::is_null) {
+                m.remove(key);
+            }
+        }
+    }
+    let host_config = body.get("HostConfig").cloned().unwrap_or_else(|| json!({}));
+    let mut ports = Vec::new();
+    if let Some(Value::Object(pb)) = host_config.get("PortBindings") {
+        for (port, list) in pb {
+            for b in list.as_array().into_iter().flatten() {
+                let host_ip = b.get("HostIp").and_then(Value::as_str).unwrap_or("").to_string();
+                let host_port = b.get("HostPort").and_then(Value::as_str).unwrap_or("").to_string();
+                ports.push(PortBinding { port: port.clone(), host_ip, host_port });
+            }
+        }
+    }
+    let network_mode = host_config.get("NetworkMode").and_then(Value::as_str).unwrap_or("default").to_string();
+    if !matches!(network_mode.as_str(), "default" | "bridge" | "host" | "none") && network::find(d, &network_mode).is_none() {
+        return error(d, k, 404, &format!("network {network_mode} not found"));
+    }
+    let auto_remove = host_config.get("AutoRemove").and_then(Value::as_bool).unwrap_or(false);
+    let Some(rootfs) = make_rootfs(d, k, &id, &img) else { return error(d, k, 500, "failed to create the container's layers") };
+    let c = Container {
+        id: id.clone(),
+        name: format!("/{name}"),
+        created: Stamp::now(k),
+        image: image_ref,
+        image_id: img.id.clone(),
+        path: full.first().cloned().unwrap_or_default(),
+        args: full.iter().skip(1).cloned().collect(),
+        config,
+        host_config,
+        ports,
+        auto_remove,
+        network_mode,
+        state: ContainerState { status: "created".into(), ..ContainerState::default() },
+        rootfs,
+        logs: Vec::new(),
+        shim_pid: None,
+        proxies: Vec::new(),
+        netns: None,
+        sandbox_id: String::new(),
+        restart_count: 0,
+        exec_ids: Vec::new(),
+        tty,
+        terminal: None,
+    };
+    let daemon = d.daemon_pid();
+    let dir = format!("{CONTAINERS}/{id}");
+    let _ = hostfs::mkdir_p(k, daemon, &format!("{dir}/mounts"), 0o710);
+    let _ = hostfs::write(k, daemon, &format!("{dir}/config.v2.json"), b"{}", 0o600);
+    let _ = hostfs::write(k, daemon, &format!("{dir}/hostconfig.json"), &serde_json::to_vec(&c.host_config).unwrap_or_default(), 0o644);
+    d.containers.insert(id.clone(), c);
+    json_response(d, k, 201, &json!({ "Id": id, "Warnings": [] }))
+}
+
+/// The `-init` layer (what every container gets: .dockerenv, /dev and /etc mount points) and
+/// the container's own empty upper layer, laid out under overlay2/ as dockerd does.
+fn make_rootfs(d: &mut Dockerd, k: &mut Kernel, id: &str, img: &super::store::StoredImage) -> Option<Rootfs> {
+    use crate::kernel::vfs::{Node, NodeKind, SbKind, TreeFs};
+    let now = k.now;
+    let mut init = TreeFs::new(0o755, now);
+    for f in ["/.dockerenv", "/dev/console", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"] {
+        init.put(f, Node::file(Vec::new(), 0o755, 0, 0, now));
+    }
+    init.put("/dev/pts", Node::dir(0o755, 0, 0, now));
+    init.put("/dev/shm", Node::dir(0o755, 0, 0, now));
+    init.put("/etc/mtab", Node::other(NodeKind::Symlink("/proc/mounts".into()), 0o777, 0, 0, now));
+    let init_sb = k.vfs.add_sb("xfs", SbKind::Tree(init), 0, 0);
+    let upper_sb = k.vfs.add_sb("xfs", SbKind::Tree(TreeFs::new(0o755, now)), 0, 0);
+    let mut lower = vec![init_sb];
+    lower.extend(d.store.layer_sbs(img));
+    let overlay_sb = k.add_overlay(lower, upper_sb);
+    let (link, init_link) = (random_link(k), random_link(k));
+    let image_lower = img.chain.last().map(|t| d.store.lower_of(t)).unwrap_or_default();
+    let init_lowerfile = image_lower.clone();
+    let lowerfile = if image_lower.is_empty() { format!("l/{init_link}") } else { format!("l/{init_link}:{image_lower}") };
+    let daemon = d.daemon_pid();
+    for (dir, sb, lk, lowerf, committed) in [
+        (format!("{OVERLAY2}/{id}-init"), init_sb, &init_link, &init_lowerfile, true),
+        (format!("{OVERLAY2}/{id}"), upper_sb, &link, &lowerfile, false),
+    ] {
+        hostfs::mkdir_p(k, daemon, &format!("{dir}/work/work"), 0o700).ok()?;
+        hostfs::graft(k, daemon, &format!("{dir}/diff"), sb).ok()?;
+        hostfs::write(k, daemon, &format!("{dir}/link"), lk.as_bytes(), 0o644).ok()?;
+        if !lowerf.is_empty() {
+            hostfs::write(k, daemon, &format!("{dir}/lower"), lowerf.as_bytes(), 0o644).ok()?;
+        }
+        if committed {
+            hostfs::write(k, daemon, &format!("{dir}/committed"), b"", 0o600).ok()?;
+        }
+        let target = format!("../{}/diff", dir.rsplit('/').next().unwrap_or(""));
+        hostfs::symlink(k, daemon, &format!("{OVERLAY2}/l/{lk}"), &target).ok()?;
+    }
+    let lowerdir = lowerfile.split(':').map(|l| format!("{OVERLAY2}/{l}")).collect::<Vec<_>>().join(":");
+    Some(Rootfs { cache_id: id.to_string(), link, init_link, init_sb, upper_sb, overlay_sb, lowerdir })
+}
+
+/// Docker's names generator: `adjective_surname`.
+fn random_name(d: &Dockerd, k: &mut Kernel) -> String {
+    const LEFT: &[&str] = &["admiring", "affectionate", "agitated", "amazing", "angry", "awesome", "blissful", "bold", "boring", "brave", "busy", "charming", "clever", "cool", "compassionate", "competent", "condescending", "confident", "cranky", "crazy", "dazzling", "determined", "distracted", "dreamy", "eager", "ecstatic", "elastic", "elated", "elegant", "eloquent", "epic", "exciting", "fervent", "festive", "flamboyant", "focused", "friendly", "frosty", "funny", "gallant", "gifted", "goofy", "gracious", "great", "happy", "hardcore", "heuristic", "hopeful", "hungry", "infallible", "inspiring", "interesting", "intelligent", "jolly", "jovial", "keen", "kind", "laughing", "loving", "lucid", "magical", "modest", "musing", "mystifying", "naughty", "nervous", "nice", "nifty", "nostalgic", "objective", "optimistic", "peaceful", "pedantic", "pensive", "practical", "priceless", "quirky", "quizzical", "recursing", "relaxed", "reverent", "romantic", "sad", "serene", "sharp", "silly", "sleepy", "stoic", "strange", "stupefied", "suspicious", "sweet", "tender", "thirsty", "trusting", "unruffled", "upbeat", "vibrant", "vigilant", "vigorous", "wizardly", "wonderful", "xenodochial", "youthful", "zealous", "zen"];
+    const RIGHT: &[&str] = &["albattani", "allen", "almeida", "archimedes", "ardinghelli", "aryabhata", "austin", "babbage", "banach", "bardeen", "bartik", "bassi", "beaver", "bell", "benz", "bhabha", "bhaskara", "black", "blackburn", "blackwell", "bohr", "booth", "borg", "bose", "bouman", "boyd", "brahmagupta", "brattain", "brown", "buck", "burnell", "cannon", "carson", "cartwright", "carver", "cerf", "chandrasekhar", "chaplygin", "chatelet", "chatterjee", "chebyshev", "cohen", "colden", "cori", "cray", "curie", "darwin", "davinci", "dewdney", "dhawan", "diffie", "dijkstra", "dirac", "driscoll", "dubinsky", "easley", "edison", "einstein", "elbakyan", "elgamal", "elion", "ellis", "engelbart", "euclid", "euler", "faraday", "feistel", "fermat", "fermi", "feynman", "franklin", "gagarin", "galileo", "galois", "ganguly", "gates", "gauss", "germain", "goldberg", "goldstine", "goldwasser", "golick", "goodall", "gould", "greider", "grothendieck", "haibt", "hamilton", "haslett", "hawking", "heisenberg", "hellman", "hermann", "herschel", "hertz", "heyrovsky", "hodgkin", "hofstadter", "hoover", "hopper", "hugle", "hypatia", "jackson", "jang", "jemison", "jennings", "jepsen", "johnson", "joliot", "jones", "kalam", "kapitsa", "kare", "keldysh", "keller", "kepler", "khayyam", "khorana", "kilby", "kirch", "knuth", "kowalevski", "lalande", "lamarr", "lamport", "leakey", "leavitt", "lederberg", "lehmann", "lewin", "lichterman", "liskov", "lovelace", "lumiere", "mahavira", "margulis", "matsumoto", "maxwell", "mayer", "mccarthy", "mcclintock", "mclaren", "mclean", "mcnulty", "meitner", "mendel", "mendeleev", "meninsky", "merkle", "mestorf", "mirzakhani", "montalcini", "moore", "morse", "moser", "murdock", "napier", "nash", "neumann", "newton", "nightingale", "nobel", "noether", "northcutt", "noyce", "panini", "pare", "pascal", "pasteur", "payne", "perlman", "pike", "poincare", "poitras", "proskuriakova", "ptolemy", "raman", "ramanujan", "rhodes", "ride", "ritchie", "robinson", "roentgen", "rosalind", "rubin", "saha", "sammet", "sanderson", "satoshi", "shamir", "shannon", "shaw", "shirley", "shockley", "shtern", "sinoussi", "snyder", "solomon", "spence", "stonebraker", "sutherland", "swanson", "swartz", "swirles", "taussig", "tesla", "tharp", "thompson", "torvalds", "tu", "turing", "varahamihira", "vaughan", "villani", "visvesvaraya", "volhard", "wescoff", "wilbur", "wiles", "williams", "williamson", "wilson", "wing", "wozniak", "wright", "wu", "yalow", "yonath", "zhukovsky"];
+    loop {
+        let r = k.random();
+        let name = format!("{}_{}", LEFT[(r % LEFT.len() as u64) as usize], RIGHT[((r >> 32) % RIGHT.len() as u64) as usize]);
+        if !d.containers.values().any(|c| c.name == format!("/{name}")) {
+            return name;
+        }
+    }
+}
+
+fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
+    let Some(c) = d.containers.get(id).cloned() else { return no_such(d, k, id) };
+    if c.state.running {
+        let mut r = Response::new(304);
+        r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+        return r;
+    }
+    // Host ports first: a port another container holds fails the start.
+    for p in &c.ports {
+        if let Ok(port) = p.host_port.parse::<u16>() {
+            if d.ports_in_use.get(&port).is_some_and(|o| o != id) {
+                let ep = random_hex64(k);
+                let msg = format!("driver failed programming external connectivity on endpoint {} ({ep}): Bind for 0.0.0.0:{port} failed: port is already allocated", c.name.trim_start_matches('/'));
+                return error(d, k, 500, &msg);
+            }
+        }
+    }
+    match runtime::start(d, k, id) {
+        Ok(Started { .. }) => {
+            finish_if_exited(d, k, id);
+            no_content(d, k)
+        }
+        Err(e) => {
+            if let Some(c) = d.containers.get_mut(id) {
+                c.state.exit_code = e.exit_code;
+                c.state.error = e.message.clone();
+            }
+            error(d, k, 400, &format!("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {}: unknown", e.message))
+        }
+    }
+}
+
+/// If PID 1 has already ended (a command that ran to completion), the container stops now.
+pub fn finish_if_exited(d: &mut Dockerd, k: &mut Kernel, id: &str) {
+    let Some(c) = d.containers.get(id) else { return };
+    if c.state.running && !k.procs.contains_key(&c.state.pid) {
+        let code = k.exit_codes.get(&c.state.pid).copied().unwrap_or(0);
+        runtime::stopped(d, k, id, code);
+    }
+}
+
+/// Brings the daemon up to date with the clock: containers whose PID 1 ran out of time exit.
+pub fn reap(d: &mut Dockerd, k: &mut Kernel) {
+    let due: Vec<(i64, String)> = d
+        .containers
+        .values()
+        .filter(|c| c.state.running)
+        .filter_map(|c| c.state.exits_at.filter(|t| *t <= k.now).map(|t| (t, c.id.clone())))
+        .collect();
+    for (_, id) in due {
+        runtime::stopped(d, k, &id, 0);
+    }
+    let gone: Vec<String> = d.containers.values().filter(|c| c.state.running && !k.procs.contains_key(&c.state.pid)).map(|c| c.id.clone()).collect();
+    for id in gone {
+        finish_if_exited(d, k, &id);
+    }
+}
+
+/// `docker stop`: the image's stop signal, then SIGKILL when `timeout` seconds pass.
+pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
+    let Some(c) = d.containers.get(id) else { return };
+    if !c.state.running {
+        return;
+    }
+    let sig = c.stop_signal();
+    match runtime::signal(d, k, id, &sig) {
+        Some(code) => runtime::stopped(d, k, id, code),
+        None => {
+            k.now += timeout.unwrap_or(10).max(0);
+            reap(d, k);
+            if d.containers.get(id).is_some_and(|c| c.state.running) {
+                runtime::stopped(d, k, id, 137);
+            }
+        }
+    }
+}
+
+fn kill(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !c.state.running {
+        let name = c.name.trim_start_matches('/').to_string();
+        return error(d, k, 409, &format!("Cannot kill container: {name}: Container {id} is not running"));
+    }
+    let sig = if signal.starts_with("SIG") || signal.parse::<u32>().is_ok() { signal.to_string() } else { format!("SIG{signal}") };
+    if let Some(code) = runtime::signal(d, k, id, &sig) {
+        runtime::stopped(d, k, id, code);
+    }
+    no_content(d, k)
+}
+
+fn wait(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
+    // The wait ends when the container does: time runs on to a PID 1 that ends by itself.
+    if let Some(t) = d.containers.get(id).filter(|c| c.state.running).and_then(|c| c.state.exits_at) {
+        k.now = k.now.max(t);
+        reap(d, k);
+    }
+    let code = d.containers.get(id).map(|c| c.state.exit_code).unwrap_or(0);
+    json_response(d, k, 200, &json!({ "Error": null, "StatusCode": code }))
+}
+
+fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {
+    let new = new.trim_start_matches('/');
+    if !valid_name(new) {
+        return error(d, k, 400, &format!("Invalid container name ({new}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+    }
+    if let Some(o) = d.containers.values().find(|c| c.name == format!("/{new}")) {
+        let msg = format!("Error when allocating new name: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.", o.id);
+        return error(d, k, 409, &msg);
+    }
+    if let Some(c) = d.containers.get_mut(id) {
+        c.name = format!("/{new}");
+    }
+    no_content(d, k)
+}
+
+pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if c.state.running {
+        if !force {
+            return error(d, k, 409, &format!("You cannot remove a running container {id}. Stop the container before attempting removal or force remove"));
+        }
+        if let Some(code) = runtime::signal(d, k, id, "SIGKILL") {
+            runtime::stopped(d, k, id, code);
+        }
+    }
+    runtime::destroy(d, k, id);
+    no_content(d, k)
+}
+
+/// `docker logs`: the stored lines as stream frames (raw bytes with a TTY).
+fn logs(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    let out = super::api::flag(req, "stdout");
+    let err = super::api::flag(req, "stderr");
+    let ts = super::api::flag(req, "timestamps");
+    let tail: Option<usize> = req.query_value("tail").and_then(|t| t.parse().ok());
+    let lines: Vec<&LogLine> = c.logs.iter().filter(|l| (l.stream == 1 && out) || (l.stream == 2 && err)).collect();
+    let skip = tail.map(|t| lines.len().saturating_sub(t)).unwrap_or(0);
+    let frames: Vec<Vec<u8>> = lines
+        .into_iter()
+        .skip(skip)
+        .map(|l| {
+            let mut payload = Vec::new();
+            if ts {
+                payload.extend_from_slice(format!("{} ", rfc3339_nanos(&l.at)).as_bytes());
+            }
+            payload.extend_from_slice(&l.bytes);
+            if c.tty {
+                payload
+            } else {
+                frame(l.stream, &payload)
+            }
+        })
+        .collect();
+    raw_stream(d, k, &frames)
+}
+
+/// A multiplexed stream frame: `[stream, 0, 0, 0, size (u32 big-endian)]` then the bytes.
+pub fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![stream, 0, 0, 0];
+    f.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// `docker top`: `ps -ef` of the container's processes, host PIDs.
+fn top(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !c.state.running {
+        return error(d, k, 409, &format!("Container {id} is not running"));
+    }
+    let _ = req;
+    let pid_ns = k.procs.get(&c.state.pid).map(|p| p.ns.pid);
+    let mut procs: Vec<Value> = Vec::new();
+    for p in k.procs.values().filter(|p| Some(p.ns.pid) == pid_ns) {
+        let user = if p.uid == 0 { "root".to_string() } else { p.uid.to_string() };
+        let stime = {
+            let t = crate::clock::tm(p.start);
+            format!("{:02}:{:02}", t.hour, t.min)
+        };
+        let cputime = format!("{:02}:{:02}:{:02}", p.cpu_ticks / 360_000, (p.cpu_ticks / 6000) % 60, (p.cpu_ticks / 100) % 60);
+        let tty = p.tty.clone().unwrap_or_else(|| "?".into());
+        procs.push(json!([user, p.pid.to_string(), p.ppid.to_string(), "0", stime, tty, cputime, p.command()]));
+    }
+    json_response(d, k, 200, &json!({ "Processes": procs, "Titles": ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"] }))
+}
+
+fn ports_json(c: &Container) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Some(Value::Object(e)) = c.config.get("ExposedPorts") {
+        for p in e.keys() {
+            out.insert(p.clone(), Value::Null);
+        }
+    }
+    if c.state.running {
+        for b in &c.ports {
+            let ips = if b.host_ip.is_empty() { vec!["0.0.0.0", "::"] } else { vec![b.host_ip.as_str()] };
+            let list = out.entry(b.port.clone()).or_insert_with(|| json!([]));
+            if !list.is_array() {
+                *list = json!([]);
+            }
+            if let Value::Array(a) = list {
+                for ip in ips {
+                    a.push(json!({ "HostIp": ip, "HostPort": b.host_port }));
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
+    let all = super::api::flag(req, "all");
+    let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).collect();
+    cs.sort_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
+    let list: Vec<Value> = cs
+        .iter()
+        .map(|c| {
+            let mut ports: Vec<Value> = Vec::new();
+            if c.state.running {
+                for b in &c.ports {
+                    let (num, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
+                    let private: u64 = num.parse().unwrap_or(0);
+                    let public: u64 = b.host_port.parse().unwrap_or(0);
+                    for ip in if b.host_ip.is_empty() { vec!["0.0.0.0", "::"] } else { vec![b.host_ip.as_str()] } {
+                        ports.push(json!({ "IP": ip, "PrivatePort": private, "PublicPort": public, "Type": proto }));
+                    }
+                }
+            }
+            if let Some(Value::Object(e)) = c.config.get("ExposedPorts") {
+                for p in e.keys() {
+                    if !c.state.running || !c.ports.iter().any(|b| &b.port == p) {
+                        let (num, proto) = p.split_once('/').unwrap_or((p, "tcp"));
+                        ports.push(json!({ "PrivatePort": num.parse::<u64>().unwrap_or(0), "Type": proto }));
+                    }
+                }
+            }
+            let command = c.argv().join(" ");
+            json!({
+                "Id": c.id,
+                "Names": [c.name],
+                "Image": c.image,
+                "ImageID": c.image_id.0,
+                "Command": command,
+                "Created": c.created.secs,
+                "Ports": ports,
+                "Labels": c.config.get("Labels").cloned().unwrap_or(json!({})),
+                "State": c.state.status,
+                "Status": status_words(c, k.now),
+                "HostConfig": { "NetworkMode": c.network_mode },
+                "NetworkSettings": { "Networks": networks_json(d, c) },
+                "Mounts": []
+            })
+        })
+        .collect();
+    json_response(d, k, 200, &Value::Array(list))
+}
+
+/// The `Status` text dockerd sends: `Up 3 minutes`, `Exited (137) 2 seconds ago`, `Created`.
+pub fn status_words(c: &Container, now: i64) -> String {
+    match c.state.status.as_str() {
+        "running" => format!("Up {}", human_duration(now - c.state.started_at.map(|s| s.secs).unwrap_or(now))),
+        "exited" => format!("Exited ({}) {} ago", c.state.exit_code, human_duration(now - c.state.finished_at.map(|s| s.secs).unwrap_or(now))),
+        _ => "Created".into(),
+    }
+}
+
+/// go-units `HumanDuration`.
+pub fn human_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    if s < 1 {
+        return "Less than a second".into();
+    }
+    if s == 1 {
+        return "1 second".into();
+    }
+    if s < 60 {
+        return format!("{s} seconds");
+    }
+    let m = s / 60;
+    if m == 1 {
+        return "About a minute".into();
+    }
+    if m < 60 {
+        return format!("{m} minutes");
+    }
+    let h = (s as f64 / 3600.0).round() as i64;
+    if h == 1 {
+        return "About an hour".into();
+    }
+    if h < 48 {
+        return format!("{h} hours");
+    }
+    if h < 24 * 7 * 2 {
+        return format!("{} days", h / 24);
+    }
+    if h < 24 * 30 * 2 {
+        return format!("{} weeks", h / 24 / 7);
+    }
+    if h < 24 * 365 * 2 {
+        return format!("{} months", h / 24 / 30);
+    }
+    format!("{} years", h / 24 / 365)
+}
+
+fn networks_json(d: &Dockerd, c: &Container) -> Value {
+    let mut out = serde_json::Map::new();
+    for n in &d.networks {
+        let attached = match c.network_mode.as_str() {
+            "default" | "bridge" => n.name == "bridge",
+            m => n.name == m || n.id == m,
+        };
+        if !attached {
+            continue;
+        }
+        let ep = n.endpoints.get(&c.id);
+        let prefix = n.subnet.map(|s| s.1).unwrap_or(0);
+        out.insert(
+            n.name.clone(),
+            json!({
+                "IPAMConfig": null,
+                "Links": null,
+                "Aliases": if n.default_bridge || n.driver != "bridge" { Value::Null } else { json!([c.short_id()]) },
+                "NetworkID": n.id,
+                "EndpointID": ep.map(|e| e.id.clone()).unwrap_or_default(),
+                "Gateway": if ep.is_some() { n.gateway.map(fmt_ip).unwrap_or_default() } else { String::new() },
+                "IPAddress": ep.map(|e| fmt_ip(e.ip)).unwrap_or_default(),
+                "IPPrefixLen": if ep.is_some() { prefix } else { 0 },
+                "IPv6Gateway": "",
+                "GlobalIPv6Address": "",
+                "GlobalIPv6PrefixLen": 0,
+                "MacAddress": ep.map(|e| fmt_mac(e.mac)).unwrap_or_default(),
+                "DriverOpts": null
+            }),
+        );
+    }
+    Value::Object(out)
+}
+
+pub fn inspect(d: &Dockerd, id: &str) -> Value {
+    let Some(c) = d.containers.get(id) else { return Value::Null };
+    let dir = format!("{CONTAINERS}/{}", c.id);
+    let s = &c.state;
+    let bridge_ep = d.networks.iter().find(|n| n.default_bridge).and_then(|n| n.endpoints.get(&c.id).map(|e| (n, e)));
+    let (ip, gw, mac, prefix, epid) = match bridge_ep {
+        Some((n, e)) => (fmt_ip(e.ip), n.gateway.map(fmt_ip).unwrap_or_default(), fmt_mac(e.mac), n.subnet.map(|s| s.1).unwrap_or(0), e.id.clone()),
+        None => (String::new(), String::new(), String::new(), 0, String::new()),
+    };
+    let mut hc = c.host_config.clone();
+    if let Value::Object(m) = &mut hc {
+        m.entry("ShmSize").or_insert(json!(67_108_864));
+        m.insert("MaskedPaths".into(), json!(["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"]));
+        m.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
+    }
+    let upper = format!("{OVERLAY2}/{}", c.rootfs.cache_id);
+    let lower_dirs: Vec<String> = c.rootfs.lowerdir.split(':').map(|l| {
+        let link = l.rsplit('/').next().unwrap_or("");
+        let cache = d.store.layers.values().find(|x| x.link == link).map(|x| x.cache_id.clone()).unwrap_or_else(|| format!("{}-init", c.rootfs.cache_id));
+        format!("{OVERLAY2}/{cache}/diff")
+    }).collect();
+    json!({
+        "Id": c.id,
+        "Created": rfc3339_nanos(&c.created),
+        "Path": c.path,
+        "Args": c.args,
+        "State": {
+            "Status": s.status,
+            "Running": s.running,
+            "Paused": false,
+            "Restarting": false,
+            "OOMKilled": false,
+            "Dead": false,
+            "Pid": if s.running { s.pid } else { 0 },
+            "ExitCode": s.exit_code,
+            "Error": s.error,
+            "StartedAt": s.started_at.map(|t| rfc3339_nanos(&t)).unwrap_or_else(|| ZERO_TIME.into()),
+            "FinishedAt": s.finished_at.map(|t| rfc3339_nanos(&t)).unwrap_or_else(|| ZERO_TIME.into())
+        },
+        "Image": c.image_id.0,
+        "ResolvConfPath": format!("{dir}/resolv.conf"),
+        "HostnamePath": format!("{dir}/hostname"),
+        "HostsPath": format!("{dir}/hosts"),
+        "LogPath": format!("{dir}/{}-json.log", c.id),
+        "Name": c.name,
+        "RestartCount": c.restart_count,
+        "Driver": "overlay2",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": if c.exec_ids.is_empty() { Value::Null } else { json!(c.exec_ids) },
+        "HostConfig": hc,
+        "GraphDriver": {
+            "Data": {
+                "LowerDir": lower_dirs.join(":"),
+                "MergedDir": format!("{upper}/merged"),
+                "UpperDir": format!("{upper}/diff"),
+                "WorkDir": format!("{upper}/work")
+            },
+            "Name": "overlay2"
+        },
+        "Mounts": [],
+        "Config": c.config,
+        "NetworkSettings": {
+            "Bridge": "",
+            "SandboxID": c.sandbox_id,
+            "HairpinMode": false,
+            "LinkLocalIPv6Address": "",
+            "LinkLocalIPv6PrefixLen": 0,
+            "Ports": ports_json(c),
+            "SandboxKey": if c.sandbox_id.is_empty() { String::new() } else { format!("/var/run/docker/netns/{}", &c.sandbox_id[..12]) },
+            "SecondaryIPAddresses": null,
+            "SecondaryIPv6Addresses": null,
+            "EndpointID": epid,
+            "Gateway": gw,
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "IPAddress": ip,
+            "IPPrefixLen": prefix,
+            "IPv6Gateway": "",
+            "MacAddress": mac,
+            "Networks": networks_json(d, c)
+        }
+    })
+}
+
+fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !c.state.running {
+        return error(d, k, 409, &format!("Container {id} is not running"));
+    }
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let argv = str_list(body.get("Cmd"));
+    if argv.is_empty() {
+        return error(d, k, 400, "No exec command specified");
+    }
+    let eid = random_hex64(k);
+    let e = ExecInstance {
+        id: eid.clone(),
+        container: id.to_string(),
+        argv,
+        env: str_list(body.get("Env")),
+        user: body.get("User").and_then(Value::as_str).unwrap_or("").to_string(),
+        workdir: body.get("WorkingDir").and_then(Value::as_str).unwrap_or("").to_string(),
+        tty: body.get("Tty").and_then(Value::as_bool).unwrap_or(false),
+        attach_stdin: body.get("AttachStdin").and_then(Value::as_bool).unwrap_or(false),
+        running: false,
+        exit_code: None,
+        pid: 0,
+    };
+    d.execs.insert(eid.clone(), e);
+    if let Some(c) = d.containers.get_mut(id) {
+        c.exec_ids.push(eid.clone());
+    }
+    json_response(d, k, 201, &json!({ "Id": eid }))
+}
+
+pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> Response {
+    let Some(eid) = segs.first().map(|s| s.to_string()) else { return error(d, k, 404, "page not found") };
+    if !d.execs.contains_key(&eid) {
+        return error(d, k, 404, &format!("No such exec instance: {eid}"));
+    }
+    match (req.method.as_str(), &segs[1..]) {
+        ("POST", ["start"]) => upgraded(d, k),
+        ("POST", ["resize"]) => {
+            let mut r = Response::new(201);
+            r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+            r.headers.push(("Content-Length".into(), "0".into()));
+            r
+        }
+        ("GET", ["json"]) => {
+            let Some(e) = d.execs.get(&eid) else { return error(d, k, 404, "no such exec") };
+            let v = json!({
+                "ID": e.id,
+                "Running": e.running,
+                "ExitCode": e.exit_code,
+                "ProcessConfig": { "tty": e.tty, "entrypoint": e.argv.first(), "arguments": e.argv.iter().skip(1).collect::<Vec<_>>(), "privileged": false },
+                "OpenStdin": e.attach_stdin,
+                "OpenStderr": true,
+                "OpenStdout": true,
+                "CanRemove": false,
+                "ContainerID": e.container,
+                "DetachKeys": "",
+                "Pid": if e.running { e.pid } else { 0 }
+            });
+            json_response(d, k, 200, &v)
+        }
+        _ => error(d, k, 404, "page not found"),
+    }
+}
+
+/// The container's `/etc/hosts` as dockerd writes it.
+pub fn hosts_file(ip: Option<[u8; 4]>, hostname: &str) -> String {
+    let mut s = String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+    if let Some(ip) = ip {
+        s.push_str(&format!("{}\t{hostname}\n", fmt_ip(ip)));
+    }
+    s
+}
+
+/// Stream output of a hijacked connection: frames without a TTY, raw bytes with one.
+pub fn stream_bytes(tty: bool, out: &[u8], err: &[u8]) -> Vec<u8> {
+    if tty {
+        let mut v = out.to_vec();
+        v.extend_from_slice(err);
+        return v;
+    }
+    let mut v = Vec::new();
+    if !out.is_empty() {
+        v.extend(frame(1, out));
+    }
+    if !err.is_empty() {
+        v.extend(frame(2, err));
+    }
+    v
+}
+
+/// Splits output into log lines (each keeps its newline).
+pub fn log_lines(stream: u8, at: Stamp, bytes: &[u8]) -> Vec<LogLine> {
+    bytes
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| LogLine { stream, at, bytes: l.to_vec() })
+        .collect()
+}
+
+pub type ExecMap = BTreeMap<String, ExecInstance>;

@@ -1,0 +1,56 @@
+//! Docker installed on a host (`yum install -y docker`, `systemctl start docker`): the
+//! binaries, the `docker` group, `/var/lib/docker`, the socket `docker.socket` listens on, and
+//! dockerd's first start (the default networks and docker0).
+
+use crate::image::oci::Platform;
+use crate::kernel::vfs::{Node, NodeKind};
+use crate::kernel::{Kernel, Pid};
+
+use super::{hostfs, network, Dockerd};
+
+/// The docker group's id on the host (Amazon Linux 2's package creates it as a system group).
+pub const DOCKER_GID: u32 = 992;
+
+/// The installed programs: (path, program, size, mode).
+const BINARIES: &[(&str, &str, u64, u32)] = &[
+    ("/usr/bin/docker", "docker", 52_946_104, 0o755),
+    ("/usr/bin/dockerd", "dockerd", 80_359_128, 0o755),
+    ("/usr/bin/docker-proxy", "docker-proxy", 1_992_912, 0o755),
+    ("/usr/bin/containerd", "containerd", 46_882_248, 0o755),
+    ("/usr/bin/containerd-shim-runc-v2", "containerd-shim-runc-v2", 9_269_248, 0o755),
+    ("/usr/bin/runc", "runc", 10_046_472, 0o755),
+];
+
+const LIB_DIRS: &[&str] = &["buildkit", "containers", "image/overlay2/distribution", "image/overlay2/imagedb/content/sha256", "image/overlay2/layerdb", "network/files", "overlay2/l", "plugins", "runtimes", "swarm", "tmp", "trust", "volumes"];
+
+/// Installs Docker on the host whose root process is PID 1 and starts dockerd as `dockerd_pid`
+/// (with containerd as `containerd_pid`), both already in the process table.
+pub fn install(k: &mut Kernel, dockerd_pid: Pid, containerd_pid: Pid, platform: Platform, docker_users: &[&str]) {
+    let now = k.now;
+    for (path, program, size, mode) in BINARIES {
+        let mut n = Node::other(NodeKind::File { data: Vec::new(), size: *size }, *mode, 0, 0, now);
+        n.program = Some(program.to_string());
+        let _ = hostfs::put(k, 1, path, n);
+    }
+    // The docker group, with the users who may use the socket.
+    let group = hostfs::read(k, 1, "/etc/group").unwrap_or_default();
+    let mut group = String::from_utf8_lossy(&group).into_owned();
+    if !group.lines().any(|l| l.starts_with("docker:")) {
+        group.push_str(&format!("docker:x:{DOCKER_GID}:{}\n", docker_users.join(",")));
+        let _ = hostfs::write(k, 1, "/etc/group", group.as_bytes(), 0o644);
+    }
+    let _ = hostfs::mkdir_p(k, 1, "/var/lib/docker", 0o711);
+    for d in LIB_DIRS {
+        let _ = hostfs::mkdir_p(k, 1, &format!("/var/lib/docker/{d}"), 0o700);
+    }
+    let _ = hostfs::mkdir_p(k, 1, "/run/containerd", 0o711);
+    let _ = hostfs::put(k, 1, "/run/containerd/containerd.sock", Node::other(NodeKind::Socket, 0o660, 0, 0, now));
+    let _ = hostfs::mkdir_p(k, 1, "/run/docker/netns", 0o700);
+    let _ = hostfs::write(k, 1, "/run/docker.pid", format!("{dockerd_pid}").as_bytes(), 0o644);
+    let _ = hostfs::put(k, 1, "/run/docker.sock", Node::other(NodeKind::Socket, 0o660, 0, DOCKER_GID, now));
+    let mut d = Dockerd::new(platform);
+    d.pid = Some(dockerd_pid);
+    d.containerd_pid = Some(containerd_pid);
+    network::create_defaults(&mut d, k);
+    k.docker = Some(Box::new(d));
+}

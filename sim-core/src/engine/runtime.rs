@@ -1,0 +1,441 @@
+//! What containerd, the shim and runc do on the kernel: a container's processes, namespaces,
+//! mounts and network, and their teardown. This is the engine's kernel-facing side: the same
+//! steps native-runner performs with real syscalls.
+
+use crate::kernel::process::Exec;
+use crate::kernel::vfs::{Loc, Node, NodeKind, SbKind, TreeFs};
+use crate::kernel::{Kernel, NsId, Pid, ProcState};
+use crate::shell::exec::{exec_program, LookupError};
+use crate::utils::{Io, Outcome};
+
+use super::containers::{hosts_file, log_lines, stream_bytes, CONTAINERS};
+use super::json::Stamp;
+use super::{hostfs, network, Dockerd};
+
+pub struct Started {
+    pub pid: Pid,
+}
+
+#[derive(Clone, Debug)]
+pub struct StartError {
+    /// `exec: "httpd": executable file not found in $PATH`
+    pub message: String,
+    pub exit_code: i32,
+}
+
+/// The mount options of the host's root filesystem, as bind mounts of its files show them.
+const ROOT_DEV: &str = "/dev/nvme0n1p1";
+const ROOT_OPTS: &str = "rw,noatime,attr2,inode64,noquota";
+
+fn dev_tree(now: i64) -> TreeFs {
+    let mut t = TreeFs::new(0o755, now);
+    let chr = |a, b| Node::other(NodeKind::CharDev(a, b), 0o666, 0, 0, now);
+    let link = |s: &str| Node::other(NodeKind::Symlink(s.to_string()), 0o777, 0, 0, now);
+    t.put("/fd", link("/proc/self/fd"));
+    t.put("/full", chr(1, 7));
+    t.put("/mqueue", Node::dir(0o1777, 0, 0, now));
+    t.put("/null", chr(1, 3));
+    t.put("/ptmx", link("pts/ptmx"));
+    t.put("/pts", Node::dir(0o755, 0, 0, now));
+    t.put("/random", chr(1, 8));
+    t.put("/shm", Node::dir(0o1777, 0, 0, now));
+    t.put("/stderr", link("/proc/self/fd/2"));
+    t.put("/stdin", link("/proc/self/fd/0"));
+    t.put("/stdout", link("/proc/self/fd/1"));
+    t.put("/tty", chr(5, 0));
+    t.put("/urandom", chr(1, 9));
+    t.put("/zero", chr(1, 5));
+    t
+}
+
+/// The host file at `path` as a bind-mount source: its superblock and inode.
+fn host_file(k: &Kernel, daemon: Pid, path: &str) -> Option<(usize, usize)> {
+    match k.resolve(daemon, path, true).ok()?.loc {
+        Loc::Tree { sb, ino } => Some((sb, ino)),
+        _ => None,
+    }
+}
+
+/// The environment PID 1 gets: the image's and `-e`'s, then HOSTNAME, HOME and TERM.
+fn process_env(list: &[String], hostname: &str, tty: bool) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = list
+        .iter()
+        .map(|e| match e.split_once('=') {
+            Some((a, b)) => (a.to_string(), b.to_string()),
+            None => (e.clone(), String::new()),
+        })
+        .collect();
+    let mut add = |k: &str, v: &str| {
+        if !env.iter().any(|(n, _)| n == k) {
+            env.push((k.to_string(), v.to_string()));
+        }
+    };
+    add("HOSTNAME", hostname);
+    if tty {
+        add("TERM", "xterm");
+    }
+    add("HOME", "/root");
+    env
+}
+
+/// Resolves `USER[:GROUP]` (names or numbers) against the container's /etc/passwd.
+fn user_ids(k: &Kernel, pid: Pid, user: &str) -> (u32, u32) {
+    if user.is_empty() {
+        return (0, 0);
+    }
+    let (u, g) = user.split_once(':').unwrap_or((user, ""));
+    let passwd = k.resolve(pid, "/etc/passwd", true).ok().and_then(|r| k.read_loc(pid, &r.loc).ok()).unwrap_or_default();
+    let passwd = String::from_utf8_lossy(&passwd);
+    let mut ids = u.parse::<u32>().ok().map(|n| (n, n));
+    if ids.is_none() {
+        ids = passwd.lines().find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.first() != Some(&u) {
+                return None;
+            }
+            Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+        });
+    }
+    let (uid, gid) = ids.unwrap_or((0, 0));
+    (uid, g.parse().unwrap_or(gid))
+}
+
+pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, StartError> {
+    let Some(c) = d.containers.get(id).cloned() else { return Err(StartError { message: "no such container".into(), exit_code: 125 }) };
+    let daemon = d.daemon_pid();
+    let now = k.now;
+    // runc and its helpers use a few PIDs before the shim.
+    k.skip_pids(NsId(0), 9);
+    let shim_exec = Exec {
+        comm: "containerd-shim".into(),
+        argv: ["/usr/bin/containerd-shim-runc-v2", "-namespace", "moby", "-id", id, "-address", "/run/containerd/containerd.sock"].iter().map(|s| s.to_string()).collect(),
+        exe: "/usr/bin/containerd-shim-runc-v2".into(),
+        cwd: format!("/run/containerd/io.containerd.runtime.v2.task/moby/{id}"),
+        vsz_kb: 711_720,
+        rss_kb: 9_136,
+        threads: 10,
+        state: Some(ProcState::Sleeping),
+        ..Exec::default()
+    };
+    let shim = k.spawn(1, shim_exec).map_err(|e| StartError { message: e.to_string(), exit_code: 125 })?;
+    let fail = |k: &mut Kernel, msg: String, code: i32| {
+        k.exit(shim);
+        StartError { message: msg, exit_code: code }
+    };
+    if k.unshare_pid(shim).is_err() {
+        return Err(fail(k, "cannot create a PID namespace".into(), 125));
+    }
+    k.skip_pids(NsId(0), 22);
+    let tty = c.tty;
+    let init_exec = Exec {
+        comm: "runc:[2:INIT]".into(),
+        argv: c.argv(),
+        exe: "/".into(),
+        cwd: "/".into(),
+        tty: tty.then(|| "pts/0".to_string()),
+        session_leader: true,
+        foreground: tty,
+        state: Some(ProcState::Sleeping),
+        ..Exec::default()
+    };
+    let Ok(init) = k.spawn(shim, init_exec) else { return Err(fail(k, "cannot start the container's init".into(), 125)) };
+    // The container's namespaces: mount, UTS (its hostname), IPC, and network.
+    let _ = k.enter_empty_mount_ns(init);
+    let _ = k.unshare_uts(init);
+    let _ = k.unshare_ipc(init);
+    let hostname = c.hostname();
+    if let Some(uts) = k.procs.get(&init).map(|p| p.ns.uts).and_then(|u| k.uts_ns.get_mut(&u)) {
+        uts.hostname = hostname.clone();
+    }
+    let mode = c.network_mode.clone();
+    let mut endpoint = None;
+    let mut netns = None;
+    if mode != "host" {
+        if let Ok(ns) = k.unshare_net(init) {
+            netns = Some(ns);
+            if let Some(lo) = k.net_ns.get_mut(&ns).and_then(|n| n.links.get_mut(&1)) {
+                lo.up = true;
+                lo.carrier = true;
+                lo.qdisc = "noqueue";
+                lo.addrs.push(crate::kernel::net::IfAddr { addr: [127, 0, 0, 1], prefix: 8, brd: None, dynamic_lft: None });
+            }
+            if mode != "none" {
+                let target = if mode == "default" { "bridge".to_string() } else { mode.clone() };
+                if let Some(n) = d.networks.iter_mut().find(|n| n.name == target || n.id == target) {
+                    endpoint = network::connect(k, n, id, ns);
+                }
+            }
+        }
+    }
+    // /etc/hosts, /etc/hostname, /etc/resolv.conf, kept by dockerd and bind-mounted in.
+    let dir = format!("{CONTAINERS}/{id}");
+    let resolv = hostfs::read(k, daemon, "/etc/resolv.conf").unwrap_or_default();
+    let _ = hostfs::write(k, daemon, &format!("{dir}/hostname"), format!("{hostname}\n").as_bytes(), 0o644);
+    let _ = hostfs::write(k, daemon, &format!("{dir}/hosts"), hosts_file(endpoint.as_ref().map(|e| e.ip), &hostname).as_bytes(), 0o644);
+    let _ = hostfs::write(k, daemon, &format!("{dir}/resolv.conf"), &resolv, 0o644);
+    let _ = hostfs::write(k, daemon, &format!("{dir}/{id}-json.log"), b"", 0o640);
+    mount_rootfs(d, k, daemon, init, &c.rootfs, &dir, now);
+    // Published ports: a docker-proxy per port and address family, under dockerd.
+    let mut proxies = Vec::new();
+    if let Some(ep) = &endpoint {
+        for b in &c.ports {
+            let (cport, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
+            let ips: Vec<&str> = if b.host_ip.is_empty() { vec!["0.0.0.0", "::"] } else { vec![b.host_ip.as_str()] };
+            for ip in ips {
+                let argv: Vec<String> = ["/usr/bin/docker-proxy", "-proto", proto, "-host-ip", ip, "-host-port", &b.host_port, "-container-ip", &crate::kernel::net::fmt_ip(ep.ip), "-container-port", cport]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                let ex = Exec { comm: "docker-proxy".into(), argv, exe: "/usr/bin/docker-proxy".into(), cwd: "/".into(), vsz_kb: 1_230_224, rss_kb: 3_344, threads: 7, state: Some(ProcState::Sleeping), ..Exec::default() };
+                if let Ok(p) = k.spawn(daemon, ex) {
+                    proxies.push(p);
+                }
+            }
+            if let Ok(port) = b.host_port.parse::<u16>() {
+                d.ports_in_use.insert(port, id.to_string());
+            }
+        }
+    }
+    // runc execs the command: PATH lookup in the container, as the image's user.
+    let user = c.config.get("User").and_then(|u| u.as_str()).unwrap_or("").to_string();
+    let (uid, gid) = user_ids(k, init, &user);
+    let workdir = c.config.get("WorkingDir").and_then(|w| w.as_str()).filter(|w| !w.is_empty()).unwrap_or("/").to_string();
+    if let Some(p) = k.procs.get_mut(&init) {
+        p.uid = uid;
+        p.gid = gid;
+        p.cwd = workdir;
+    }
+    let env = process_env(&c.env(), &hostname, tty);
+    let open_stdin = c.config.get("OpenStdin").and_then(|v| v.as_bool()).unwrap_or(false);
+    let io = Io { stdin_tty: tty && open_stdin, tty_out: tty, err_to_out: tty, cols: 80, background: true, ..Io::default() };
+    let result = exec_program(k, init, c.argv(), env, io);
+    let (outcome, io) = match result {
+        Ok(x) => x,
+        Err((e, _)) => {
+            let name = c.path.clone();
+            let (msg, code) = match e {
+                LookupError::NotFound => (format!("exec: \"{name}\": executable file not found in $PATH"), 127),
+                LookupError::NoSuchFile => (format!("exec: \"{name}\": stat {name}: no such file or directory"), 127),
+                _ => (format!("exec: \"{name}\": permission denied"), 126),
+            };
+            teardown(d, k, id, shim, init, &proxies, netns);
+            return Err(StartError { message: msg, exit_code: code });
+        }
+    };
+    let started = Stamp::now(k);
+    let Some(cm) = d.containers.get_mut(id) else { return Err(StartError { message: "container vanished".into(), exit_code: 125 }) };
+    cm.logs.extend(log_lines(1, started, &io.out));
+    cm.logs.extend(log_lines(2, started, &io.err));
+    cm.shim_pid = Some(shim);
+    cm.proxies = proxies;
+    cm.netns = netns;
+    cm.sandbox_id = if cm.sandbox_id.is_empty() { super::store::random_hex64(k) } else { cm.sandbox_id.clone() };
+    cm.state.running = true;
+    cm.state.status = "running".into();
+    cm.state.pid = init;
+    cm.state.exit_code = 0;
+    cm.state.error.clear();
+    cm.state.started_at = Some(started);
+    cm.state.finished_at = None;
+    cm.state.exits_at = None;
+    match outcome {
+        Outcome::Exit(code) => {
+            k.exit_with(init, code);
+        }
+        Outcome::Running { until } => cm.state.exits_at = until,
+        Outcome::Shell(sh) => cm.terminal = Some(sh),
+    }
+    Ok(Started { pid: init })
+}
+
+/// The container's mount table: the overlay root, then what runc mounts over it.
+fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &super::containers::Rootfs, dir: &str, now: i64) {
+    let pid_ns = k.procs.get(&init).map(|p| p.ns.pid).unwrap_or(NsId(0));
+    let proc_sb = k.vfs.add_sb("proc", SbKind::Proc { pid_ns }, 0, 0);
+    let dev_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(dev_tree(now)), 0, 0);
+    let pts_sb = k.vfs.add_sb("devpts", SbKind::Tree(TreeFs::new(0o755, now)), 0, 0);
+    let shm_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o1777, now)), 65_536, 0);
+    let mq_sb = k.vfs.add_sb("mqueue", SbKind::Tree(TreeFs::new(0o1777, now)), 0, 0);
+    let cg_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o755, now)), 0, 0);
+    let empty_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o555, now)), 0, 0);
+    let sys_sb = k.mounts_of(daemon).iter().find(|m| m.target == "/sys").map(|m| m.sb);
+    let files: Vec<(String, Option<(usize, usize)>)> = ["resolv.conf", "hostname", "hosts"]
+        .iter()
+        .map(|f| (format!("/etc/{f}"), host_file(k, daemon, &format!("{dir}/{f}"))))
+        .collect();
+    let overlay_opts = format!(
+        "rw,relatime,lowerdir={},upperdir={}/{}/diff,workdir={}/{}/work",
+        rootfs.lowerdir, super::store::OVERLAY2, rootfs.cache_id, super::store::OVERLAY2, rootfs.cache_id
+    );
+    let _ = d;
+    let Some(ns) = k.procs.get(&init).map(|p| p.ns.mnt).and_then(|m| k.mnt_ns.get_mut(&m)) else { return };
+    ns.mount("/", rootfs.overlay_sb, "overlay", &overlay_opts);
+    ns.mount("/proc", proc_sb, "proc", "rw,nosuid,nodev,noexec,relatime");
+    ns.mount("/dev", dev_sb, "tmpfs", "rw,nosuid,size=65536k,mode=755");
+    ns.mount("/dev/pts", pts_sb, "devpts", "rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666");
+    if let Some(sys) = sys_sb {
+        ns.mount("/sys", sys, "sysfs", "ro,nosuid,nodev,noexec,relatime");
+        ns.mount("/sys/fs/cgroup", cg_sb, "tmpfs", "rw,nosuid,nodev,noexec,relatime,mode=755");
+    }
+    ns.mount("/dev/mqueue", mq_sb, "mqueue", "rw,nosuid,nodev,noexec,relatime");
+    ns.mount("/dev/shm", shm_sb, "shm", "rw,nosuid,nodev,noexec,relatime,size=65536k");
+    for (target, src) in files {
+        if let Some((sb, ino)) = src {
+            ns.bind(&target, sb, ino, ROOT_DEV, ROOT_OPTS);
+        }
+    }
+    for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"] {
+        ns.mount(p, proc_sb, "proc", "ro,nosuid,nodev,noexec,relatime");
+    }
+    ns.mount("/proc/acpi", empty_sb, "tmpfs", "ro,relatime");
+    ns.mount("/proc/keys", dev_sb, "tmpfs", "rw,nosuid,size=65536k,mode=755");
+    ns.mount("/proc/timer_list", dev_sb, "tmpfs", "rw,nosuid,size=65536k,mode=755");
+    ns.mount("/sys/firmware", empty_sb, "tmpfs", "ro,relatime");
+}
+
+/// Ends a start that failed half-way: no process, port or namespace is left behind.
+fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, proxies: &[Pid], netns: Option<NsId>) {
+    k.exit(init);
+    for p in proxies {
+        k.exit(*p);
+    }
+    k.exit(shim);
+    for n in d.networks.iter_mut() {
+        network::disconnect(k, n, id);
+    }
+    if let Some(ns) = netns {
+        k.destroy_netns(ns);
+    }
+    d.ports_in_use.retain(|_, c| c != id);
+}
+
+/// What a signal does to the container's PID 1: Some(exit status) if it ends it.
+pub fn signal(d: &Dockerd, k: &Kernel, id: &str, sig: &str) -> Option<i32> {
+    let c = d.containers.get(id)?;
+    let comm = k.procs.get(&c.state.pid).map(|p| p.comm.clone()).unwrap_or_default();
+    let sig = sig.trim_start_matches("SIG");
+    match (comm.as_str(), sig) {
+        (_, "KILL" | "9") => Some(137),
+        // nginx stops on TERM and INT (fast) and QUIT (graceful); mysqld on TERM.
+        ("nginx", "TERM" | "INT" | "QUIT" | "15" | "2" | "3") => Some(0),
+        ("mysqld", "TERM" | "15") => Some(0),
+        // A PID 1 without a handler ignores every other signal.
+        _ => None,
+    }
+}
+
+/// The container's PID 1 ended with `code`: its namespaces, ports and veth go with it.
+pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
+    let Some(c) = d.containers.get(id).cloned() else { return };
+    if c.state.running {
+        k.exit_with(c.state.pid, code);
+    }
+    let proxies = c.proxies.clone();
+    let shim = c.shim_pid.unwrap_or(0);
+    teardown(d, k, id, shim, c.state.pid, &proxies, c.netns);
+    let at = Stamp::now(k);
+    if let Some(cm) = d.containers.get_mut(id) {
+        cm.state.running = false;
+        cm.state.status = "exited".into();
+        cm.state.exit_code = code;
+        cm.state.finished_at = Some(at);
+        cm.state.exits_at = None;
+        cm.state.pid = 0;
+        cm.shim_pid = None;
+        cm.proxies.clear();
+        cm.netns = None;
+        cm.terminal = None;
+    }
+    if c.auto_remove {
+        destroy(d, k, id);
+    }
+}
+
+/// Removes a stopped container's files and layers.
+pub fn destroy(d: &mut Dockerd, k: &mut Kernel, id: &str) {
+    let Some(c) = d.containers.remove(id) else { return };
+    let daemon = d.daemon_pid();
+    let o = super::store::OVERLAY2;
+    let _ = hostfs::remove_all(k, daemon, &format!("{CONTAINERS}/{id}"));
+    let _ = hostfs::remove_all(k, daemon, &format!("{o}/{id}"));
+    let _ = hostfs::remove_all(k, daemon, &format!("{o}/{id}-init"));
+    let _ = hostfs::remove_all(k, daemon, &format!("{o}/l/{}", c.rootfs.link));
+    let _ = hostfs::remove_all(k, daemon, &format!("{o}/l/{}", c.rootfs.init_link));
+    d.execs.retain(|_, e| e.container != id);
+}
+
+/// What `docker exec` produced: the hijacked stream's bytes, and the interactive shell when
+/// the command is one and has a terminal.
+pub struct ExecOutput {
+    pub stream: Vec<u8>,
+    pub shell: Option<Box<crate::shell::Shell>>,
+}
+
+/// Runs exec instance `eid`: a new process in all of the container's namespaces, a child of
+/// the shim, as `runc exec` makes it.
+pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str) -> ExecOutput {
+    let none = ExecOutput { stream: Vec::new(), shell: None };
+    let Some(e) = d.execs.get(eid).cloned() else { return none };
+    let Some(c) = d.containers.get(&e.container).cloned() else { return none };
+    let Some(init) = k.procs.get(&c.state.pid).cloned() else { return none };
+    let shim = c.shim_pid.unwrap_or(init.ppid);
+    k.skip_pids(init.ns.pid, 5);
+    k.skip_pids(NsId(0), 12);
+    let ex = Exec {
+        comm: "runc:[2:INIT]".into(),
+        argv: e.argv.clone(),
+        exe: "/".into(),
+        cwd: if e.workdir.is_empty() { init.cwd.clone() } else { e.workdir.clone() },
+        tty: e.tty.then(|| "pts/0".to_string()),
+        session_leader: true,
+        foreground: e.tty,
+        state: Some(ProcState::Sleeping),
+        ..Exec::default()
+    };
+    let Ok(pid) = k.spawn_in(shim, init.ns, ex) else { return none };
+    let (uid, gid) = user_ids(k, pid, &e.user);
+    if let Some(p) = k.procs.get_mut(&pid) {
+        p.uid = uid;
+        p.gid = gid;
+    }
+    let mut env_list = c.env();
+    env_list.extend(e.env.iter().cloned());
+    let env = process_env(&env_list, &c.hostname(), e.tty);
+    let io = Io { stdin_tty: e.tty && e.attach_stdin, tty_out: e.tty, err_to_out: e.tty, cols: 80, ..Io::default() };
+    if let Some(x) = d.execs.get_mut(eid) {
+        x.running = true;
+        x.pid = pid;
+    }
+    let (code, out, err, shell) = match exec_program(k, pid, e.argv.clone(), env, io) {
+        Ok((Outcome::Exit(code), io)) => {
+            k.exit_with(pid, code);
+            (code, io.out, io.err, None)
+        }
+        Ok((Outcome::Running { until }, io)) => {
+            if let Some(t) = until {
+                k.now = k.now.max(t);
+            }
+            k.exit_with(pid, 0);
+            (0, io.out, io.err, None)
+        }
+        Ok((Outcome::Shell(sh), io)) => (0, io.out, io.err, Some(sh)),
+        Err((le, _)) => {
+            let name = e.argv.first().cloned().unwrap_or_default();
+            let why = match le {
+                LookupError::NotFound => format!("exec: \"{name}\": executable file not found in $PATH"),
+                LookupError::NoSuchFile => format!("exec: \"{name}\": stat {name}: no such file or directory"),
+                _ => format!("exec: \"{name}\": permission denied"),
+            };
+            k.exit_with(pid, 126);
+            let msg = format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\r\n");
+            (126, msg.into_bytes(), Vec::new(), None)
+        }
+    };
+    if let Some(x) = d.execs.get_mut(eid) {
+        if shell.is_none() {
+            x.running = false;
+            x.exit_code = Some(code);
+        }
+    }
+    ExecOutput { stream: stream_bytes(e.tty, &out, &err), shell }
+}

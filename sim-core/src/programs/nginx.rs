@@ -1,0 +1,180 @@
+//! nginx 1.21.6 as the official image runs it: `/docker-entrypoint.sh` configures, then execs
+//! `nginx -g 'daemon off;'`; the master process (root, PID 1) starts one worker per CPU as user
+//! nginx, both renamed as nginx names them in `ps`; notices go to stderr (the container log).
+
+use crate::kernel::process::Exec;
+use crate::kernel::ProcState;
+use crate::shell::exec::exec_program;
+use crate::utils::{Ctx, Outcome};
+
+pub const VERSION: &str = "1.21.6";
+
+/// `2022/06/09 09:21:40` in nginx's log time format (UTC in the container).
+fn log_time(unix: i64) -> String {
+    let t = crate::clock::tm(unix);
+    format!("{:04}/{:02}/{:02} {:02}:{:02}:{:02}", t.year, t.month, t.day, t.hour, t.min, t.sec)
+}
+
+/// The user nginx's workers run as, from the container's /etc/passwd.
+fn nginx_ids(ctx: &Ctx) -> (u32, u32) {
+    let passwd = ctx.read_file("/etc/passwd").unwrap_or_default();
+    String::from_utf8_lossy(&passwd)
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.first() != Some(&"nginx") {
+                return None;
+            }
+            Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+        })
+        .unwrap_or((101, 101))
+}
+
+/// `nginx [-v] [-t] [-g directives]`.
+pub fn main(ctx: &mut Ctx) -> Outcome {
+    let args: Vec<String> = ctx.argv[1..].to_vec();
+    let mut directives = String::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-v" => {
+                ctx.err(&format!("nginx version: nginx/{VERSION}\n"));
+                return Outcome::Exit(0);
+            }
+            "-t" => {
+                ctx.err("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n");
+                ctx.err("nginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+                return Outcome::Exit(0);
+            }
+            "-g" => match it.next() {
+                Some(g) => directives = g.clone(),
+                None => {
+                    ctx.err("nginx: option \"-g\" requires parameter\n");
+                    return Outcome::Exit(1);
+                }
+            },
+            other => {
+                ctx.err(&format!("nginx: invalid option: \"{}\"\n", other.trim_start_matches('-')));
+                return Outcome::Exit(1);
+            }
+        }
+    }
+    let foreground = directives.replace(' ', "").contains("daemonoff;");
+    let now = ctx.k.now;
+    let pid = ctx.pid;
+    let ns_pid = ctx.k.procs.get(&pid).and_then(|p| p.ns_pids.last().copied()).unwrap_or(pid);
+    let title = if args.is_empty() { "nginx: master process nginx".to_string() } else { format!("nginx: master process nginx {}", args.join(" ")) };
+    if let Some(p) = ctx.k.procs.get_mut(&pid) {
+        p.argv = vec![title];
+        p.vsz_kb = 6_280;
+        p.rss_kb = 4_516;
+    }
+    let t = log_time(now);
+    let os = ctx.k.uname.release.clone();
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: using the \"epoll\" event method\n"));
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: nginx/{VERSION}\n"));
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: built by gcc 10.3.1 20211027 (Alpine 10.3.1_git20211027) \n"));
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: OS: Linux {os}\n"));
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n"));
+    ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker processes\n"));
+    let (uid, gid) = nginx_ids(ctx);
+    let host_ns = crate::kernel::NsId(0);
+    ctx.k.skip_pids(host_ns, 67);
+    for _ in 0..ctx.k.ncpu.max(1) {
+        let ex = Exec {
+            comm: "nginx".into(),
+            argv: vec!["nginx: worker process".into()],
+            exe: "/usr/sbin/nginx".into(),
+            uid,
+            gid,
+            cwd: "/".into(),
+            vsz_kb: 6_736,
+            rss_kb: 1_776,
+            state: Some(ProcState::Sleeping),
+            ..Exec::default()
+        };
+        if let Ok(w) = ctx.k.spawn(pid, ex) {
+            let local = ctx.k.procs.get(&w).and_then(|p| p.ns_pids.last().copied()).unwrap_or(w);
+            ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker process {local}\n"));
+        }
+    }
+    if foreground {
+        Outcome::Running { until: None }
+    } else {
+        // Without `daemon off;` the master forks into the background and the command returns.
+        Outcome::Exit(0)
+    }
+}
+
+/// `/docker-entrypoint.sh`: runs the executable scripts of /docker-entrypoint.d/ in order, as
+/// the image's script does, then execs its arguments in the same process.
+pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
+    let me = ctx.argv.first().cloned().unwrap_or_else(|| "/docker-entrypoint.sh".into());
+    let args: Vec<String> = ctx.argv[1..].to_vec();
+    let quiet = ctx.getenv("NGINX_ENTRYPOINT_QUIET_LOGS").is_some_and(|v| !v.is_empty());
+    if matches!(args.first().map(String::as_str), Some("nginx" | "nginx-debug")) {
+        let scripts = list_scripts(ctx);
+        let say = |ctx: &mut Ctx, s: String| {
+            if !quiet {
+                ctx.out(&s);
+            }
+        };
+        if scripts.is_empty() {
+            say(ctx, format!("{me}: No files found in /docker-entrypoint.d/, skipping configuration\n"));
+        } else {
+            say(ctx, format!("{me}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n"));
+            say(ctx, format!("{me}: Looking for shell scripts in /docker-entrypoint.d/\n"));
+            for (path, exec) in &scripts {
+                if !path.ends_with(".sh") {
+                    say(ctx, format!("{me}: Ignoring {path}\n"));
+                } else if !exec {
+                    say(ctx, format!("{me}: Ignoring {path}, not executable\n"));
+                } else {
+                    say(ctx, format!("{me}: Launching {path}\n"));
+                    if path.ends_with("10-listen-on-ipv6-by-default.sh") {
+                        let name = "10-listen-on-ipv6-by-default.sh";
+                        say(ctx, format!("{name}: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n"));
+                        say(ctx, format!("{name}: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n"));
+                    }
+                }
+            }
+            say(ctx, format!("{me}: Configuration complete; ready for start up\n"));
+        }
+        // find, sort, basename and the scripts each took a PID.
+        if let Some(ns) = ctx.k.procs.get(&ctx.pid).map(|p| p.ns.pid) {
+            ctx.k.skip_pids(ns, 30);
+        }
+    }
+    if args.is_empty() {
+        return Outcome::Exit(0);
+    }
+    let env = ctx.env.clone();
+    let io = std::mem::take(&mut ctx.io);
+    match exec_program(ctx.k, ctx.pid, args.clone(), env, io) {
+        Ok((outcome, io)) => {
+            ctx.io = io;
+            outcome
+        }
+        Err((e, io)) => {
+            ctx.io = io;
+            let (msg, code) = crate::shell::exec::lookup_message(&e, &args[0]);
+            ctx.err(&format!("{me}: exec: line 38: {msg}\n"));
+            Outcome::Exit(code)
+        }
+    }
+}
+
+/// The files of /docker-entrypoint.d/, sorted, with whether each is executable.
+fn list_scripts(ctx: &Ctx) -> Vec<(String, bool)> {
+    let Ok(dir) = ctx.k.resolve(ctx.pid, "/docker-entrypoint.d", true) else { return Vec::new() };
+    let Ok(entries) = ctx.k.read_dir(ctx.pid, &dir.loc) else { return Vec::new() };
+    let mut out: Vec<(String, bool)> = entries
+        .into_iter()
+        .filter_map(|(name, loc)| {
+            let st = ctx.k.stat_loc(&loc)?;
+            (st.ftype == crate::kernel::vfs::FileType::File).then(|| (format!("/docker-entrypoint.d/{name}"), st.perm & 0o111 != 0))
+        })
+        .collect();
+    out.sort();
+    out
+}

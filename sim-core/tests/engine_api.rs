@@ -1,0 +1,180 @@
+//! dockerd in the simulation, driven through /var/run/docker.sock with the requests the real
+//! docker CLI sends (see tests/reference/docker/proxy/): what it answers and what it does to
+//! the machine (processes, namespaces, overlay, veth).
+
+use sim_core::client::transport::{ConnectError, DockerTransport};
+use sim_core::engine::socket::SimTransport;
+use sim_core::host::Profile;
+use sim_core::http::{Request, Response};
+use sim_core::shell::terminal::{Terminal, TerminalConfig};
+use serde_json::Value;
+
+const USER_SHELL: u32 = 3031;
+
+fn req(method: &str, target: &str, body: Option<&str>) -> Request {
+    let mut r = Request::new(method, target);
+    r.headers.push(("Host".into(), "api.moby.localhost".into()));
+    r.headers.push(("User-Agent".into(), "Docker-Client/28.2.2 (linux)".into()));
+    match body {
+        Some(b) => {
+            r.headers.push(("Content-Length".into(), b.len().to_string()));
+            r.headers.push(("Content-Type".into(), "application/json".into()));
+            r.body = b.as_bytes().to_vec();
+        }
+        None if method == "POST" => r.headers.push(("Content-Length".into(), "0".into())),
+        None => {}
+    }
+    r
+}
+
+fn call(t: &mut Terminal, method: &str, target: &str, body: Option<&str>) -> Response {
+    let mut s = SimTransport::new(&mut t.kernel, USER_SHELL, "/var/run/docker.sock");
+    s.roundtrip(&req(method, target, body)).expect("dockerd answers")
+}
+
+fn json(r: &Response) -> Value {
+    serde_json::from_slice(&r.body).expect("JSON body")
+}
+
+fn create_body(image: &str, cmd: Option<&[&str]>, port: Option<(&str, &str)>) -> String {
+    let mut v = serde_json::json!({
+        "Hostname": "", "Domainname": "", "User": "", "AttachStdin": false, "AttachStdout": false, "AttachStderr": false,
+        "Tty": false, "OpenStdin": false, "StdinOnce": false, "Env": null, "Cmd": cmd, "Image": image,
+        "Volumes": {}, "WorkingDir": "", "Entrypoint": null, "OnBuild": null, "Labels": {},
+        "HostConfig": { "NetworkMode": "default", "PortBindings": {}, "RestartPolicy": { "Name": "no", "MaximumRetryCount": 0 }, "AutoRemove": false },
+        "NetworkingConfig": { "EndpointsConfig": {} }
+    });
+    if let Some((c, h)) = port {
+        v["ExposedPorts"] = serde_json::json!({ c: {} });
+        v["HostConfig"]["PortBindings"] = serde_json::json!({ c: [{ "HostIp": "", "HostPort": h }] });
+    }
+    v.to_string()
+}
+
+fn terminal() -> Terminal {
+    Terminal::new(Profile::Linux, TerminalConfig::default())
+}
+
+#[test]
+fn ping_and_version_carry_dockerds_headers() {
+    let mut t = terminal();
+    let r = call(&mut t, "HEAD", "/_ping", None);
+    assert_eq!(r.status, 200);
+    let names: Vec<&str> = r.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Api-Version", "Cache-Control", "Content-Length", "Content-Type", "Docker-Experimental", "Ostype", "Pragma", "Server", "Date"]);
+    assert_eq!(r.header("Api-Version"), Some("1.41"));
+    let v = json(&call(&mut t, "GET", "/v1.41/version", None));
+    assert_eq!(v["ApiVersion"], "1.41");
+    assert_eq!(v["KernelVersion"], "4.14.281-212.502.amzn2.x86_64");
+    let too_new = call(&mut t, "GET", "/v1.99/version", None);
+    assert_eq!(too_new.status, 400);
+    assert_eq!(json(&too_new)["message"], "client version 1.99 is too new. Maximum supported API version is 1.41");
+}
+
+#[test]
+fn pull_creates_layers_and_lists_the_image() {
+    let mut t = terminal();
+    let r = call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    assert_eq!(r.status, 200);
+    assert!(r.chunked && r.chunks.len() > 6, "one JSON message per chunk");
+    let text = String::from_utf8_lossy(&r.body).to_string();
+    assert!(text.starts_with("{\"status\":\"Pulling from library/nginx\",\"id\":\"1.21-alpine\"}\r\n"), "{text}");
+    assert!(text.contains("\"status\":\"Pull complete\""));
+    assert!(text.contains("Status: Downloaded newer image for nginx:1.21-alpine"));
+    let list = json(&call(&mut t, "GET", "/v1.41/images/json", None));
+    assert_eq!(list[0]["RepoTags"][0], "nginx:1.21-alpine");
+    // A second pull has everything.
+    let again = String::from_utf8_lossy(&call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None).body).to_string();
+    assert!(again.contains("Image is up to date for nginx:1.21-alpine"), "{again}");
+    // alpine's layer is shared: pulling alpine now downloads nothing new.
+    let alpine = String::from_utf8_lossy(&call(&mut t, "POST", "/v1.41/images/create?fromImage=alpine&tag=3.15", None).body).to_string();
+    assert!(alpine.contains("Already exists"), "{alpine}");
+    // The layers are on the host under /var/lib/docker/overlay2.
+    let out = t.run("sudo ls /var/lib/docker/overlay2 | wc -l", 1_654_766_500);
+    assert_eq!(out.trim(), "7", "6 layers of nginx + l/");
+    let missing = call(&mut t, "POST", "/v1.41/images/create?fromImage=nosuch&tag=latest", None);
+    assert_eq!(missing.status, 404);
+    assert_eq!(json(&missing)["message"], "pull access denied for nosuch, repository does not exist or may require 'docker login': denied: requested access to the resource is denied");
+    let tag = call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=0.0", None);
+    assert_eq!(json(&tag)["message"], "manifest for nginx:0.0 not found: manifest unknown: manifest unknown");
+}
+
+#[test]
+fn run_nginx_builds_the_article_process_tree() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=nginx", Some(&create_body("nginx:1.21-alpine", None, Some(("80/tcp", "8080")))));
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    let dup = call(&mut t, "POST", "/v1.41/containers/create?name=nginx", Some(&create_body("nginx:1.21-alpine", None, None)));
+    assert_eq!(dup.status, 409);
+    let s = call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    assert_eq!(s.status, 204, "{}", String::from_utf8_lossy(&s.body));
+    let ps = t.run("ps auxf | grep -v grep | grep -E 'containerd-shim|nginx|docker-proxy'", 1_654_766_520);
+    assert!(ps.contains(&format!("/usr/bin/containerd-shim-runc-v2 -namespace moby -id {id}")), "{ps}");
+    assert!(ps.contains("\\_ nginx: master process nginx -g daemon off;"), "{ps}");
+    assert!(ps.contains("\\_ nginx: worker process"), "{ps}");
+    assert!(ps.contains("/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80"), "{ps}");
+    let list = json(&call(&mut t, "GET", "/v1.41/containers/json", None));
+    assert_eq!(list[0]["Names"][0], "/nginx");
+    assert_eq!(list[0]["Command"], "/docker-entrypoint.sh nginx -g 'daemon off;'".replace('\'', "").replace("daemon off;", "daemon off;"));
+    assert_eq!(list[0]["State"], "running");
+    let inspect = json(&call(&mut t, "GET", "/v1.41/containers/nginx/json", None));
+    assert_eq!(inspect["NetworkSettings"]["IPAddress"], "172.17.0.2");
+    assert_eq!(inspect["NetworkSettings"]["MacAddress"], "02:42:ac:11:00:02");
+    assert_eq!(inspect["Config"]["Hostname"], id[..12]);
+    let logs = call(&mut t, "GET", "/v1.41/containers/nginx/logs?stderr=1&stdout=1", None);
+    let text = String::from_utf8_lossy(&logs.body);
+    assert!(text.contains("/docker-entrypoint.sh: Configuration complete; ready for start up"), "{text}");
+    assert!(text.contains("[notice] 1#1: start worker process 32"), "{text}");
+    // The host side of the network: docker0 up with a veth on it.
+    let ip = t.run("ip link show master docker0", 1_654_766_530);
+    assert!(ip.contains("veth") && ip.contains("master docker0"), "{ip}");
+    let port_taken = call(&mut t, "POST", "/v1.41/containers/create?name=web2", Some(&create_body("nginx:1.21-alpine", None, Some(("80/tcp", "8080")))));
+    let id2 = json(&port_taken)["Id"].as_str().expect("id").to_string();
+    let fail = call(&mut t, "POST", &format!("/v1.41/containers/{id2}/start"), None);
+    assert_eq!(fail.status, 500);
+    assert!(json(&fail)["message"].as_str().unwrap_or("").ends_with("Bind for 0.0.0.0:8080 failed: port is already allocated"));
+    // stop: nginx stops on SIGQUIT and exits 0; everything it had is gone.
+    assert_eq!(call(&mut t, "POST", "/v1.41/containers/nginx/stop", None).status, 204);
+    let after = json(&call(&mut t, "GET", "/v1.41/containers/nginx/json", None));
+    assert_eq!(after["State"]["Status"], "exited");
+    assert_eq!(after["State"]["ExitCode"], 0);
+    let ps = t.run("ps aux | grep -c -E 'nginx: |containerd-shim|docker-proxy'", 1_654_766_540);
+    assert_eq!(ps.trim(), "1", "only the grep itself is left");
+    let links = t.run("ip -br link | grep -c veth", 1_654_766_541);
+    assert_eq!(links.trim(), "0");
+    assert_eq!(call(&mut t, "DELETE", "/v1.41/containers/nginx", None).status, 204);
+    assert_eq!(call(&mut t, "GET", "/v1.41/containers/nginx/json", None).status, 404);
+}
+
+#[test]
+fn a_missing_command_fails_the_start_like_runc() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=alpine&tag=3.15", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create", Some(&create_body("alpine:3.15", Some(&["nosuchcmd"]), None)));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    let s = call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    assert_eq!(s.status, 400);
+    assert_eq!(json(&s)["message"], "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"nosuchcmd\": executable file not found in $PATH: unknown");
+    let c = json(&call(&mut t, "GET", &format!("/v1.41/containers/{id}/json"), None));
+    assert_eq!(c["State"]["Status"], "created");
+    assert_eq!(c["State"]["ExitCode"], 127);
+    let ps = t.run("ps aux | grep -c containerd-shim", 1_654_766_540);
+    assert_eq!(ps.trim(), "1", "no shim left behind");
+}
+
+#[test]
+fn the_socket_needs_the_docker_group() {
+    let mut t = terminal();
+    // root (sudo) and ec2-user (group docker) may connect; a process of nobody may not.
+    let mut s = SimTransport::new(&mut t.kernel, 1, "/var/run/docker.sock");
+    assert!(s.roundtrip(&req("HEAD", "/_ping", None)).is_ok());
+    let p = t.kernel.procs.get_mut(&USER_SHELL).expect("shell");
+    p.uid = 99;
+    p.gid = 99;
+    let mut s = SimTransport::new(&mut t.kernel, USER_SHELL, "/var/run/docker.sock");
+    assert_eq!(s.roundtrip(&req("HEAD", "/_ping", None)).err(), Some(ConnectError::PermissionDenied));
+    let mut s = SimTransport::new(&mut t.kernel, 1, "/nosuch.sock");
+    assert_eq!(s.roundtrip(&req("HEAD", "/_ping", None)).err(), Some(ConnectError::NotRunning));
+}
