@@ -73,6 +73,11 @@ impl std::fmt::Display for BuildError {
 pub trait BuildContext {
     fn file(&self, name: &str) -> Option<String>;
     fn base(&self, name: &str, platform: &Platform) -> Option<BuiltImage>;
+    /// The real bytes of a hollow file (same path, same size), when a build for real
+    /// machines has them (native-runner fills from a rootfs tarball); None keeps it hollow.
+    fn fill(&self, _platform: &Platform, _path: &str, _size: u64) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 pub fn build(recipe: &Recipe, ctx: &dyn BuildContext) -> Result<BuiltRepo, BuildError> {
@@ -109,7 +114,7 @@ fn layer_of(entries: &[Entry]) -> (BuiltLayer, Digest) {
 
 /// Entries for an ADD/COPY source placed under `dest` (inside it when `dest` is a directory
 /// the build made, or ends with `/`).
-fn source_entries(ctx: &dyn BuildContext, src: &str, dest: &str, mtime: i64, dirs: &BTreeSet<String>) -> Result<Vec<Entry>, BuildError> {
+fn source_entries(ctx: &dyn BuildContext, p: &Platform, src: &str, dest: &str, mtime: i64, dirs: &BTreeSet<String>) -> Result<Vec<Entry>, BuildError> {
     let text = ctx.file(src).ok_or_else(|| BuildError(format!("COPY failed: file not found in build context: {src}")))?;
     let into_dir = dest.ends_with('/') || dirs.contains(dest.trim_matches('/'));
     let dest = dest.trim_matches('/');
@@ -126,6 +131,13 @@ fn source_entries(ctx: &dyn BuildContext, src: &str, dest: &str, mtime: i64, dir
             .map(|mut e| {
                 if !dest.is_empty() {
                     e.path = format!("{dest}/{}", e.path);
+                }
+                if let EntryKind::File(d) = &e.kind {
+                    if !d.is_empty() && d.iter().all(|b| *b == 0) {
+                        if let Some(real) = ctx.fill(p, &e.path, e.size) {
+                            e.kind = EntryKind::File(real);
+                        }
+                    }
                 }
                 e
             })
@@ -179,7 +191,7 @@ fn build_platform(recipe: &Recipe, p: &Platform, ctx: &dyn BuildContext) -> Resu
                 continue;
             }
             Step::Add { copy, src, dest } => {
-                let entries = source_entries(ctx, &for_platform(src, p), dest, mtime, &dirs)?;
+                let entries = source_entries(ctx, p, &for_platform(src, p), dest, mtime, &dirs)?;
                 note_dirs(&mut dirs, &entries);
                 let (layer, diff_id) = layer_of(&entries);
                 let word = if *copy { "COPY" } else { "ADD" };
@@ -187,7 +199,7 @@ fn build_platform(recipe: &Recipe, p: &Platform, ctx: &dyn BuildContext) -> Resu
             }
             Step::Run { command, effects } => {
                 let entries = match effects {
-                    Some(f) => source_entries(ctx, &for_platform(f, p), "/", mtime, &dirs)?,
+                    Some(f) => source_entries(ctx, p, &for_platform(f, p), "/", mtime, &dirs)?,
                     None => Vec::new(),
                 };
                 note_dirs(&mut dirs, &entries);

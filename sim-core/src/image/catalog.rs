@@ -44,9 +44,13 @@ pub const RECIPES: &[RecipeDir] = &[
     },
 ];
 
+/// Real bytes for hollow files, per platform and path (see `BuildContext::fill`).
+pub type Fill = std::collections::BTreeMap<(String, String), Vec<u8>>;
+
 struct Ctx<'a> {
     dir: &'a RecipeDir,
     built: &'a [BuiltRepo],
+    fill: &'a Fill,
 }
 
 impl BuildContext for Ctx<'_> {
@@ -55,6 +59,9 @@ impl BuildContext for Ctx<'_> {
     }
     fn base(&self, name: &str, platform: &Platform) -> Option<BuiltImage> {
         self.built.iter().find(|r| r.name == name)?.for_platform(platform).cloned()
+    }
+    fn fill(&self, platform: &Platform, path: &str, size: u64) -> Option<Vec<u8>> {
+        self.fill.get(&(platform.architecture.clone(), path.to_string())).filter(|d| d.len() as u64 == size).cloned()
     }
 }
 
@@ -66,6 +73,11 @@ pub fn name_of(dir: &RecipeDir) -> Option<String> {
 
 /// Builds the recipes whose names `want` accepts, and the images they are FROM.
 pub fn build_matching(want: &dyn Fn(&str) -> bool) -> Result<Vec<BuiltRepo>, BuildError> {
+    build_filled(want, &Fill::new())
+}
+
+/// Like `build_matching`, with hollow files filled from real bytes where `fill` has them.
+pub fn build_filled(want: &dyn Fn(&str) -> bool, fill: &Fill) -> Result<Vec<BuiltRepo>, BuildError> {
     let mut built: Vec<BuiltRepo> = Vec::new();
     let mut needed: Vec<String> = RECIPES.iter().filter_map(name_of).filter(|n| want(n)).collect();
     // Pull in bases: walk FROM lines until nothing new is needed.
@@ -91,7 +103,7 @@ pub fn build_matching(want: &dyn Fn(&str) -> bool) -> Result<Vec<BuiltRepo>, Bui
         if !needed.contains(&r.name) {
             continue;
         }
-        let repo = build::build(&r, &Ctx { dir, built: &built }).map_err(|e| BuildError(format!("{}: {e}", dir.dir)))?;
+        let repo = build::build(&r, &Ctx { dir, built: &built, fill }).map_err(|e| BuildError(format!("{}: {e}", dir.dir)))?;
         built.push(repo);
     }
     Ok(built)
