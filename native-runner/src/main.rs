@@ -3,7 +3,10 @@
 //! `native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]` feeds each
 //! line of the script, as typed, to one terminal session and prints the transcript.
 //! `native-runner serve [--dir DIR] [--addr HOST:PORT]` serves the built playground.
+//! `native-runner run ... -- CMD`, `cleanup`, `unpack`: containers with real syscalls
+//! (see `runtime/cli.rs`).
 
+mod runtime;
 mod serve;
 mod sim;
 
@@ -16,8 +19,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("sim") => sim::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
+        Some("run") => return runtime::cli::run(&args[1..]),
+        Some("cleanup") => return runtime::cli::cleanup(&args[1..]),
+        Some("unpack") => return runtime::cli::unpack(&args[1..]),
         Some("-h") | Some("--help") => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", runtime::cli::USAGE);
             return ExitCode::SUCCESS;
         }
         _ => Err(format!("missing or unknown command\n{USAGE}")),
