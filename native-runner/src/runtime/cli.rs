@@ -176,7 +176,20 @@ fn block_forwarded_signals() -> libc::sigset_t {
     }
 }
 
+/// `NR_TIMING=1`: phase times on stderr.
+struct Timing(Option<std::time::Instant>);
+
+impl Timing {
+    fn mark(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("native-runner timing: {what} {:.2} ms", t.elapsed().as_secs_f64() * 1000.0);
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}
+
 pub fn run(args: &[String]) -> ExitCode {
+    let mut tm = Timing(std::env::var_os("NR_TIMING").map(|_| std::time::Instant::now()));
     let o = match parse_run(args) {
         Ok(o) => o,
         Err(e) => return fail(e, 125),
@@ -192,6 +205,7 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e, 125),
     };
+    tm.mark("import layer");
     let id = match sys::random_hex(32) {
         Ok(id) => id,
         Err(e) => return fail(e, 125),
@@ -244,11 +258,13 @@ pub fn run(args: &[String]) -> ExitCode {
         }
         return fail(e, 125);
     }
+    tm.mark("create");
     if let Err(e) = rt.start(&id, [Stdio::Null, Stdio::Inherit, Stdio::Inherit]) {
         let code = e.exit_code();
         let _ = rt.remove(&id);
         return fail(e, code as u8);
     }
+    tm.mark("start");
     let fwd = Arc::clone(&rt);
     let fid = id.clone();
     std::thread::spawn(move || loop {
@@ -262,10 +278,12 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e, 125),
     };
+    tm.mark("wait");
     if o.rm {
         if let Err(e) = rt.remove(&id) {
             eprintln!("native-runner: removing the container: {e}");
         }
+        tm.mark("remove");
     }
     ExitCode::from(status.docker_code() as u8)
 }

@@ -71,10 +71,33 @@ impl LayerStore {
         self.dir.join(hex).join("diff")
     }
 
-    /// Unpacks the tarball at `path` unless a layer with its digest is already stored.
+    /// Unpacks the tarball at `path` unless a layer with its digest is already stored. The
+    /// digest of a file is remembered under its (device, inode, size, mtime, ctime), as git's
+    /// index does, so an unchanged tarball is not read and hashed again.
     pub fn import_file(&self, path: &Path) -> Result<Layer, LayerError> {
-        let bytes = std::fs::read(path).map_err(|err| LayerError::Read { path: path.to_path_buf(), err })?;
-        self.import_bytes(&bytes)
+        use std::os::unix::fs::MetadataExt;
+        let read_err = |err| LayerError::Read { path: path.to_path_buf(), err };
+        let m = std::fs::metadata(path).map_err(read_err)?;
+        let memo = self.dir.join(format!(
+            ".stat-{}-{}-{}-{}.{}-{}.{}",
+            m.dev(),
+            m.ino(),
+            m.size(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec()
+        ));
+        if let Ok(hex) = std::fs::read_to_string(&memo) {
+            let diff = self.diff_dir(hex.trim());
+            if hex.trim().len() == 64 && diff.is_dir() {
+                return Ok(Layer { digest: format!("sha256:{}", hex.trim()), diff });
+            }
+        }
+        let bytes = std::fs::read(path).map_err(read_err)?;
+        let layer = self.import_bytes(&bytes)?;
+        let _ = std::fs::write(&memo, layer.digest.trim_start_matches("sha256:"));
+        Ok(layer)
     }
 
     pub fn import_bytes(&self, bytes: &[u8]) -> Result<Layer, LayerError> {

@@ -11,8 +11,11 @@
 //! ```
 //!
 //! Everything after pivot_root is mounted at paths inside the new root, so a symlink in the
-//! image (say `/proc -> /etc`) resolves inside the container, never on the host. All mounts
-//! live only in the container's mount namespace and vanish with it: nothing to unmount later.
+//! image (say `/proc -> /etc`) resolves inside the container, never on the host; the old
+//! root stays parked at `/.nr-pivot-old` only until the /etc binds are made from it (the
+//! files for those binds are created with openat2 confined to the root mount). All mounts
+//! live only in the container's private mount namespace and vanish with it: nothing to
+//! unmount later, nothing propagates to the host.
 //! The child-side code makes no allocation (it runs after clone in a possibly threaded
 //! program): everything it needs is prepared as C strings by `RootfsPlan::new`.
 
@@ -21,8 +24,9 @@ use std::path::{Path, PathBuf};
 
 use super::sys::{self, path_cstr};
 
-const OPEN_TREE_CLONE: libc::c_uint = 1;
-const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 0x4;
+/// Where pivot_root parks the old root (a directory made in the container's upper layer and
+/// removed again) while the /etc files are bound from it.
+const PUT_OLD: &CStr = c"/.nr-pivot-old";
 
 /// Failed step and errno, reported by the child to the parent.
 pub type StepErr = (u32, i32);
@@ -74,9 +78,8 @@ pub struct RootfsPlan {
     base: CString,
     options: CString,
     hostname: CString,
-    /// The prepared resolv.conf, hostname and hosts files (host paths). The child clones
-    /// each as a detached mount (open_tree) before pivot_root and attaches it inside the
-    /// new root afterwards (move_mount), so the target path resolves in the container.
+    /// The prepared resolv.conf, hostname and hosts files, as paths under PUT_OLD (the old
+    /// root after pivot_root), so the targets resolve inside the container's root.
     bind_sources: [CString; 3],
 }
 
@@ -138,7 +141,9 @@ impl RootfsPlan {
         }
         let mut srcs: Vec<CString> = Vec::new();
         for f in etc_files {
-            srcs.push(path_cstr(f).map_err(|e| RootfsError::Io(f.to_path_buf(), e))?);
+            let mut b = PUT_OLD.to_bytes().to_vec();
+            b.extend_from_slice(path_cstr(f).map_err(|e| RootfsError::Io(f.to_path_buf(), e))?.as_bytes());
+            srcs.push(sys::cstr(b).map_err(|e| RootfsError::Io(f.to_path_buf(), e))?);
         }
         let mut it = srcs.into_iter();
         let (Some(a), Some(b), Some(c)) = (it.next(), it.next(), it.next()) else {
@@ -208,7 +213,7 @@ const MASKED_PATHS: [&CStr; 10] = [
     c"/sys/firmware",
 ];
 const ETC_TARGETS: [&CStr; 3] = [c"/etc/resolv.conf", c"/etc/hostname", c"/etc/hosts"];
-const ETC_STAGING: [&CStr; 3] = [c"/dev/.nr-etc0", c"/dev/.nr-etc1", c"/dev/.nr-etc2"];
+const ETC_TARGETS_REL: [&CStr; 3] = [c"etc/resolv.conf", c"etc/hostname", c"etc/hosts"];
 /// Docker turns IPv6 off in a container whose network has none (no ::1, no fe80::).
 const IPV6_OFF: [&CStr; 3] =
     [c"/proc/sys/net/ipv6/conf/all/disable_ipv6", c"/proc/sys/net/ipv6/conf/default/disable_ipv6", c"/proc/sys/net/ipv6/conf/lo/disable_ipv6"];
@@ -228,14 +233,34 @@ const DEV_LINKS: [(&CStr, &CStr); 5] = [
     (c"/proc/self/fd/2", c"/dev/stderr"),
 ];
 
-/// Creates a file if missing (open with O_CREAT, close).
-fn touch(path: &CStr, mode: libc::mode_t) {
-    // SAFETY: valid C string; the fd is closed right away.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC, mode) };
-    if fd >= 0 {
-        // SAFETY: fd open.
-        unsafe { libc::close(fd) };
+#[repr(C)]
+struct OpenHow {
+    flags: u64,
+    mode: u64,
+    resolve: u64,
+}
+const RESOLVE_NO_XDEV: u64 = 0x01;
+const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+const RESOLVE_IN_ROOT: u64 = 0x10;
+
+/// Creates a file if missing, resolving `rel` with the current directory as root and
+/// without leaving its mount (openat2 RESOLVE_IN_ROOT | RESOLVE_NO_XDEV).
+fn touch_in_root(rel: &CStr, mode: libc::mode_t) -> libc::c_int {
+    let how = OpenHow {
+        flags: (libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC | libc::O_NOCTTY) as u64,
+        mode: u64::from(mode),
+        resolve: RESOLVE_IN_ROOT | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+    };
+    // SAFETY: valid C string and open_how of the size passed.
+    let fd = unsafe {
+        libc::syscall(libc::SYS_openat2, libc::AT_FDCWD, rel.as_ptr(), &how as *const OpenHow, std::mem::size_of::<OpenHow>())
+    } as libc::c_int;
+    if fd < 0 {
+        return -1;
     }
+    // SAFETY: fd open.
+    unsafe { libc::close(fd) };
+    0
 }
 
 fn write_file(path: &CStr, data: &[u8]) -> libc::c_int {
@@ -284,22 +309,11 @@ pub fn setup_in_child(p: &RootfsPlan) -> Result<(), StepErr> {
     // SAFETY: valid C string.
     step(1, unsafe { libc::chdir(p.base.as_ptr()) })?;
     step(1, mount(c"overlay", &p.target, Some(c"overlay"), 0, Some(&p.options)))?;
-    let mut trees = [-1 as libc::c_int; 3];
-    for (t, src) in trees.iter_mut().zip(p.bind_sources.iter()) {
-        // SAFETY: valid C string; the result is a new fd (a detached clone of the mount).
-        *t = unsafe {
-            libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, src.as_ptr(), OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint)
-        } as libc::c_int;
-        if *t < 0 {
-            return Err((10, last_errno()));
-        }
-    }
-    // SAFETY: valid C strings; pivot_root(".", ".") stacks the old root on the new one,
-    // and the detach below drops it.
+    // SAFETY: valid C strings. The old root goes to PUT_OLD until the binds are made.
     unsafe {
         step(2, libc::chdir(p.target.as_ptr()))?;
-        step(2, libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".".as_ptr()) as libc::c_int)?;
-        step(2, libc::umount2(c".".as_ptr(), libc::MNT_DETACH))?;
+        libc::mkdir(c".nr-pivot-old".as_ptr(), 0o700);
+        step(2, libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".nr-pivot-old".as_ptr()) as libc::c_int)?;
         step(2, libc::chdir(c"/".as_ptr()))?;
     }
 
@@ -334,25 +348,16 @@ pub fn setup_in_child(p: &RootfsPlan) -> Result<(), StepErr> {
     step(9, mount(c"shm", c"/dev/shm", Some(c"tmpfs"), NOSUID | NODEV | NOEXEC, Some(c"mode=1777,size=65536k")))?;
 
     mkdir(c"/etc", 0o755);
-    for ((&tree, target), tmp) in trees.iter().zip(ETC_TARGETS).zip(ETC_STAGING) {
-        // The clone got its mount id before /proc; /proc/mounts lists mounts by id. Attach it
-        // at a staging file and bind it from there, so the binds come after /dev/shm as in
-        // Docker's list; then drop the staging mount.
-        touch(tmp, 0o600);
-        // SAFETY: tree is a detached mount fd; tmp a valid C string.
-        let r = unsafe {
-            libc::syscall(libc::SYS_move_mount, tree, c"".as_ptr(), libc::AT_FDCWD, tmp.as_ptr(), MOVE_MOUNT_F_EMPTY_PATH)
-        } as libc::c_int;
-        step(10, r)?;
-        // SAFETY: tree is ours.
-        unsafe { libc::close(tree) };
-        // The target must exist to be a mount point; symlinks resolve inside the new root.
-        touch(target, 0o644);
-        step(10, mount(tmp, target, None, libc::MS_BIND | libc::MS_REC, None))?;
-        // SAFETY: valid C string.
-        step(10, unsafe { libc::umount2(tmp.as_ptr(), libc::MNT_DETACH) })?;
-        // SAFETY: valid C string.
-        step(10, unsafe { libc::unlink(tmp.as_ptr()) })?;
+    for ((src, target), rel) in p.bind_sources.iter().zip(ETC_TARGETS).zip(ETC_TARGETS_REL) {
+        // The target must exist to be a mount point. Created with openat2 confined to the
+        // container's root mount: an image symlink cannot reach the parked old root.
+        step(10, touch_in_root(rel, 0o644))?;
+        step(10, mount(src, target, None, libc::MS_BIND | libc::MS_REC, None))?;
+    }
+    // SAFETY: valid C string; the old root leaves the namespace, its directory goes.
+    unsafe {
+        step(2, libc::umount2(PUT_OLD.as_ptr(), libc::MNT_DETACH))?;
+        libc::rmdir(PUT_OLD.as_ptr());
     }
 
     for path in READONLY_PATHS {
