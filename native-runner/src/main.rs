@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("run") => return runtime::cli::run(&args[1..]),
         Some("cleanup") => return runtime::cli::cleanup(&args[1..]),
+        Some("exec") => return runtime::cli::exec(&args[1..]),
+        Some("stop") => return runtime::cli::stop(&args[1..]),
         Some("unpack") => return runtime::cli::unpack(&args[1..]),
         Some("-h") | Some("--help") => {
             print!("{USAGE}{}", runtime::cli::USAGE);

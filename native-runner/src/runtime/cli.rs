@@ -4,6 +4,8 @@
 //! native-runner run --rootfs-tar PATH [--root DIR] [--name N] [--rm] [--net] [--subnet CIDR]
 //!                   [--bridge NAME] [--masquerade] [--hostname H] [-e K=V]... [-w DIR]
 //!                   [-u UID[:GID]] -- CMD ARGS...
+//! native-runner exec [--root DIR] [-e K=V]... [-w DIR] [-u UID[:GID]] CONTAINER -- CMD ARGS...
+//! native-runner stop [--root DIR] [-t SECONDS] [-s SIGNAL] CONTAINER
 //! native-runner cleanup [--root DIR]
 //! native-runner unpack [--root DIR] TARBALL
 //! ```
@@ -25,7 +27,7 @@ pub const DEFAULT_BRIDGE: &str = "nr0";
 /// Not docker0's 172.17.0.0/16, nor the 172.18-31 ranges Docker gives user networks.
 pub const DEFAULT_SUBNET: &str = "10.200.0.0/16";
 
-pub const USAGE: &str = "usage: native-runner run --rootfs-tar PATH [--root DIR] [--name N] [--rm] [--net] [--subnet CIDR] [--bridge NAME] [--masquerade] [--hostname H] [-e K=V]... [-w DIR] [-u UID[:GID]] -- CMD ARGS...\n       native-runner cleanup [--root DIR]\n       native-runner unpack [--root DIR] TARBALL\n";
+pub const USAGE: &str = "usage: native-runner run --rootfs-tar PATH [--root DIR] [--name N] [--rm] [--net] [--subnet CIDR] [--bridge NAME] [--masquerade] [--hostname H] [-e K=V]... [-w DIR] [-u UID[:GID]] -- CMD ARGS...\n       native-runner exec [--root DIR] [-e K=V]... [-w DIR] [-u UID[:GID]] CONTAINER -- CMD ARGS...\n       native-runner stop [--root DIR] [-t SECONDS] [-s SIGNAL] CONTAINER\n       native-runner cleanup [--root DIR]\n       native-runner unpack [--root DIR] TARBALL\n";
 
 const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -342,6 +344,159 @@ pub fn unpack(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(e, 1),
+    }
+}
+
+/// `TERM`, `SIGTERM` or `15`.
+pub fn parse_signal(s: &str) -> Option<i32> {
+    if let Ok(n) = s.parse::<i32>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let name = s.strip_prefix("SIG").unwrap_or(s);
+    let table = [
+        ("HUP", libc::SIGHUP),
+        ("INT", libc::SIGINT),
+        ("QUIT", libc::SIGQUIT),
+        ("KILL", libc::SIGKILL),
+        ("USR1", libc::SIGUSR1),
+        ("USR2", libc::SIGUSR2),
+        ("TERM", libc::SIGTERM),
+        ("STOP", libc::SIGSTOP),
+        ("CONT", libc::SIGCONT),
+        ("WINCH", libc::SIGWINCH),
+    ];
+    table.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+pub fn stop(args: &[String]) -> ExitCode {
+    let (root, rest) = match root_only(args) {
+        Ok(r) => r,
+        Err(e) => return fail(e, 2),
+    };
+    let mut time = 10u64;
+    let mut sig = libc::SIGTERM;
+    let mut name = None;
+    let mut i = 0;
+    while i < rest.len() {
+        match rest[i].as_str() {
+            "-t" | "--time" => match rest.get(i + 1).and_then(|v| v.parse().ok()) {
+                Some(t) => {
+                    time = t;
+                    i += 1;
+                }
+                None => return fail(format!("-t wants seconds\n{USAGE}"), 2),
+            },
+            "-s" | "--signal" => match rest.get(i + 1).and_then(|v| parse_signal(v)) {
+                Some(s) => {
+                    sig = s;
+                    i += 1;
+                }
+                None => return fail(format!("-s wants a signal\n{USAGE}"), 2),
+            },
+            n if name.is_none() && !n.starts_with('-') => name = Some(n.to_string()),
+            o => return fail(format!("unexpected argument {o:?}\n{USAGE}"), 2),
+        }
+        i += 1;
+    }
+    let Some(name) = name else { return fail(format!("stop needs a container\n{USAGE}"), 2) };
+    let res = LinuxRuntime::open(&root_of(&root))
+        .and_then(|rt| rt.resolve(&name).and_then(|id| rt.stop(&id, sig, std::time::Duration::from_secs(time))));
+    match res {
+        Ok(_) => {
+            println!("{name}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e, 1),
+    }
+}
+
+pub fn exec(args: &[String]) -> ExitCode {
+    let (root, rest) = match root_only(args) {
+        Ok(r) => r,
+        Err(e) => return fail(e, 2),
+    };
+    let mut env = Vec::new();
+    let mut cwd = None;
+    let mut user = None;
+    let mut name = None;
+    let mut argv = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let a = rest[i].as_str();
+        match a {
+            "--" => {
+                argv = rest[i + 1..].to_vec();
+                break;
+            }
+            "-e" | "--env" | "-w" | "--workdir" | "-u" | "--user" => {
+                let Some(v) = rest.get(i + 1).cloned() else { return fail(format!("{a} needs a value\n{USAGE}"), 2) };
+                match a {
+                    "-e" | "--env" => env.push(v),
+                    "-w" | "--workdir" => cwd = Some(v),
+                    _ => {
+                        let (u, g) = v.split_once(':').unwrap_or((v.as_str(), ""));
+                        let (Ok(uid), gid) = (u.parse::<u32>(), g.parse::<u32>().ok()) else {
+                            return fail(format!("--user wants numeric UID[:GID]\n{USAGE}"), 2);
+                        };
+                        user = Some((uid, gid.unwrap_or(uid)));
+                    }
+                }
+                i += 1;
+            }
+            n if name.is_none() && !n.starts_with('-') => name = Some(n.to_string()),
+            n if !n.starts_with('-') => {
+                argv = rest[i..].to_vec();
+                break;
+            }
+            o => return fail(format!("unexpected argument {o:?}\n{USAGE}"), 2),
+        }
+        i += 1;
+    }
+    let (Some(name), false) = (name, argv.is_empty()) else { return fail(format!("exec needs a container and a command\n{USAGE}"), 2) };
+    let rt = match LinuxRuntime::open(&root_of(&root)) {
+        Ok(r) => r,
+        Err(e) => return fail(e, 125),
+    };
+    let started = rt.resolve(&name).and_then(|id| {
+        let spec = rt.spec(&id)?;
+        let (uid, gid) = user.unwrap_or((spec.uid, spec.gid));
+        let mut full_env = spec.env.clone();
+        full_env.extend(env);
+        let es = super::ExecSpec {
+            argv,
+            env: full_env,
+            cwd: cwd.unwrap_or(spec.cwd.clone()),
+            uid,
+            gid,
+            groups: if user.is_some() { Vec::new() } else { spec.groups.clone() },
+            tty: false,
+        };
+        rt.exec(&id, &es)
+    });
+    let mut child = match started {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code() as u8;
+            return fail(e, code);
+        }
+    };
+    drop(child.stdin.take());
+    let pumps: Vec<_> = [(child.stdout.take(), true), (child.stderr.take(), false)]
+        .into_iter()
+        .filter_map(|(f, out)| f.map(|f| (f, out)))
+        .map(|(mut f, out)| {
+            std::thread::spawn(move || {
+                let _ = if out { std::io::copy(&mut f, &mut std::io::stdout()) } else { std::io::copy(&mut f, &mut std::io::stderr()) };
+            })
+        })
+        .collect();
+    let status = child.wait();
+    for p in pumps {
+        let _ = p.join();
+    }
+    match status {
+        Ok(s) => ExitCode::from(s.docker_code() as u8),
+        Err(e) => fail(e, 125),
     }
 }
 

@@ -62,6 +62,7 @@ pub struct ContainerSpec {
 }
 
 #[derive(Clone, Debug)]
+#[allow(dead_code)] // read by the shared engine (next step); the CLI only needs the id it chose
 pub struct ContainerHandle {
     pub id: String,
     pub dir: PathBuf,
@@ -102,6 +103,7 @@ pub enum RuntimeError {
     NotRunning(String),
     AlreadyStarted(String),
     NoSuchNetwork(String),
+    #[allow(dead_code)] // from remove_network
     NetworkInUse(String),
     AddressPoolFull(String),
     Layer(LayerError),
@@ -204,6 +206,7 @@ impl LinuxRuntime {
         Ok(LinuxRuntime { state, layers, me: (pid, start), live: Mutex::new(BTreeMap::new()) })
     }
 
+    #[allow(dead_code)] // engine API
     pub fn root(&self) -> &Path {
         &self.state.root
     }
@@ -335,9 +338,53 @@ impl LinuxRuntime {
 
     /// Sends a signal to the container's first process (race-free, through its pidfd).
     pub fn signal(&self, id: &str, sig: i32) -> Result<(), RuntimeError> {
-        let live = self.live.lock().map_err(|_| RuntimeError::NotRunning(id.to_string()))?;
-        let l = live.get(id).ok_or_else(|| RuntimeError::NotRunning(id.to_string()))?;
-        sys::pidfd_signal(&l.pidfd, sig).map_err(|err| RuntimeError::Io { op: "signal", err })
+        let fd = self.init_pidfd(id)?;
+        sys::pidfd_signal(&fd, sig).map_err(|err| RuntimeError::Io { op: "signal", err })
+    }
+
+    /// A pidfd for the container's first process: ours if we started it, else one opened
+    /// from the record (PID and start time checked after opening, so a reused PID is never
+    /// signalled).
+    fn init_pidfd(&self, id: &str) -> Result<OwnedFd, RuntimeError> {
+        if let Ok(live) = self.live.lock() {
+            if let Some(l) = live.get(id) {
+                return l.pidfd.try_clone().map_err(|err| RuntimeError::Io { op: "pidfd", err });
+            }
+        }
+        let rec = self.record(id)?;
+        let not_running = || RuntimeError::NotRunning(id.to_string());
+        if rec.status != "running" || !sys::process_alive(rec.init_pid, rec.init_start) {
+            return Err(not_running());
+        }
+        let fd = sys::pidfd_open(rec.init_pid).map_err(|_| not_running())?;
+        if !sys::process_alive(rec.init_pid, rec.init_start) {
+            return Err(not_running());
+        }
+        Ok(fd)
+    }
+
+    /// The host PID of a running container's first process (see `init_pidfd`).
+    fn running_pid(&self, id: &str) -> Result<i32, RuntimeError> {
+        if let Ok(pid) = self.live_pid(id) {
+            return Ok(pid);
+        }
+        let _fd = self.init_pidfd(id)?;
+        Ok(self.record(id)?.init_pid)
+    }
+
+    /// The id for a name, a full id, or a unique id prefix.
+    pub fn resolve(&self, name_or_id: &str) -> Result<String, RuntimeError> {
+        let missing = || RuntimeError::NoSuchContainer(name_or_id.to_string());
+        if state::valid_name(name_or_id) {
+            if let Ok(id) = std::fs::read_to_string(self.state.name_file(name_or_id)) {
+                return Ok(id);
+            }
+        }
+        let ids: Vec<String> = self.state.container_ids().into_iter().filter(|i| i.starts_with(name_or_id)).collect();
+        match ids.as_slice() {
+            [one] if !name_or_id.is_empty() => Ok(one.clone()),
+            _ => Err(missing()),
+        }
     }
 
     /// Waits for the first process to exit and records its status (a dead PID 1 takes the
@@ -356,24 +403,26 @@ impl LinuxRuntime {
         Ok(st)
     }
 
-    /// `docker stop`: the stop signal, then SIGKILL after `timeout`.
-    pub fn stop(&self, id: &str, sig: i32, timeout: Duration) -> Result<ExitStatus, RuntimeError> {
-        self.signal(id, sig)?;
-        let exited = {
-            let live = self.live.lock().map_err(|_| RuntimeError::NotRunning(id.to_string()))?;
-            let l = live.get(id).ok_or_else(|| RuntimeError::NotRunning(id.to_string()))?;
-            let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
-            sys::pidfd_wait_timeout(&l.pidfd, ms).map_err(|err| RuntimeError::Io { op: "wait", err })?
-        };
-        if !exited {
-            self.signal(id, libc::SIGKILL)?;
+    /// `docker stop`: the stop signal, then SIGKILL after `timeout`. The exit status if
+    /// this runtime started the container (only the parent can reap it), else None once
+    /// the process is gone (its owner reports the status).
+    pub fn stop(&self, id: &str, sig: i32, timeout: Duration) -> Result<Option<ExitStatus>, RuntimeError> {
+        let fd = self.init_pidfd(id)?;
+        let wait = |ms: i32| sys::pidfd_wait_timeout(&fd, ms).map_err(|err| RuntimeError::Io { op: "wait", err });
+        sys::pidfd_signal(&fd, sig).map_err(|err| RuntimeError::Io { op: "signal", err })?;
+        if !wait(i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX))? {
+            sys::pidfd_signal(&fd, libc::SIGKILL).map_err(|err| RuntimeError::Io { op: "signal", err })?;
+            wait(-1)?;
         }
-        self.wait(id)
+        if self.live_pid(id).is_ok() {
+            return self.wait(id).map(Some);
+        }
+        Ok(None)
     }
 
     /// Runs a process in the container's namespaces with the container's capabilities.
     pub fn exec(&self, id: &str, spec: &ExecSpec) -> Result<ExecChild, RuntimeError> {
-        let pid = self.live_pid(id)?;
+        let pid = self.running_pid(id)?;
         let io_err = |op| move |err| RuntimeError::Io { op, err };
         let ns = NsFds::open(pid).map_err(io_err("open namespaces"))?;
         let mut child = ExecChild { pid: 0, pidfd: sys::pidfd_open(pid).map_err(io_err("pidfd"))?, stdin: None, stdout: None, stderr: None, pty: None };
@@ -408,6 +457,15 @@ impl LinuxRuntime {
         child.pid = cpid;
         child.pidfd = pidfd;
         Ok(child)
+    }
+
+    /// The spec a container was created with.
+    pub fn spec(&self, id: &str) -> Result<ContainerSpec, RuntimeError> {
+        let p = self.state.container(id).join("spec");
+        let text = std::fs::read_to_string(&p).map_err(|_| RuntimeError::NoSuchContainer(id.to_string()))?;
+        let mut s = decode_spec(&text);
+        s.id = id.to_string();
+        Ok(s)
     }
 
     fn spec_caps(&self, id: &str) -> u64 {
@@ -497,6 +555,7 @@ impl LinuxRuntime {
         Ok(rec)
     }
 
+    #[allow(dead_code)] // engine API (`docker network rm`); `run` removes its network on demand
     pub fn remove_network(&self, name: &str) -> Result<(), RuntimeError> {
         let _lock = self.lock()?;
         let n = self.state.read_network(name).ok_or_else(|| RuntimeError::NoSuchNetwork(name.to_string()))?;

@@ -54,6 +54,7 @@ impl Subnet {
     fn mask_of(prefix: u8) -> u32 {
         u32::MAX << (32 - u32::from(prefix))
     }
+    #[allow(dead_code)] // engine API: static addresses (`--ip`)
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         u32::from(ip) & Self::mask_of(self.prefix) == u32::from(self.addr)
     }
