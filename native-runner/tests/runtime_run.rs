@@ -176,7 +176,10 @@ fn bridge_network() {
     assert!(out.contains("default via 10.201.0.1 dev eth0"), "{out}");
     assert!(out.contains("10.201.0.2\th1\n"), "{out}");
     assert!(out.contains("PING-OK"), "the gateway answers\n{out}");
-    assert!(!Path::new("/sys/class/net/nrt-net0").exists(), "the on-demand bridge goes with its last container");
+    assert!(Path::new("/sys/class/net/nrt-net0").exists(), "the bridge stays, like docker0");
+    let c = nr().args(["cleanup", "--root", root.s()]).output().expect("cleanup");
+    assert!(c.status.success());
+    assert!(!Path::new("/sys/class/net/nrt-net0").exists(), "cleanup removes the unused on-demand bridge");
 }
 
 fn wait_running(root: &Root, name: &str) -> bool {

@@ -474,9 +474,9 @@ impl LinuxRuntime {
             .unwrap_or(caps::DOCKER_DEFAULT)
     }
 
-    /// Removes a container: kills it if running, deletes its veth, frees its address and
-    /// name, removes its directory, and the network it was on if that was created on demand
-    /// and is now unused.
+    /// Removes a container: kills it if running, frees its address and name, removes its
+    /// directory (its veth goes with its network namespace). A network created on demand
+    /// stays, like docker0, until `cleanup_stale` finds it unused.
     pub fn remove(&self, id: &str) -> Result<(), RuntimeError> {
         let rec = self.record(id)?;
         if self.live_pid(id).is_ok() {
@@ -488,12 +488,15 @@ impl LinuxRuntime {
     }
 
     fn remove_locked(&self, rec: &ContainerRecord) -> Result<(), RuntimeError> {
-        if !rec.host_veth.is_empty() {
+        // Once the container's PID 1 is gone its network namespace dies, and the kernel
+        // destroys the veth pair with it (asynchronously, in its netns cleanup work).
+        // Deleting it here would only wait for that: unregistering a netdev costs RCU grace
+        // periods (tens of ms). Only a container still alive needs its veth deleted.
+        if !rec.host_veth.is_empty() && sys::process_alive(rec.init_pid, rec.init_start) {
             network::delete_link(&rec.host_veth).map_err(RuntimeError::Network)?;
         }
         if !rec.network.is_empty() && !rec.ip.is_empty() {
             let _ = std::fs::remove_file(self.state.ip_file(&rec.network, &rec.ip));
-            self.maybe_remove_auto_network(&rec.network)?;
         }
         if !rec.name.is_empty() {
             let nf = self.state.name_file(&rec.name);
