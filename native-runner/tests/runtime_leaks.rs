@@ -14,7 +14,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "../../shared/fixtures/alpine-3.15/alpine-minirootfs-3.15.11-x86_64.tar.gz";
-const BRIDGE: &str = "nrt-leak0";
 const SUBNET: &str = "10.202.0.0/16";
 
 fn fixture() -> PathBuf {
@@ -46,7 +45,7 @@ struct Counts {
     state_entries: usize,
 }
 
-fn count(root: &Path, marker: &str) -> Counts {
+fn count(root: &Path, marker: &str, bridge: &str) -> Counts {
     let r = root.to_str().expect("utf-8 root");
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let mut netns = BTreeSet::new();
@@ -84,9 +83,9 @@ fn count(root: &Path, marker: &str) -> Counts {
         mounts_ours: mountinfo.lines().filter(|l| l.contains(r)).count(),
         netns_total: netns.len() + netns_files,
         veths_total: links.iter().filter(|l| Path::new(&format!("/sys/class/net/{l}/veth")).exists() || l.starts_with("veth")).count(),
-        veths_on_our_bridge: links.iter().filter(|l| master(l).as_deref() == Some(BRIDGE)).count(),
+        veths_on_our_bridge: links.iter().filter(|l| master(l).as_deref() == Some(bridge)).count(),
         bridges_total: links.iter().filter(|l| Path::new(&format!("/sys/class/net/{l}/bridge")).exists()).count(),
-        our_bridge: links.iter().any(|l| l == BRIDGE),
+        our_bridge: links.iter().any(|l| l == bridge),
         iptables_total: ipt.lines().filter(|l| l.starts_with("-A")).count(),
         iptables_ours: ipt.lines().filter(|l| l.contains("native-runner:")).count(),
         marker_processes,
@@ -132,6 +131,16 @@ fn live_netns() -> BTreeSet<PathBuf> {
     s
 }
 
+/// Runs `cleanup` and removes the root even when an assertion fails.
+struct CleanupOnDrop(PathBuf);
+
+impl Drop for CleanupOnDrop {
+    fn drop(&mut self) {
+        let _ = nr().arg("cleanup").arg("--root").arg(&self.0).output();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn rand_ms(i: u64, max: u64) -> u64 {
     // A fixed spread of kill points: early in start-up through well after.
     (i * 7919 + 13) % max
@@ -155,11 +164,14 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
     let root = std::env::temp_dir().join(format!("nr-test-leaks-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let rs = root.to_str().expect("utf-8").to_string();
+    // Unique per run, so a run that failed earlier cannot pollute this one's counts.
+    let bridge = format!("nrt-lk{}", std::process::id() % 100_000);
+    let _guard = CleanupOnDrop(root.clone());
     let marker = format!("{}", 31_000_000 + std::process::id());
     let fx = fixture();
     // Unpack once outside the counted window.
     assert!(nr().args(["unpack", "--root", &rs]).arg(&fx).output().expect("unpack").status.success());
-    let before = count(&root, &marker);
+    let before = count(&root, &marker, &bridge);
     eprintln!("before: {before:?}");
 
     let mut seen = Seen::default();
@@ -168,7 +180,7 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
         let mut c = nr();
         c.args(["run", "--root", &rs, "--rm", "--rootfs-tar"]).arg(&fx);
         if i % 4 == 0 {
-            c.args(["--net", "--masquerade", "--bridge", BRIDGE, "--subnet", SUBNET]);
+            c.args(["--net", "--masquerade", "--bridge", &bridge, "--subnet", SUBNET]);
         }
         let code = (i % 5) as i32;
         c.args(["--", "sh", "-c", &format!("exit {code}")]);
@@ -176,12 +188,14 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
         assert_eq!(st.code(), Some(code), "cycle {i}");
     }
     eprintln!("200 run/rm cycles in {:.1} s", t0.elapsed().as_secs_f64());
-    let mid = count(&root, &marker);
-    assert_eq!(mid.state_entries, 0, "run --rm leaves no state: {mid:?}");
+    let mid = count(&root, &marker, &bridge);
+    let left: usize = ["containers", "names"].iter().map(|d| std::fs::read_dir(root.join(d)).map(|x| x.count()).unwrap_or(0)).sum();
+    assert_eq!(left, 0, "run --rm leaves no container state: {mid:?}");
+    assert_eq!(mid.veths_on_our_bridge, 0, "veths of exited containers: {mid:?}");
 
     for i in 0..20u64 {
         let mut c = nr();
-        c.args(["run", "--root", &rs, "--rm", "--net", "--masquerade", "--bridge", BRIDGE, "--subnet", SUBNET, "--rootfs-tar"])
+        c.args(["run", "--root", &rs, "--rm", "--net", "--masquerade", "--bridge", &bridge, "--subnet", SUBNET, "--rootfs-tar"])
             .arg(&fx)
             .args(["--", "sleep", &marker])
             .stdout(Stdio::null())
@@ -204,17 +218,17 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
         unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
         let _ = child.wait();
     }
-    let killed = count(&root, &marker);
+    let killed = count(&root, &marker, &bridge);
     eprintln!("after 20 runtime kills, before cleanup: {killed:?}");
     let o = nr().args(["cleanup", "--root", &rs]).output().expect("cleanup");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     eprintln!("cleanup: {}", String::from_utf8_lossy(&o.stdout).trim());
     // Namespace teardown after the last process exits is asynchronous in the kernel.
     let deadline = Instant::now() + Duration::from_secs(10);
-    let mut after = count(&root, &marker);
+    let mut after = count(&root, &marker, &bridge);
     while Instant::now() < deadline && (after.veths_on_our_bridge > 0 || after.marker_processes > 0 || after.our_bridge) {
         std::thread::sleep(Duration::from_millis(100));
-        after = count(&root, &marker);
+        after = count(&root, &marker, &bridge);
     }
     eprintln!("after:  {after:?}");
     eprintln!("recorded {} container netns, {} veths", seen.netns.len(), seen.veths.len());
@@ -222,7 +236,7 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
     assert_eq!(after.mounts_ours, 0, "mounts under the runtime root");
     assert_eq!(after.marker_processes, 0, "container processes");
     assert_eq!(after.runtime_processes, 0, "runtime processes");
-    assert!(!after.our_bridge, "bridge {BRIDGE}");
+    assert!(!after.our_bridge, "bridge {bridge}");
     assert_eq!(after.veths_on_our_bridge, 0, "veths");
     assert_eq!(after.iptables_ours, before.iptables_ours, "tagged iptables rules");
     assert_eq!(after.state_entries, 0, "state entries");
