@@ -182,7 +182,7 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
         if i % 4 == 0 {
             c.args(["--net", "--masquerade", "--bridge", &bridge, "--subnet", SUBNET]);
         }
-        let code = (i % 5) as i32;
+        let code: i32 = i % 5;
         c.args(["--", "sh", "-c", &format!("exit {code}")]);
         let st = c.status().expect("run");
         assert_eq!(st.code(), Some(code), "cycle {i}");
