@@ -314,6 +314,10 @@ impl LinuxRuntime {
         let plan = ProcessPlan::new(&ps, stdio, None).map_err(RuntimeError::Spawn)?;
         let mut pending = spawn::spawn_init(&root, &plan).map_err(RuntimeError::Spawn)?;
         let mut guard = StartGuard { pid: pending.pid, veth: None, armed: true };
+        if spec.network.is_none() {
+            // No veth to wait for: the child may exec as soon as its root is ready.
+            pending.go().map_err(RuntimeError::Spawn)?;
+        }
         rec.init_pid = pending.pid;
         rec.init_start = sys::proc_start_time(pending.pid).map(|s| s.0).unwrap_or(0);
         rec.status = "running".into();

@@ -322,8 +322,8 @@ pub struct PendingInit {
 }
 
 impl PendingInit {
-    /// Lets the child exec and waits until it did (or reports why it could not).
-    pub fn release(&mut self) -> Result<(), SpawnError> {
+    /// Lets the child go on to exec once its root is ready (nothing else to wait for).
+    pub fn go(&mut self) -> Result<(), SpawnError> {
         if let Some(w) = self.sync_write.take() {
             // SAFETY: w is open; one byte from a valid buffer.
             let n = unsafe { libc::write(w.as_raw_fd(), b"g".as_ptr().cast(), 1) };
@@ -331,6 +331,12 @@ impl PendingInit {
                 return Err(SpawnError::Prepare(sys::errno()));
             }
         }
+        Ok(())
+    }
+
+    /// Lets the child exec and waits until it did (or reports why it could not).
+    pub fn release(&mut self) -> Result<(), SpawnError> {
+        self.go()?;
         match self.err_read.take() {
             Some(r) => read_report(r, &self.argv0),
             None => Ok(()),
