@@ -10,7 +10,7 @@
 //!   `caps` capabilities,
 //! - `netlink` a minimal rtnetlink client, `network` bridges, veths, addresses, routes,
 //! - `state` the on-disk records that make `cleanup_stale` possible after a crash,
-//! - `cli` the `run`, `cleanup` and `unpack` subcommands.
+//! - `cli` the `run`, `exec`, `stop`, `cleanup` and `unpack` subcommands.
 
 pub mod caps;
 pub mod cli;
