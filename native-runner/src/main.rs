@@ -4,8 +4,11 @@
 //! line of the script, as typed, to one terminal session and prints the transcript.
 //! `native-runner serve [--dir DIR] [--addr HOST:PORT]` serves the built playground.
 //! `native-runner build-images [--out DIR]` builds `assets/images/` into `docker load` archives.
+//! `native-runner run ... -- CMD`, `cleanup`, `unpack`: containers with real syscalls
+//! (see `runtime/cli.rs`).
 
 mod images;
+mod runtime;
 mod serve;
 mod sim;
 
@@ -19,8 +22,13 @@ fn main() -> ExitCode {
         Some("sim") => sim::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
         Some("build-images") => images::run(&args[1..]),
+        Some("run") => return runtime::cli::run(&args[1..]),
+        Some("cleanup") => return runtime::cli::cleanup(&args[1..]),
+        Some("exec") => return runtime::cli::exec(&args[1..]),
+        Some("stop") => return runtime::cli::stop(&args[1..]),
+        Some("unpack") => return runtime::cli::unpack(&args[1..]),
         Some("-h") | Some("--help") => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", runtime::cli::USAGE);
             return ExitCode::SUCCESS;
         }
         _ => Err(format!("missing or unknown command\n{USAGE}")),

@@ -1,0 +1,261 @@
+//! Nothing leaks: counts mounts, network namespaces, veths, bridges, iptables rules and
+//! processes before and after 200 run/rm cycles (a quarter on a bridge network with a
+//! MASQUERADE rule) and 20 SIGKILLs of the runtime itself mid-run (at random points of
+//! start-up, or with the container running), followed by `native-runner cleanup`.
+//!
+//! The machine is shared (a real dockerd and other tests may create their own objects
+//! meanwhile), so the strict checks are on what this test's runtime made — its root, its
+//! bridge, the veths and network namespaces it recorded, processes carrying its marker —
+//! and the global counts are printed beside them.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FIXTURE: &str = "../../shared/fixtures/alpine-3.15/alpine-minirootfs-3.15.11-x86_64.tar.gz";
+const SUBNET: &str = "10.202.0.0/16";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
+}
+
+fn nr() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_native-runner"))
+}
+
+fn sh(cmd: &str) -> String {
+    let o = Command::new("sh").arg("-c").arg(cmd).output().expect("sh");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    mounts_total: usize,
+    mounts_ours: usize,
+    netns_total: usize,
+    veths_total: usize,
+    veths_on_our_bridge: usize,
+    bridges_total: usize,
+    our_bridge: bool,
+    iptables_total: usize,
+    iptables_ours: usize,
+    marker_processes: usize,
+    runtime_processes: usize,
+    state_entries: usize,
+}
+
+fn count(root: &Path, marker: &str, bridge: &str) -> Counts {
+    let r = root.to_str().expect("utf-8 root");
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mut netns = BTreeSet::new();
+    let mut marker_processes = 0;
+    let mut runtime_processes = 0;
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(l) = std::fs::read_link(e.path().join("ns/net")) {
+            netns.insert(l);
+        }
+        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+        if cmd.contains(marker) {
+            marker_processes += 1;
+        }
+        if cmd.contains("native-runner") && cmd.contains(r) {
+            runtime_processes += 1;
+        }
+    }
+    let netns_files = std::fs::read_dir("/run/netns").map(|d| d.count()).unwrap_or(0);
+    let links: Vec<String> = std::fs::read_dir("/sys/class/net")
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let master = |l: &str| std::fs::read_link(format!("/sys/class/net/{l}/master")).ok().and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()));
+    let ipt = sh("iptables-save 2>/dev/null");
+    let state_entries = ["containers", "names", "networks"]
+        .iter()
+        .map(|d| std::fs::read_dir(root.join(d)).map(|x| x.count()).unwrap_or(0))
+        .sum();
+    Counts {
+        mounts_total: mountinfo.lines().count(),
+        mounts_ours: mountinfo.lines().filter(|l| l.contains(r)).count(),
+        netns_total: netns.len() + netns_files,
+        veths_total: links.iter().filter(|l| Path::new(&format!("/sys/class/net/{l}/veth")).exists() || l.starts_with("veth")).count(),
+        veths_on_our_bridge: links.iter().filter(|l| master(l).as_deref() == Some(bridge)).count(),
+        bridges_total: links.iter().filter(|l| Path::new(&format!("/sys/class/net/{l}/bridge")).exists()).count(),
+        our_bridge: links.iter().any(|l| l == bridge),
+        iptables_total: ipt.lines().filter(|l| l.starts_with("-A")).count(),
+        iptables_ours: ipt.lines().filter(|l| l.contains("native-runner:")).count(),
+        marker_processes,
+        runtime_processes,
+        state_entries,
+    }
+}
+
+/// Network namespaces and veths recorded while containers ran: none may survive.
+#[derive(Default)]
+struct Seen {
+    netns: BTreeSet<PathBuf>,
+    veths: BTreeSet<String>,
+}
+
+fn record_running(root: &Path, seen: &mut Seen) {
+    for e in std::fs::read_dir(root.join("containers")).into_iter().flatten().flatten() {
+        let st = std::fs::read_to_string(e.path().join("state")).unwrap_or_default();
+        for l in st.lines() {
+            if let Some(p) = l.strip_prefix("init_pid=") {
+                if p != "0" {
+                    if let Ok(ns) = std::fs::read_link(format!("/proc/{p}/ns/net")) {
+                        seen.netns.insert(ns);
+                    }
+                }
+            }
+            if let Some(v) = l.strip_prefix("host_veth=") {
+                if !v.is_empty() {
+                    seen.veths.insert(v.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn live_netns() -> BTreeSet<PathBuf> {
+    let mut s = BTreeSet::new();
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        if let Ok(l) = std::fs::read_link(e.path().join("ns/net")) {
+            s.insert(l);
+        }
+    }
+    s
+}
+
+/// Runs `cleanup` and removes the root even when an assertion fails.
+struct CleanupOnDrop(PathBuf);
+
+impl Drop for CleanupOnDrop {
+    fn drop(&mut self) {
+        let _ = nr().arg("cleanup").arg("--root").arg(&self.0).output();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rand_ms(i: u64, max: u64) -> u64 {
+    // A fixed spread of kill points: early in start-up through well after.
+    (i * 7919 + 13) % max
+}
+
+#[test]
+fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED nothing_leaks: the runtime needs root");
+        return;
+    }
+    if !fixture().exists() {
+        eprintln!("SKIPPED nothing_leaks: alpine fixture missing at {}", fixture().display());
+        return;
+    }
+    if Command::new("iptables").arg("--version").output().map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("SKIPPED nothing_leaks: iptables missing");
+        return;
+    }
+    let root = std::env::temp_dir().join(format!("nr-test-leaks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let rs = root.to_str().expect("utf-8").to_string();
+    // Unique per run, so a run that failed earlier cannot pollute this one's counts.
+    let bridge = format!("nrt-lk{}", std::process::id() % 100_000);
+    let _guard = CleanupOnDrop(root.clone());
+    let marker = format!("{}", 31_000_000 + std::process::id());
+    let fx = fixture();
+    // Unpack once outside the counted window.
+    assert!(nr().args(["unpack", "--root", &rs]).arg(&fx).output().expect("unpack").status.success());
+    let before = count(&root, &marker, &bridge);
+    eprintln!("before: {before:?}");
+
+    let mut seen = Seen::default();
+    let t0 = Instant::now();
+    for i in 0..200 {
+        let mut c = nr();
+        c.args(["run", "--root", &rs, "--rm", "--rootfs-tar"]).arg(&fx);
+        if i % 4 == 0 {
+            c.args(["--net", "--masquerade", "--bridge", &bridge, "--subnet", SUBNET]);
+        }
+        let code: i32 = i % 5;
+        c.args(["--", "sh", "-c", &format!("exit {code}")]);
+        let st = c.status().expect("run");
+        assert_eq!(st.code(), Some(code), "cycle {i}");
+    }
+    eprintln!("200 run/rm cycles in {:.1} s", t0.elapsed().as_secs_f64());
+    let mid = count(&root, &marker, &bridge);
+    let left: usize = ["containers", "names"].iter().map(|d| std::fs::read_dir(root.join(d)).map(|x| x.count()).unwrap_or(0)).sum();
+    assert_eq!(left, 0, "run --rm leaves no container state: {mid:?}");
+    assert_eq!(mid.veths_on_our_bridge, 0, "veths of exited containers: {mid:?}");
+
+    for i in 0..20u64 {
+        let mut c = nr();
+        c.args(["run", "--root", &rs, "--rm", "--net", "--masquerade", "--bridge", &bridge, "--subnet", SUBNET, "--rootfs-tar"])
+            .arg(&fx)
+            .args(["--", "sleep", &marker])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let running = || sh(&format!("ps -eo args | grep -c '^sleep {marker}$'")).trim().parse::<usize>().unwrap_or(0);
+        let n0 = running();
+        let mut child = c.spawn().expect("spawn run");
+        if i % 2 == 0 {
+            // Mid start-up: anywhere in the first ~30 ms.
+            std::thread::sleep(Duration::from_micros(rand_ms(i, 30) * 1000 + rand_ms(i * 3, 1000)));
+        } else {
+            // With the container running.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline && running() <= n0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        record_running(&root, &mut seen);
+        // SAFETY: our own child's PID, not yet reaped.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        let _ = child.wait();
+    }
+    let killed = count(&root, &marker, &bridge);
+    eprintln!("after 20 runtime kills, before cleanup: {killed:?}");
+    let o = nr().args(["cleanup", "--root", &rs]).output().expect("cleanup");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    eprintln!("cleanup: {}", String::from_utf8_lossy(&o.stdout).trim());
+    // Namespace teardown after the last process exits is asynchronous in the kernel.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut after = count(&root, &marker, &bridge);
+    while Instant::now() < deadline && (after.veths_on_our_bridge > 0 || after.marker_processes > 0 || after.our_bridge) {
+        std::thread::sleep(Duration::from_millis(100));
+        after = count(&root, &marker, &bridge);
+    }
+    eprintln!("after:  {after:?}");
+    eprintln!("recorded {} container netns, {} veths", seen.netns.len(), seen.veths.len());
+
+    assert_eq!(after.mounts_ours, 0, "mounts under the runtime root");
+    assert_eq!(after.marker_processes, 0, "container processes");
+    assert_eq!(after.runtime_processes, 0, "runtime processes");
+    assert!(!after.our_bridge, "bridge {bridge}");
+    assert_eq!(after.veths_on_our_bridge, 0, "veths");
+    assert_eq!(after.iptables_ours, before.iptables_ours, "tagged iptables rules");
+    assert_eq!(after.state_entries, 0, "state entries");
+    let live = live_netns();
+    let survivors: Vec<_> = seen.netns.iter().filter(|n| live.contains(*n)).collect();
+    assert!(survivors.is_empty(), "container network namespaces still used: {survivors:?}");
+    let veths: Vec<_> = seen.veths.iter().filter(|v| Path::new(&format!("/sys/class/net/{v}")).exists()).collect();
+    assert!(veths.is_empty(), "veths left: {veths:?}");
+    // Global counts: equal unless something else on the machine changed them meanwhile.
+    for (what, b, a) in [
+        ("mounts", before.mounts_total, after.mounts_total),
+        ("netns", before.netns_total, after.netns_total),
+        ("veths", before.veths_total, after.veths_total),
+        ("bridges", before.bridges_total, after.bridges_total),
+        ("iptables rules", before.iptables_total, after.iptables_total),
+    ] {
+        if a != b {
+            eprintln!("NOTE: global {what} {b} -> {a} (other users of this machine?)");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
