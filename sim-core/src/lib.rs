@@ -14,6 +14,7 @@
 
 pub mod clock;
 pub mod host;
+pub mod image;
 pub mod kernel;
 pub mod shell;
 pub mod text;
