@@ -365,7 +365,8 @@ mod tests {
     #[test]
     fn names_are_cleaned_under_the_root() {
         let tar = write_tar(&[file("/etc/passwd", b""), file("../../evil", b""), file("a/./b//c/", b"")]);
-        let paths: Vec<String> = read_layer(&tar, &Limits::default()).expect("valid").into_iter().map(|e| e.path).collect();
+        let paths: Vec<String> =
+            read_layer(&tar, &Limits::default()).expect("valid").into_iter().map(|e| e.path).collect();
         assert_eq!(paths, ["etc/passwd", "evil", "a/b/c"]);
     }
 
@@ -375,7 +376,10 @@ mod tests {
         let read = |entries: &[Entry]| read_layer(&write_tar(entries), &Limits::default());
         let err = |call: &str, errno| Err(TarError::Sys { call: call.into(), errno });
         assert_eq!(read(&[link("missing")]), err("link /missing /l", Errno::ENOENT));
-        assert_eq!(read(&[file("a", b""), link("../../a")]).map(|e| e[1].kind.clone()), Ok(EntryKind::Hardlink("a".into())));
+        assert_eq!(
+            read(&[file("a", b""), link("../../a")]).map(|e| e[1].kind.clone()),
+            Ok(EntryKind::Hardlink("a".into()))
+        );
         assert_eq!(read(&[file("d/x", b""), link("d")]), err("link /d /l", Errno::EPERM));
         assert_eq!(read(&[file("f", b""), link("f/x")]), err("link /f/x /l", Errno::ENOTDIR));
         let through_symlink = [other("s", EntryKind::Symlink("/etc".into()), 0o777), link("s/hostname")];
@@ -400,10 +404,7 @@ mod tests {
 
     #[test]
     fn import_errors_read_like_the_daemon() {
-        assert_eq!(
-            TarError::UnexpectedEof.import_error(),
-            "Error processing tar file(exit status 1): unexpected EOF"
-        );
+        assert_eq!(TarError::UnexpectedEof.import_error(), "Error processing tar file(exit status 1): unexpected EOF");
         let crc = TarError::Gzip { fault: GzipFault::Checksum, opening: false };
         assert_eq!(crc.import_error(), "Error processing tar file(gzip: invalid checksum): ");
         let short = TarError::Gzip { fault: GzipFault::UnexpectedEof, opening: true };

@@ -31,10 +31,7 @@ pub(super) struct Bound {
 
 impl Bound {
     pub(super) fn new(compressed: usize, limits: &Limits) -> Bound {
-        let by_ratio = limits
-            .max_compression_ratio
-            .saturating_mul(compressed as u64)
-            .max(RATIO_GRACE_BYTES);
+        let by_ratio = limits.max_compression_ratio.saturating_mul(compressed as u64).max(RATIO_GRACE_BYTES);
         if by_ratio < limits.max_unpacked_bytes {
             Bound { bytes: by_ratio, by_ratio: true }
         } else {
@@ -193,8 +190,7 @@ impl<'a> GzStream<'a> {
     fn inflate_window(&mut self) -> Result<usize, TarError> {
         while self.phase == Phase::Member {
             let (in_before, out_before) = (self.inflater.total_in(), self.inflater.total_out());
-            let result =
-                self.inflater.decompress(&self.input[self.pos..], &mut self.window, FlushDecompress::None);
+            let result = self.inflater.decompress(&self.input[self.pos..], &mut self.window, FlushDecompress::None);
             let consumed = (self.inflater.total_in() - in_before) as usize;
             let produced = (self.inflater.total_out() - out_before) as usize;
             self.pos += consumed;

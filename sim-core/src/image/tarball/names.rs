@@ -72,7 +72,7 @@ pub(super) fn parse_pax(mut data: &[u8]) -> Option<Records> {
         let (key, value, rest) = parse_record(data)?;
         data = rest;
         if key == b"GNU.sparse.offset" || key == b"GNU.sparse.numbytes" {
-            let want_offset = sparse_pairs % 2 == 0;
+            let want_offset = sparse_pairs.is_multiple_of(2);
             if want_offset != (key == b"GNU.sparse.offset") || value.contains(&b',') {
                 return None;
             }
