@@ -382,6 +382,7 @@ mod tests {
         );
         assert_eq!(read(&[file("d/x", b""), link("d")]), err("link /d /l", Errno::EPERM));
         assert_eq!(read(&[file("f", b""), link("f/x")]), err("link /f/x /l", Errno::ENOTDIR));
+        assert_eq!(read(&[file("l", b""), link("l")]), err("link /l /l", Errno::ENOENT), "replaced before linking");
         let through_symlink = [other("s", EntryKind::Symlink("/etc".into()), 0o777), link("s/hostname")];
         assert!(read(&through_symlink).is_ok(), "the applier resolves links through symlinks");
     }

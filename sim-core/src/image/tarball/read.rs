@@ -325,8 +325,11 @@ impl Unpack<'_> {
             b'1' => {
                 let target = names::clean(&format!("/{}", String::from_utf8_lossy(&h.linkname))).path;
                 let target_abs = names::absolute(&target);
+                // dockerd removes whatever is at `path` before linking: a target there is gone.
+                let removed = target == path || target.strip_prefix(path).is_some_and(|rest| rest.starts_with('/'));
                 let errno = match () {
                     _ if long(&target_abs) => Some(Errno::ENAMETOOLONG),
+                    _ if removed => Some(Errno::ENOENT),
                     _ => match self.tree.lookup(&target) {
                         Err(errno) => Some(errno),
                         Ok(_) if long(&abs) => Some(Errno::ENAMETOOLONG),
