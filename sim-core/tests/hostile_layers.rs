@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use sim_core::image::tarball::{gzip, read_layer, write_tar, Entry, EntryKind, Limits};
+use sim_core::image::tarball::{gzip, read_layer, write_tar, Entry, EntryKind, Limits, TarError};
 
 fn corpus(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/images/hostile").join(name);
@@ -168,6 +168,36 @@ fn the_playground_limits_refuse_what_dockerd_accepts() {
     let zeros = read_layer(&corpus("14-gzip-bomb.tar.gz"), &lenient).expect("within lenient limits");
     assert_eq!(summary(&zeros), ["zeros file:16777216"]);
     assert!(read_layer(&corpus("30-deep-path.tar.gz"), &lenient).is_ok());
+}
+
+/// A header for a file of `size` bytes (its data not included).
+fn file_header(size: u64) -> Vec<u8> {
+    let entry =
+        Entry { path: "big".into(), kind: EntryKind::File(Vec::new()), mode: 0o644, uid: 0, gid: 0, mtime: 0, size: 0 };
+    let mut block = write_tar(&[entry])[..512].to_vec();
+    block[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    let sum: u32 =
+        block.iter().enumerate().map(|(i, &c)| if (148..156).contains(&i) { 32 } else { u32::from(c) }).sum();
+    block[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    block
+}
+
+#[test]
+fn a_gigabyte_bomb_stops_at_the_bound() {
+    // 1024 gzip members of 1 MiB of zeros each: ~1 GiB from ~1 MB.
+    let zeros = gzip(&vec![0; 1 << 20]);
+    let limits = Limits { max_compression_ratio: 2, ..Limits::default() };
+    for head in [file_header(1 << 30), Vec::new()] {
+        // With the header, the file's data trips the bound; without, the tar ends at the
+        // first zero blocks and checking the rest of the stream does.
+        let mut bomb = gzip(&head);
+        for _ in 0..1024 {
+            bomb.extend_from_slice(&zeros);
+        }
+        assert_eq!(read_layer(&bomb, &limits), Err(TarError::CompressionRatio { limit: 2 }));
+        let tiny = Limits { max_unpacked_bytes: 1 << 20, ..Limits::default() };
+        assert_eq!(read_layer(&bomb, &tiny), Err(TarError::TooLarge { limit: 1 << 20 }));
+    }
 }
 
 fn valid_layer() -> Vec<u8> {
