@@ -92,6 +92,15 @@ fn parent_dir(tree: &mut TreeFs, path: &str, parents: &[&str], mtime: i64) -> Re
 }
 
 fn apply_one(tree: &mut TreeFs, e: &Entry) -> Result<(), LayerError> {
+    // `.` (or `./`) is the layer's root directory: only its attributes change.
+    if e.path.split('/').all(|c| c.is_empty() || c == ".") {
+        if e.kind == EntryKind::Dir {
+            if let Some(n) = tree.nodes.get_mut(0) {
+                (n.perm, n.uid, n.gid, n.mtime) = (e.mode & 0o7777, e.uid, e.gid, e.mtime);
+            }
+        }
+        return Ok(());
+    }
     let c = comps(&e.path)?;
     let (name, parents) = c.split_last().ok_or_else(|| LayerError::Breakout(e.path.clone()))?;
     let dir = parent_dir(tree, &e.path, parents, e.mtime)?;
