@@ -178,3 +178,30 @@ fn the_socket_needs_the_docker_group() {
     let mut s = SimTransport::new(&mut t.kernel, 1, "/nosuch.sock");
     assert_eq!(s.roundtrip(&req("HEAD", "/_ping", None)).err(), Some(ConnectError::NotRunning));
 }
+
+#[test]
+fn curl_reaches_nginx_through_the_published_port() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=nginx", Some(&create_body("nginx:1.21-alpine", None, Some(("80/tcp", "8080")))));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    let page = t.run("curl http://localhost:8080", 1_654_766_600);
+    assert!(page.contains("<h1>Welcome to nginx!</h1>"), "{page}");
+    let head = t.run("curl -sI localhost:8080/", 1_654_766_601);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\nServer: nginx/1.21.6\r\nDate: Thu, 09 Jun 2022 09:23:21 GMT\r\nContent-Type: text/html\r\nContent-Length: 615\r\n"), "{head:?}");
+    let missing = t.run("curl -s http://localhost:8080/nosuch", 1_654_766_602);
+    assert!(missing.contains("<title>404 Not Found</title>"), "{missing}");
+    let logs = String::from_utf8_lossy(&call(&mut t, "GET", "/v1.41/containers/nginx/logs?stdout=1", None).body).to_string();
+    assert!(logs.contains("172.17.0.1 - - [09/Jun/2022:09:23:20 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/7.88.1\" \"-\""), "{logs}");
+    // The container's address works from the host too; nothing listens on 8081.
+    let direct = t.run("curl -s 172.17.0.2 | head -4 | tail -1", 1_654_766_603);
+    assert_eq!(direct, "<title>Welcome to nginx!</title>\n");
+    let refused = t.run("curl localhost:8081", 1_654_766_604);
+    assert_eq!(refused, "curl: (7) Failed to connect to localhost port 8081 after 0 ms: Couldn't connect to server\n");
+    let api = t.run("curl -s --unix-socket /var/run/docker.sock http://localhost/_ping", 1_654_766_605);
+    assert_eq!(api, "OK");
+    // Traffic shows in the counters of docker0.
+    let ifc = t.run("ifconfig docker0 | grep 'RX packets'", 1_654_766_606);
+    assert!(!ifc.contains("RX packets 0 "), "{ifc}");
+}

@@ -936,3 +936,15 @@ pub fn log_lines(stream: u8, at: Stamp, bytes: &[u8]) -> Vec<LogLine> {
 }
 
 pub type ExecMap = BTreeMap<String, ExecInstance>;
+
+/// Appends output of process `pid` to the log of the container it runs in (nginx's access
+/// lines, written by a worker long after the container started).
+pub fn log_for_pid(k: &mut Kernel, pid: Pid, stream: u8, bytes: &[u8]) {
+    let Some(ns) = k.procs.get(&pid).map(|p| p.ns.pid) else { return };
+    let inits: Vec<(String, Pid)> = k.docker.as_ref().map(|d| d.containers.values().filter(|c| c.state.running).map(|c| (c.id.clone(), c.state.pid)).collect()).unwrap_or_default();
+    let Some(id) = inits.iter().find(|(_, p)| k.procs.get(p).map(|x| x.ns.pid) == Some(ns)).map(|(id, _)| id.clone()) else { return };
+    let at = Stamp { secs: k.now, nanos: (k.random() % 1_000_000_000) as u32 };
+    if let Some(c) = k.docker.as_mut().and_then(|d| d.containers.get_mut(&id)) {
+        c.logs.extend(log_lines(stream, at, bytes));
+    }
+}

@@ -188,6 +188,9 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
                     .collect();
                 let ex = Exec { comm: "docker-proxy".into(), argv, exe: "/usr/bin/docker-proxy".into(), cwd: "/".into(), vsz_kb: 1_230_224, rss_kb: 3_344, threads: 7, state: Some(ProcState::Sleeping), ..Exec::default() };
                 if let Ok(p) = k.spawn(daemon, ex) {
+                    if let Ok(port) = b.host_port.parse::<u16>() {
+                        let _ = k.listen(p, port, ip.contains(':'));
+                    }
                     proxies.push(p);
                 }
             }

@@ -134,6 +134,7 @@ const BASH_LOGOUT: &str = "# ~/.bash_logout\n";
 const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/usr/bin/bash", "bash", 964_536, 0o755),
     ("/usr/bin/cat", "cat", 54_160, 0o755),
+    ("/usr/bin/curl", "curl", 216_896, 0o755),
     ("/usr/bin/clear", "clear", 7_192, 0o755),
     ("/usr/bin/date", "date", 62_320, 0o755),
     ("/usr/bin/df", "df", 101_296, 0o755),

@@ -71,12 +71,24 @@ pub struct NetNs {
     next_ifindex: u32,
     /// Ids this namespace has assigned to peer namespaces (`link-netnsid N`).
     pub peer_ids: BTreeMap<NsId, u32>,
+    /// Listening TCP sockets (`ss -tln`): who accepts connections to which port.
+    pub listeners: Vec<Listener>,
+}
+
+/// A listening TCP socket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listener {
+    /// None = any address (0.0.0.0 or [::]).
+    pub addr: Option<[u8; 4]>,
+    pub v6: bool,
+    pub port: u16,
+    pub pid: Pid,
 }
 
 impl NetNs {
     /// A new namespace with only a loopback device, down, as `unshare --net` leaves it.
     pub fn new(inode: u64) -> NetNs {
-        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new() };
+        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new(), listeners: Vec::new() };
         ns.add_link("lo", LinkKind::Loopback, [0; 6], 65536);
         ns
     }
@@ -208,6 +220,50 @@ impl Kernel {
         let p = self.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
         p.ns.net = id;
         Ok(id)
+    }
+
+    /// `listen(2)` on a TCP port, any address, in the network namespace of `pid`.
+    pub fn listen(&mut self, pid: Pid, port: u16, v6: bool) -> Result<(), Errno> {
+        let ns = self.net_of(pid)?;
+        let n = self.net_ns.get_mut(&ns).ok_or(Errno::ENOENT)?;
+        n.listeners.push(Listener { addr: None, v6, port, pid });
+        Ok(())
+    }
+
+    /// Who accepts a TCP connection to `ip:port` made from namespace `from`: the listening
+    /// process and its namespace. Loopback stays in `from`; another address is found on the
+    /// interface that has it, in whichever namespace (the bridge connects them all).
+    pub fn accept(&self, from: NsId, ip: [u8; 4], port: u16) -> Option<(NsId, Pid)> {
+        let target = if ip[0] == 127 {
+            from
+        } else {
+            let own = self.net_ns.get(&from).is_some_and(|n| n.links.values().any(|l| l.addrs.iter().any(|a| a.addr == ip)));
+            if own {
+                from
+            } else {
+                *self.net_ns.iter().find(|(_, n)| n.links.values().any(|l| l.up && l.addrs.iter().any(|a| a.addr == ip)))?.0
+            }
+        };
+        let n = self.net_ns.get(&target)?;
+        n.listeners
+            .iter()
+            .find(|l| l.port == port && !l.v6 && (l.addr.is_none() || l.addr == Some(ip)) && self.procs.contains_key(&l.pid))
+            .map(|l| (target, l.pid))
+    }
+
+    /// Counts a connection's traffic on the interfaces of `ns` that carry `ip` (or lo).
+    pub fn count_traffic(&mut self, ns: NsId, ip: [u8; 4], sent: u64, received: u64) {
+        let Some(n) = self.net_ns.get_mut(&ns) else { return };
+        let packets = |b: u64| 3 + b / 1448;
+        for l in n.links.values_mut() {
+            let carries = if ip[0] == 127 { l.kind == LinkKind::Loopback } else { l.addrs.iter().any(|a| network(a.addr, a.prefix) == network(ip, a.prefix)) };
+            if carries {
+                l.counters.tx_packets += packets(sent);
+                l.counters.tx_bytes += sent + 60 * packets(sent);
+                l.counters.rx_packets += packets(received);
+                l.counters.rx_bytes += received + 60 * packets(received);
+            }
+        }
     }
 
     /// Named network namespaces (`ip netns`), from their bind mounts under /run/netns.

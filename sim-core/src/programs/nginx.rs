@@ -2,8 +2,9 @@
 //! `nginx -g 'daemon off;'`; the master process (root, PID 1) starts one worker per CPU as user
 //! nginx, both renamed as nginx names them in `ps`; notices go to stderr (the container log).
 
+use crate::http::{Request, Response};
 use crate::kernel::process::Exec;
-use crate::kernel::ProcState;
+use crate::kernel::{Kernel, Pid, ProcState};
 use crate::shell::exec::exec_program;
 use crate::utils::{Ctx, Outcome};
 
@@ -98,6 +99,9 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker process {local}\n"));
         }
     }
+    // The master listens on port 80, IPv4 and IPv6 (default.conf after the entrypoint).
+    let _ = ctx.k.listen(pid, 80, false);
+    let _ = ctx.k.listen(pid, 80, true);
     if foreground {
         Outcome::Running { until: None }
     } else {
@@ -177,4 +181,105 @@ fn list_scripts(ctx: &Ctx) -> Vec<(String, bool)> {
         .collect();
     out.sort();
     out
+}
+
+/// `Thu, 09 Jun 2022 09:25:31 GMT`
+fn http_date(unix: i64) -> String {
+    let t = crate::clock::tm(unix);
+    format!("{}, {:02} {} {} {:02}:{:02}:{:02} GMT", t.wday_name(), t.day, t.mon(), t.year, t.hour, t.min, t.sec)
+}
+
+/// `09/Jun/2022:09:25:31 +0000` (the access log's `$time_local`).
+fn log_local(unix: i64) -> String {
+    let t = crate::clock::tm(unix);
+    format!("{:02}/{}/{}:{:02}:{:02}:{:02} +0000", t.day, t.mon(), t.year, t.hour, t.min, t.sec)
+}
+
+fn page(k: &Kernel, status: u16, title: &str) -> Response {
+    let body = format!("<html>\r\n<head><title>{status} {title}</title></head>\r\n<body>\r\n<center><h1>{status} {title}</h1></center>\r\n<hr><center>nginx/{VERSION}</center>\r\n</body>\r\n</html>\r\n");
+    let mut r = Response::new(status);
+    r.headers.push(("Server".into(), format!("nginx/{VERSION}")));
+    r.headers.push(("Date".into(), http_date(k.now)));
+    r.headers.push(("Content-Type".into(), "text/html".into()));
+    r.headers.push(("Content-Length".into(), body.len().to_string()));
+    r.headers.push(("Connection".into(), if status == 400 { "close" } else { "keep-alive" }.into()));
+    r.body = body.into_bytes();
+    r
+}
+
+/// nginx's answer to a request it cannot parse.
+pub fn bad_request(k: &Kernel) -> Response {
+    page(k, 400, "Bad Request")
+}
+
+/// A request to nginx (the default server: root /usr/share/nginx/html, index index.html),
+/// answered by one of its workers; the access line goes to the container's log.
+pub fn serve(k: &mut Kernel, master: Pid, peer: [u8; 4], req: &Request) -> Response {
+    let worker = k.procs.values().find(|p| p.ppid == master && p.comm == "nginx").map(|p| p.pid).unwrap_or(master);
+    let path = req.path();
+    let file = if path.ends_with('/') { format!("/usr/share/nginx/html{path}index.html") } else { format!("/usr/share/nginx/html{path}") };
+    let found = k.resolve(worker, &file, true).ok().and_then(|r| {
+        let st = k.stat_loc(&r.loc)?;
+        let data = k.read_loc(worker, &r.loc).ok()?;
+        (st.ftype == crate::kernel::vfs::FileType::File).then_some((st, data))
+    });
+    let head = req.method == "HEAD";
+    let mut resp = match (&found, req.method.as_str()) {
+        (Some((st, data)), "GET" | "HEAD") => {
+            let mut r = Response::new(200);
+            r.headers.push(("Server".into(), format!("nginx/{VERSION}")));
+            r.headers.push(("Date".into(), http_date(k.now)));
+            r.headers.push(("Content-Type".into(), mime(&file).into()));
+            r.headers.push(("Content-Length".into(), data.len().to_string()));
+            r.headers.push(("Last-Modified".into(), http_date(st.mtime)));
+            r.headers.push(("Connection".into(), "keep-alive".into()));
+            r.headers.push(("ETag".into(), format!("\"{:x}-{:x}\"", st.mtime, data.len())));
+            r.headers.push(("Accept-Ranges".into(), "bytes".into()));
+            r.body = data.clone();
+            r
+        }
+        (Some(_), _) => page(k, 405, "Not Allowed"),
+        (None, _) => page(k, 404, "Not Found"),
+    };
+    let sent = if head { 0 } else { resp.body.len() };
+    if head {
+        resp.body.clear();
+    }
+    let ua = req.header("User-Agent").unwrap_or("-").to_string();
+    let line = format!(
+        "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" \"-\"\n",
+        crate::kernel::net::fmt_ip(peer),
+        log_local(k.now),
+        req.method,
+        req.target,
+        resp.status,
+        sent,
+        ua
+    );
+    if resp.status == 404 {
+        let wpid = k.procs.get(&worker).and_then(|p| p.ns_pids.last().copied()).unwrap_or(worker);
+        let host = req.header("Host").unwrap_or("localhost").to_string();
+        let err = format!(
+            "{} [error] {wpid}#{wpid}: *1 open() \"{file}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} HTTP/1.1\", host: \"{host}\"\n",
+            log_time(k.now),
+            crate::kernel::net::fmt_ip(peer),
+            req.method,
+            req.target
+        );
+        crate::engine::containers::log_for_pid(k, master, 2, err.as_bytes());
+    }
+    crate::engine::containers::log_for_pid(k, master, 1, line.as_bytes());
+    resp
+}
+
+fn mime(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html" | "htm") => "text/html",
+        Some("css") => "text/css",
+        Some("js") => "application/javascript",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain",
+        _ => "application/octet-stream",
+    }
 }

@@ -3,6 +3,7 @@
 //! against those tools in `tests/`.
 
 pub mod coreutils;
+pub mod curl;
 pub mod ifconfig;
 pub mod ip;
 pub mod ls;
@@ -126,6 +127,7 @@ pub type Program = fn(&mut Ctx) -> Outcome;
 pub fn program(name: &str) -> Option<Program> {
     Some(match name {
         "ps" => ps::main,
+        "curl" => curl::main,
         "nginx" => crate::programs::nginx::main,
         "nginx-entrypoint" => crate::programs::nginx::entrypoint,
         "ls" => ls::main,
