@@ -205,3 +205,30 @@ fn curl_reaches_nginx_through_the_published_port() {
     let ifc = t.run("ifconfig docker0 | grep 'RX packets'", 1_654_766_606);
     assert!(!ifc.contains("RX packets 0 "), "{ifc}");
 }
+
+#[test]
+fn docker_service_is_socket_activated() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=web", Some(&create_body("nginx:1.21-alpine", None, None)));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    let denied = t.run("systemctl stop docker", 1_654_766_700);
+    assert!(denied.starts_with("Failed to stop docker.service: Interactive authentication required."), "{denied}");
+    let warn = t.run("sudo systemctl stop docker", 1_654_766_701);
+    assert_eq!(warn, "Warning: Stopping docker.service, but it can still be activated by:\n  docker.socket\n");
+    assert_eq!(t.run("systemctl is-active docker", 1_654_766_702), "inactive\n");
+    assert!(!t.run("ps aux", 1_654_766_703).contains("/usr/bin/dockerd"));
+    // The next connection starts it again; the container stopped with the daemon.
+    assert_eq!(t.run("curl -s --unix-socket /var/run/docker.sock http://localhost/_ping", 1_654_766_704), "OK");
+    assert_eq!(t.run("systemctl is-active docker", 1_654_766_705), "active\n");
+    let all = json(&call(&mut t, "GET", "/v1.41/containers/json?all=1", None));
+    assert_eq!(all[0]["State"], "exited");
+    assert_eq!(t.run("sudo systemctl stop docker.socket docker", 1_654_766_706), "");
+    let refused = t.run("curl -s --unix-socket /var/run/docker.sock http://localhost/_ping; echo $?", 1_654_766_707);
+    assert_eq!(refused, "7\n");
+    let st = t.run("systemctl status docker | head -3", 1_654_766_708);
+    assert!(st.contains("Active: inactive (dead) since Thu 2022-06-09"), "{st}");
+    assert_eq!(t.run("sudo systemctl start docker", 1_654_766_709), "");
+    assert_eq!(t.run("curl -s --unix-socket /var/run/docker.sock http://localhost/_ping", 1_654_766_710), "OK");
+}

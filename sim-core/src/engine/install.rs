@@ -50,6 +50,7 @@ pub fn install(k: &mut Kernel, dockerd_pid: Pid, containerd_pid: Pid, platform: 
     let _ = hostfs::put(k, 1, "/run/docker.sock", Node::other(NodeKind::Socket, 0o660, 0, DOCKER_GID, now));
     let mut d = Dockerd::new(platform);
     d.pid = Some(dockerd_pid);
+    d.started_at = now;
     d.containerd_pid = Some(containerd_pid);
     network::create_defaults(&mut d, k);
     k.docker = Some(Box::new(d));

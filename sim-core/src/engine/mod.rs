@@ -16,6 +16,7 @@ pub mod json;
 pub mod network;
 pub mod registry;
 pub mod runtime;
+pub mod service;
 pub mod socket;
 pub mod store;
 
@@ -86,6 +87,12 @@ pub struct Dockerd {
     pub socket_log: Vec<SocketExchange>,
     /// Host ports taken by published container ports: port -> container id.
     pub ports_in_use: BTreeMap<u16, String>,
+    /// `docker.socket` listens: a connection starts dockerd if it is not running.
+    pub socket_active: bool,
+    /// When dockerd last started, and when and as which PID it last stopped.
+    pub started_at: i64,
+    pub stopped_at: Option<i64>,
+    pub last_pid: Option<Pid>,
 }
 
 impl Dockerd {
@@ -102,6 +109,10 @@ impl Dockerd {
             execs: BTreeMap::new(),
             socket_log: Vec::new(),
             ports_in_use: BTreeMap::new(),
+            socket_active: true,
+            started_at: 0,
+            stopped_at: None,
+            last_pid: None,
         }
     }
 

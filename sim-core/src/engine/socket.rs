@@ -39,7 +39,7 @@ impl<'a> SimTransport<'a> {
 
     /// `connect(2)` on the socket: the file must be a socket the caller may write to, and a
     /// daemon must be listening.
-    fn connect(&self) -> Result<(), ConnectError> {
+    fn connect(&mut self) -> Result<(), ConnectError> {
         let r = self.k.resolve(self.pid, &self.path, true).map_err(|_| ConnectError::NotRunning)?;
         let st = self.k.stat_loc(&r.loc).ok_or(ConnectError::NotRunning)?;
         if st.ftype != FileType::Socket {
@@ -50,6 +50,11 @@ impl<'a> SimTransport<'a> {
         }
         match &self.k.docker {
             Some(d) if d.running() => Ok(()),
+            // systemd holds the socket: the connection starts docker.service.
+            Some(d) if d.socket_active => {
+                super::service::start(self.k);
+                Ok(())
+            }
             _ => Err(ConnectError::NotRunning),
         }
     }

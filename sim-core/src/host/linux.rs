@@ -155,6 +155,7 @@ const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/usr/bin/sort", "sort", 116_920, 0o755),
     ("/usr/bin/su", "su", 32_096, 0o4755),
     ("/usr/bin/sudo", "sudo", 147_320, 0o4111),
+    ("/usr/bin/systemctl", "systemctl", 724_176, 0o755),
     ("/usr/bin/tail", "tail", 66_896, 0o755),
     ("/usr/bin/true", "true", 28_920, 0o755),
     ("/usr/bin/uname", "uname", 33_144, 0o755),

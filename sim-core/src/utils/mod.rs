@@ -11,6 +11,7 @@ pub mod namespaces;
 pub mod ps;
 pub mod shells;
 pub mod sysinfo;
+pub mod systemctl;
 pub mod textutils;
 pub mod users;
 
@@ -128,6 +129,7 @@ pub fn program(name: &str) -> Option<Program> {
     Some(match name {
         "ps" => ps::main,
         "curl" => curl::main,
+        "systemctl" => systemctl::main,
         "nginx" => crate::programs::nginx::main,
         "nginx-entrypoint" => crate::programs::nginx::entrypoint,
         "ls" => ls::main,
