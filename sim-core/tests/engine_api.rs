@@ -232,3 +232,29 @@ fn docker_service_is_socket_activated() {
     assert_eq!(t.run("sudo systemctl start docker", 1_654_766_709), "");
     assert_eq!(t.run("curl -s --unix-socket /var/run/docker.sock http://localhost/_ping", 1_654_766_710), "OK");
 }
+
+#[test]
+fn mysql_needs_a_root_password_option_and_is_amd64_only() {
+    let mut t = terminal();
+    let r = call(&mut t, "POST", "/v1.41/images/create?fromImage=mysql&tag=5.7", None);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let arm = call(&mut t, "POST", "/v1.41/images/create?fromImage=mysql&tag=5.7&platform=linux%2Farm64%2Fv8", None);
+    assert_eq!(json(&arm)["message"], "no matching manifest for linux/arm64/v8 in the manifest list entries");
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=db", Some(&create_body("mysql:5.7", None, None)));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    let c = json(&call(&mut t, "GET", "/v1.41/containers/db/json", None));
+    assert_eq!((c["State"]["Status"].as_str(), c["State"]["ExitCode"].as_i64()), (Some("exited"), Some(1)));
+    let logs = String::from_utf8_lossy(&call(&mut t, "GET", "/v1.41/containers/db/logs?stdout=1&stderr=1", None).body).to_string();
+    assert!(logs.contains("[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n"), "{logs}");
+    let mut body: Value = serde_json::from_str(&create_body("mysql:5.7", None, None)).expect("json");
+    body["Env"] = serde_json::json!(["MYSQL_ROOT_PASSWORD=example"]);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=db2", Some(&body.to_string()));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    let c = json(&call(&mut t, "GET", "/v1.41/containers/db2/json", None));
+    assert_eq!(c["State"]["Status"], "running");
+    let ps = t.run("ps -eo user,comm | grep mysqld", 1_654_766_900);
+    // uid 999 is the container's mysql; the host names it after its own /etc/passwd.
+    assert_eq!(ps, "libstor+ mysqld\n");
+}

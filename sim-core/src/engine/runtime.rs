@@ -321,7 +321,7 @@ pub fn signal(d: &Dockerd, k: &Kernel, id: &str, sig: &str) -> Option<i32> {
         (_, "KILL" | "9") => Some(137),
         // nginx stops on TERM and INT (fast) and QUIT (graceful); mysqld on TERM.
         ("nginx", "TERM" | "INT" | "QUIT" | "15" | "2" | "3") => Some(0),
-        ("mysqld", "TERM" | "15") => Some(0),
+        ("mysqld" | "docker-entrypoi", "TERM" | "15") => Some(0),
         // A PID 1 without a handler ignores every other signal.
         _ => None,
     }

@@ -42,6 +42,19 @@ pub const RECIPES: &[RecipeDir] = &[
             asset!("nginx-1.21-alpine", "50x.html"),
         ],
     },
+    RecipeDir {
+        dir: "mysql-5.7",
+        files: &[
+            asset!("mysql-5.7", "Dockerfile"),
+            asset!("mysql-5.7", "oraclelinux-7-slim.tree"),
+            asset!("mysql-5.7", "user.tree"),
+            asset!("mysql-5.7", "gosu.tree"),
+            asset!("mysql-5.7", "initdb.tree"),
+            asset!("mysql-5.7", "server.tree"),
+            asset!("mysql-5.7", "compat.tree"),
+            asset!("mysql-5.7", "docker-entrypoint.sh"),
+        ],
+    },
 ];
 
 /// Real bytes for hollow files, per platform and path (see `BuildContext::fill`).

@@ -130,6 +130,11 @@ fn apply_one(tree: &mut TreeFs, e: &Entry) -> Result<(), LayerError> {
             }
             NodeKind::Dir(BTreeMap::new())
         }
+        // A file of zeros is kept hollow: its size without the bytes (what a hollow image
+        // binary is); reading it gives the zeros back.
+        EntryKind::File(data) if data.len() > 4096 && data.iter().all(|b| *b == 0) => {
+            NodeKind::File { data: Vec::new(), size: data.len() as u64 }
+        }
         EntryKind::File(data) => NodeKind::File { data: data.clone(), size: e.size.max(data.len() as u64) },
         EntryKind::Symlink(t) => NodeKind::Symlink(t.clone()),
         EntryKind::Hardlink(target) => return link(tree, e, dir, name, target),

@@ -2,7 +2,11 @@
 //! what they do on a signal. They run on the simulated kernel like the host's utilities.
 
 pub mod http;
+pub mod mysql;
 pub mod nginx;
+
+use crate::shell::exec::{exec_program, lookup_message};
+use crate::utils::{Ctx, Outcome};
 
 /// The program an image's executable is, by its path (image layers carry bytes, not the
 /// simulation's program names). Scripts whose behaviour is modeled are listed by their path.
@@ -11,6 +15,29 @@ pub fn binary_at(path: &str) -> Option<&'static str> {
         "/usr/sbin/nginx" | "/usr/sbin/nginx-debug" => "nginx",
         "/docker-entrypoint.sh" => "nginx-entrypoint",
         "/usr/bin/curl" => "curl",
+        "/usr/local/bin/docker-entrypoint.sh" => "mysql-entrypoint",
+        "/usr/sbin/mysqld" => "mysqld",
         _ => return None,
     })
+}
+
+/// `exec "$@"` at the end of an entrypoint script: the arguments replace the program in the
+/// same process.
+pub fn exec_args(ctx: &mut Ctx, args: &[String]) -> Outcome {
+    let Some(first) = args.first().cloned() else { return Outcome::Exit(0) };
+    let me = ctx.argv.first().cloned().unwrap_or_default();
+    let env = ctx.env.clone();
+    let io = std::mem::take(&mut ctx.io);
+    match exec_program(ctx.k, ctx.pid, args.to_vec(), env, io) {
+        Ok((outcome, io)) => {
+            ctx.io = io;
+            outcome
+        }
+        Err((e, io)) => {
+            ctx.io = io;
+            let (msg, code) = lookup_message(&e, &first);
+            ctx.err(&format!("{me}: line 1: exec: {msg}\n"));
+            Outcome::Exit(code)
+        }
+    }
 }

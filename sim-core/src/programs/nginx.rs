@@ -5,7 +5,6 @@
 use crate::http::{Request, Response};
 use crate::kernel::process::Exec;
 use crate::kernel::{Kernel, Pid, ProcState};
-use crate::shell::exec::exec_program;
 use crate::utils::{Ctx, Outcome};
 
 pub const VERSION: &str = "1.21.6";
@@ -149,23 +148,7 @@ pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
             ctx.k.skip_pids(ns, 30);
         }
     }
-    if args.is_empty() {
-        return Outcome::Exit(0);
-    }
-    let env = ctx.env.clone();
-    let io = std::mem::take(&mut ctx.io);
-    match exec_program(ctx.k, ctx.pid, args.clone(), env, io) {
-        Ok((outcome, io)) => {
-            ctx.io = io;
-            outcome
-        }
-        Err((e, io)) => {
-            ctx.io = io;
-            let (msg, code) = crate::shell::exec::lookup_message(&e, &args[0]);
-            ctx.err(&format!("{me}: exec: line 38: {msg}\n"));
-            Outcome::Exit(code)
-        }
-    }
+    super::exec_args(ctx, &args)
 }
 
 /// The files of /docker-entrypoint.d/, sorted, with whether each is executable.

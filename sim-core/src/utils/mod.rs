@@ -132,6 +132,8 @@ pub fn program(name: &str) -> Option<Program> {
         "systemctl" => systemctl::main,
         "nginx" => crate::programs::nginx::main,
         "nginx-entrypoint" => crate::programs::nginx::entrypoint,
+        "mysql-entrypoint" => crate::programs::mysql::entrypoint,
+        "mysqld" => crate::programs::mysql::mysqld,
         "ls" => ls::main,
         "ifconfig" => ifconfig::main,
         "ip" => ip::main,
