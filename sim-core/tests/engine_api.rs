@@ -258,3 +258,28 @@ fn mysql_needs_a_root_password_option_and_is_amd64_only() {
     // uid 999 is the container's mysql; the host names it after its own /etc/passwd.
     assert_eq!(ps, "libstor+ mysqld\n");
 }
+
+/// The reference capture's output (its `# command:` line and `# exit:` trailer removed).
+fn reference(name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/reference/docker").join(name);
+    let text = std::fs::read_to_string(p).expect("reference file");
+    let mut lines: Vec<&str> = text.lines().skip(1).collect();
+    lines.retain(|l| !l.starts_with("# exit:"));
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn published_ports_are_dnat_rules_as_real_docker_writes_them() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=web", Some(&create_body("nginx:1.21-alpine", None, Some(("80/tcp", "8080")))));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    assert_eq!(t.run("sudo iptables -t nat -L -n", 1_654_767_000), reference("host-iptables-nat-L.txt"));
+    assert_eq!(t.run("sudo iptables -t nat -S", 1_654_767_001), reference("host-iptables-nat-S.txt"));
+    assert_eq!(t.run("sudo iptables -S", 1_654_767_002), reference("host-iptables-filter-S.txt"));
+    call(&mut t, "POST", "/v1.41/containers/web/stop", None);
+    let after = t.run("sudo iptables -t nat -S DOCKER", 1_654_767_003);
+    assert_eq!(after, "-N DOCKER\n-A DOCKER -i docker0 -j RETURN\n");
+    assert!(t.run("iptables -L", 1_654_767_004).contains("Permission denied (you must be root)"));
+}

@@ -81,7 +81,64 @@ pub fn create_defaults(d: &mut Dockerd, k: &mut Kernel) {
         endpoints: BTreeMap::new(),
     };
     ensure_bridge(k, &bridge);
+    base_rules(k, "docker0", "172.17.0.0/16");
     d.networks = vec![none, host, bridge];
+}
+
+fn nf(k: &mut Kernel) -> Option<&mut crate::kernel::netfilter::Netfilter> {
+    k.net_ns.get_mut(&NsId(0)).map(|n| &mut n.netfilter)
+}
+
+/// The rules dockerd installs for a bridge network when it starts.
+pub fn base_rules(k: &mut Kernel, bridge: &str, subnet: &str) {
+    let Some(f) = nf(k) else { return };
+    f.new_chain("nat", "DOCKER");
+    f.add("nat", "PREROUTING", "-m addrtype --dst-type LOCAL -j DOCKER", false);
+    f.add("nat", "OUTPUT", "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER", false);
+    f.add("nat", "POSTROUTING", &format!("-s {subnet} ! -o {bridge} -j MASQUERADE"), true);
+    f.add("nat", "DOCKER", &format!("-i {bridge} -j RETURN"), true);
+    f.set_policy("filter", "FORWARD", "DROP");
+    for c in ["DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"] {
+        f.new_chain("filter", c);
+    }
+    f.add("filter", "FORWARD", "-j DOCKER-USER", false);
+    f.add("filter", "FORWARD", "-j DOCKER-ISOLATION-STAGE-1", false);
+    f.add("filter", "FORWARD", &format!("-o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"), false);
+    f.add("filter", "FORWARD", &format!("-o {bridge} -j DOCKER"), false);
+    f.add("filter", "FORWARD", &format!("-i {bridge} ! -o {bridge} -j ACCEPT"), false);
+    f.add("filter", "FORWARD", &format!("-i {bridge} -o {bridge} -j ACCEPT"), false);
+    f.add("filter", "DOCKER-ISOLATION-STAGE-1", &format!("-i {bridge} ! -o {bridge} -j DOCKER-ISOLATION-STAGE-2"), false);
+    f.add("filter", "DOCKER-ISOLATION-STAGE-2", &format!("-o {bridge} -j DROP"), false);
+    for c in ["DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"] {
+        f.delete("filter", c, "-j RETURN");
+        f.add("filter", c, "-j RETURN", false);
+    }
+}
+
+/// The rules of one published port: DNAT from the host port, masquerade for hairpin, accept.
+fn port_rules(bridge: &str, ip: [u8; 4], proto: &str, cport: &str, hport: &str) -> [(&'static str, &'static str, String); 3] {
+    let ip = fmt_ip(ip);
+    [
+        ("nat", "POSTROUTING", format!("-s {ip}/32 -d {ip}/32 -p {proto} -m {proto} --dport {cport} -j MASQUERADE")),
+        ("nat", "DOCKER", format!("! -i {bridge} -p {proto} -m {proto} --dport {hport} -j DNAT --to-destination {ip}:{cport}")),
+        ("filter", "DOCKER", format!("-d {ip}/32 ! -i {bridge} -o {bridge} -p {proto} -m {proto} --dport {cport} -j ACCEPT")),
+    ]
+}
+
+pub fn publish(k: &mut Kernel, bridge: &str, ip: [u8; 4], proto: &str, cport: &str, hport: &str) {
+    for (t, c, spec) in port_rules(bridge, ip, proto, cport, hport) {
+        if let Some(f) = nf(k) {
+            f.add(t, c, &spec, false);
+        }
+    }
+}
+
+pub fn unpublish(k: &mut Kernel, bridge: &str, ip: [u8; 4], proto: &str, cport: &str, hport: &str) {
+    for (t, c, spec) in port_rules(bridge, ip, proto, cport, hport) {
+        if let Some(f) = nf(k) {
+            f.delete(t, c, &spec);
+        }
+    }
 }
 
 /// Creates the Linux bridge of a network on the host, if it is missing: down and without

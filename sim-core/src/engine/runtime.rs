@@ -197,6 +197,8 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
             if let Ok(port) = b.host_port.parse::<u16>() {
                 d.ports_in_use.insert(port, id.to_string());
             }
+            let bridge = bridge_of(d, &c.network_mode);
+            network::publish(k, &bridge, ep.ip, proto, cport, &b.host_port);
         }
     }
     // runc execs the command: PATH lookup in the container, as the image's user.
@@ -296,8 +298,24 @@ fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &su
     ns.mount("/sys/firmware", empty_sb, "tmpfs", "ro,relatime");
 }
 
+/// The Linux bridge of the network a container joins.
+fn bridge_of(d: &Dockerd, mode: &str) -> String {
+    let target = if mode == "default" { "bridge" } else { mode };
+    d.networks.iter().find(|n| n.name == target || n.id == target).and_then(|n| n.bridge.clone()).unwrap_or_else(|| "docker0".into())
+}
+
 /// Ends a start that failed half-way: no process, port or namespace is left behind.
 fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, proxies: &[Pid], netns: Option<NsId>) {
+    if let Some(c) = d.containers.get(id).cloned() {
+        let ip = d.networks.iter().find_map(|n| n.endpoints.get(id).map(|e| e.ip));
+        if let Some(ip) = ip {
+            let bridge = bridge_of(d, &c.network_mode);
+            for b in &c.ports {
+                let (cport, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
+                network::unpublish(k, &bridge, ip, proto, cport, &b.host_port);
+            }
+        }
+    }
     k.exit(init);
     for p in proxies {
         k.exit(*p);

@@ -166,6 +166,7 @@ const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/usr/bin/whoami", "whoami", 33_208, 0o755),
     ("/usr/sbin/ifconfig", "ifconfig", 82_104, 0o755),
     ("/usr/sbin/ip", "ip", 488_576, 0o755),
+    ("/usr/sbin/iptables", "iptables", 99_256, 0o755),
 ];
 
 fn root_tree() -> TreeFs {

@@ -7,6 +7,7 @@
 pub mod creds;
 pub mod errno;
 pub mod net;
+pub mod netfilter;
 pub mod overlay;
 pub mod process;
 pub mod procfs;

@@ -73,6 +73,8 @@ pub struct NetNs {
     pub peer_ids: BTreeMap<NsId, u32>,
     /// Listening TCP sockets (`ss -tln`): who accepts connections to which port.
     pub listeners: Vec<Listener>,
+    /// iptables' tables.
+    pub netfilter: super::netfilter::Netfilter,
 }
 
 /// A listening TCP socket.
@@ -88,7 +90,7 @@ pub struct Listener {
 impl NetNs {
     /// A new namespace with only a loopback device, down, as `unshare --net` leaves it.
     pub fn new(inode: u64) -> NetNs {
-        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new(), listeners: Vec::new() };
+        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new(), listeners: Vec::new(), netfilter: super::netfilter::Netfilter::new() };
         ns.add_link("lo", LinkKind::Loopback, [0; 6], 65536);
         ns
     }

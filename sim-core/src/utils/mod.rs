@@ -6,6 +6,7 @@ pub mod coreutils;
 pub mod curl;
 pub mod ifconfig;
 pub mod ip;
+pub mod iptables;
 pub mod ls;
 pub mod namespaces;
 pub mod ps;
@@ -129,6 +130,7 @@ pub fn program(name: &str) -> Option<Program> {
     Some(match name {
         "ps" => ps::main,
         "curl" => curl::main,
+        "iptables" => iptables::main,
         "systemctl" => systemctl::main,
         "nginx" => crate::programs::nginx::main,
         "nginx-entrypoint" => crate::programs::nginx::entrypoint,
