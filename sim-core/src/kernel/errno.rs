@@ -19,6 +19,7 @@ pub enum Errno {
     EAGAIN,
     ENODEV,
     ENOEXEC,
+    EXDEV,
 }
 
 impl Errno {
@@ -41,6 +42,7 @@ impl Errno {
             Errno::EAGAIN => "Resource temporarily unavailable",
             Errno::ENODEV => "No such device",
             Errno::ENOEXEC => "Exec format error",
+            Errno::EXDEV => "Invalid cross-device link",
         }
     }
 }
