@@ -17,6 +17,16 @@ pub struct TermInfo {
     pub cols: usize,
     /// The controlling terminal, e.g. `pts/0`.
     pub tty: String,
+    /// The shell's own stdout and stdin are that terminal (not so for `sh -c` in a pipe).
+    pub out_tty: bool,
+    pub in_tty: bool,
+}
+
+impl TermInfo {
+    /// A shell reading and writing the terminal.
+    pub fn terminal(cols: usize, tty: String) -> TermInfo {
+        TermInfo { cols, tty, out_tty: true, in_tty: true }
+    }
 }
 
 /// What running a line produced.
@@ -306,7 +316,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
     }
     let mut stdin: Vec<u8> = Vec::new();
-    let mut stdin_tty = true;
+    let mut stdin_tty = term.in_tty;
     let mut status = 0;
     let mut keep_alive: Vec<Pid> = Vec::new();
     for (i, ((words, assigns), cmd)) in expanded.iter().zip(&p.cmds).enumerate() {
@@ -318,7 +328,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             out: Vec::new(),
             err: Vec::new(),
             err_to_out: last,
-            tty_out: last,
+            tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
         };

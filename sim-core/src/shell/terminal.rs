@@ -135,7 +135,7 @@ impl Terminal {
         if now > self.kernel.now {
             self.kernel.now = now;
         }
-        let term = TermInfo { cols: self.cols, tty: self.tty.clone() };
+        let term = TermInfo::terminal(self.cols, self.tty.clone());
         let top = self.shells.len() - 1;
         let trimmed = line.trim();
         if !trimmed.is_empty() && self.shells[top].history.last().map(|l| l != line).unwrap_or(true) {

@@ -340,8 +340,20 @@ fn cd(k: &mut Kernel, sh: &mut Shell, args: &[String], io: &mut Io, name: &str) 
     }
 }
 
+/// `$1`..`$9`, kept as unexported shell variables.
+fn set_positional(sh: &mut Shell, args: &[String]) {
+    for (i, a) in args.iter().take(9).enumerate() {
+        sh.vars.set(&(i + 1).to_string(), a, false);
+    }
+}
+
 fn term(ctx: &Ctx) -> TermInfo {
-    TermInfo { cols: ctx.io.cols, tty: ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default() }
+    TermInfo {
+        cols: ctx.io.cols,
+        tty: ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default(),
+        out_tty: ctx.io.tty_out,
+        in_tty: ctx.io.stdin_tty,
+    }
 }
 
 /// Runs script text non-interactively in this process; its output goes to our stdout.
@@ -452,6 +464,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         };
         let name = operands.get(1).cloned().unwrap_or_else(|| arg0.clone());
         let mut sh = new_shell(ctx, &name, login, false);
+        set_positional(&mut sh, operands.get(2..).unwrap_or(&[]));
         let st = run_script(ctx, &mut sh, &text, true);
         return Outcome::Exit(st);
     }
@@ -466,6 +479,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         return match data {
             Ok(d) => {
                 let mut sh = new_shell(ctx, path, false, false);
+                set_positional(&mut sh, &operands[1..]);
                 let text = String::from_utf8_lossy(&d).into_owned();
                 let st = run_script(ctx, &mut sh, &text, false);
                 Outcome::Exit(st)

@@ -83,6 +83,12 @@ fn applet(name: &str) -> Option<Program> {
     })
 }
 
+/// Applets that print through stdio (buffered when stdout is not a terminal), as opposed
+/// to those writing with write(2) as they go (cat, tail, echo).
+fn stdio_buffered(name: &str) -> bool {
+    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
+}
+
 /// The applet name a path runs as: its last component (`/bin/ls` -> `ls`).
 pub fn applet_name(arg0: &str) -> &str {
     arg0.rsplit('/').next().unwrap_or(arg0)
@@ -110,6 +116,20 @@ fn run_applet(ctx: &mut Ctx, name: &str) -> Outcome {
         return show_usage_of(ctx, name, 0);
     }
     match applet(name) {
+        Some(run) if stdio_buffered(name) && !ctx.io.tty_out && ctx.io.err_to_out => {
+            // stdout through stdio, not a terminal: fully buffered, so what the applet
+            // wrote to stderr (unbuffered) comes out first.
+            let before = std::mem::take(&mut ctx.io.out);
+            ctx.io.err_to_out = false;
+            let saved_err = std::mem::take(&mut ctx.io.err);
+            let outcome = run(ctx);
+            let errs = std::mem::replace(&mut ctx.io.err, saved_err);
+            let out = std::mem::replace(&mut ctx.io.out, before);
+            ctx.io.err_to_out = true;
+            ctx.io.out.extend_from_slice(&errs);
+            ctx.io.out.extend_from_slice(&out);
+            outcome
+        }
         Some(run) => run(ctx),
         None => {
             // A real applet the playground does not model: say so instead of pretending.
