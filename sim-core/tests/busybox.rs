@@ -96,3 +96,33 @@ fn explore() {
     let script: String = cmds.split(";;").map(|c| format!("{c}\n")).collect();
     print!("{}", transcript(&script));
 }
+
+mod no_panic {
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "ls", "-l", "-la", "-R", "-h", "-w", "0", "-1", "/", "/proc", "/bin", "/tmp", ".", "..", "ps", "-o", "pid,args", "aux",
+        "cat", "head", "-n", "tail", "-c", "+1", "wc", "-L", "grep", "-r", "[", "(", "sort", "-k", "2n", "-t", ",", "find",
+        "-name", "*", "-exec", "{}", ";", "!", "-o", "stat", "-c", "%n%", "du", "-s", "mkdir", "-p", "rmdir", "rm", "-rf",
+        "cp", "-r", "mv", "ln", "-s", "touch", "-d", "2020-01-01", "x", "y/z", "echo", "-e", "\\x4", "\\0", "env", "-i",
+        "id", "hostname", "uname", "-a", "date", "+%s%", "uptime", "free", "-h", "df", "mount", "ifconfig", "ip", "a",
+        "route", "get", "link", "set", "kill", "-9", "1", "-l", "sh", "-c", "exit", "cd", "export", "1a", "busybox", "--list",
+        "which", "sleep", "|", "&&", ";", ">", "<", "2>&1", "'", "\"", "$?", "$0", "$1",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn busybox_word_soup_never_panics(lines in prop::collection::vec(prop::collection::vec(prop::sample::select(WORDS), 0..7), 1..5)) {
+            let mut t = super::alpine_terminal(false);
+            let mut now = super::T0;
+            for words in lines {
+                now += 1;
+                let line = words.join(" ");
+                let _ = t.run(&line, now);
+                let _ = t.prompt();
+            }
+        }
+    }
+}

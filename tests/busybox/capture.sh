@@ -3,8 +3,8 @@
 # alpine 3.15 fixture: an interactive `sh` (PID 1 of new PID/UTS/net namespaces, hostname
 # bbtest, environment as `docker exec -it` gives it) in a chroot of a fresh copy of the
 # minirootfs, on an 80x24 terminal made by script(1). Each line is typed after the prompt
-# appears; lineedit's cursor query (ESC[6n), carriage returns and the final prompt are
-# removed. Needs root, util-linux (unshare, script) and the fixture.
+# appears; lineedit's cursor query (ESC[6n), carriage returns and the final prompt (with
+# the newline ash prints at end of input) are removed. Needs root, util-linux (unshare, script) and the fixture.
 #
 #   sudo bash tests/busybox/capture.sh [NAME...]
 set -euo pipefail
@@ -22,7 +22,7 @@ for name in "${names[@]}"; do
   ( sleep 0.6; while IFS= read -r l; do printf '%s\n' "$l"; sleep 0.4; done; sleep 0.4 ) < "$here/$name.script" \
     | env -i TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 120 script -qc "stty cols 80 rows 24; unshare --uts sh -c '$inner'" /dev/null \
     | sed -e 's/\x1b\[6n//g' -e 's/\r$//' \
-    | python3 -c 'import sys,re; t=sys.stdin.read(); t=re.sub(r"\n?[^\n]* # $", "\n", t) if not t.endswith("\n") else t; sys.stdout.write(t)' \
+    | python3 -c 'import sys,re; sys.stdout.write(re.sub(r"(?:/|~)[^\n]*? # \n?$", "", sys.stdin.read()))' \
     > "$here/$name.expected"
   rm -rf "$root"
   echo "captured $name"

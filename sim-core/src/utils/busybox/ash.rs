@@ -159,7 +159,7 @@ pub fn redirect_message(path: &str, e: Errno, creating: bool) -> String {
 pub fn is_builtin(name: &str) -> bool {
     matches!(
         name,
-        "." | ":" | "cd" | "chdir" | "echo" | "exit" | "export" | "false" | "history" | "pwd" | "true" | "type" | "unset"
+        "." | ":" | "cd" | "chdir" | "echo" | "exit" | "export" | "false" | "history" | "kill" | "pwd" | "true" | "type" | "unset"
     )
 }
 
@@ -183,9 +183,15 @@ fn valid_name(n: &str) -> bool {
 pub fn builtin(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &mut LineResult) -> Option<i32> {
     let args = &argv[1..];
     Some(match argv[0].as_str() {
-        "echo" => {
-            let mut ctx = Ctx { k, pid: sh.pid, argv: argv.to_vec(), env: Vec::new(), io: std::mem::take(io) };
-            let st = match super::misc::echo(&mut ctx) {
+        "echo" | "kill" => {
+            // The applet's code, run by the shell: its messages carry the shell's name.
+            let mut args = argv.to_vec();
+            if args[0] == "kill" {
+                args[0] = sh.arg0.clone();
+            }
+            let mut ctx = Ctx { k, pid: sh.pid, argv: args, env: Vec::new(), io: std::mem::take(io) };
+            let run = if argv[0] == "echo" { super::misc::echo } else { super::misc::kill };
+            let st = match run(&mut ctx) {
                 Outcome::Exit(c) => c,
                 Outcome::Shell(_) => 0,
             };

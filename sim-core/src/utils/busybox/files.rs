@@ -308,8 +308,9 @@ fn parse_stamp(s: &str, now: i64) -> Option<i64> {
     super::sysinfo::parse_date(&date)
 }
 
-/// Copies one file (or tree with `recursive`) to `dest`.
-fn copy(ctx: &mut Ctx, src: &str, dest: &str, recursive: bool, preserve: bool, follow: bool) -> bool {
+/// Copies one file (or tree with `recursive`) to `dest`. `made` holds the directories
+/// this copy created, so that copying a tree into itself stops where it meets them.
+fn copy(ctx: &mut Ctx, src: &str, dest: &str, recursive: bool, preserve: bool, follow: bool, made: &mut Vec<(u64, u64)>) -> bool {
     let sst = match if follow { stat(ctx, src) } else { lstat(ctx, src) } {
         Ok(s) => s,
         Err(e) => {
@@ -323,10 +324,17 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, recursive: bool, preserve: bool, f
                 error(ctx, &format!("omitting directory '{src}'"));
                 return false;
             }
+            if made.contains(&(sst.dev, sst.ino)) {
+                error(ctx, &format!("recursion detected, omitting directory '{src}'"));
+                return false;
+            }
             if !is_dir(ctx, dest) {
                 if let Err(e) = ctx.k.mkdir(ctx.pid, dest, sst.perm) {
                     perror(ctx, &format!("can't create directory '{dest}'"), e);
                     return false;
+                }
+                if let Ok(d) = stat(ctx, dest) {
+                    made.push((d.dev, d.ino));
                 }
             }
             let entries = match ctx.k.resolve(ctx.pid, src, true).and_then(|r| ctx.k.read_dir(ctx.pid, &r.loc)) {
@@ -338,7 +346,7 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, recursive: bool, preserve: bool, f
             };
             let mut ok = true;
             for (name, _) in entries {
-                ok &= copy(ctx, &concat_path(src, &name), &concat_path(dest, &name), recursive, preserve, false);
+                ok &= copy(ctx, &concat_path(src, &name), &concat_path(dest, &name), recursive, preserve, false, made);
             }
             if preserve {
                 let _ = ctx.k.utimes(ctx.pid, dest, sst.mtime, true);
@@ -408,7 +416,7 @@ pub fn cp(ctx: &mut Ctx) -> Outcome {
     for s in &ops {
         let dest = if into_dir { concat_path(&target, base(s)) } else { target.clone() };
         let follow = !recursive || o.has('L') || o.has('H');
-        if !copy(ctx, s, &dest, recursive, preserve, follow) {
+        if !copy(ctx, s, &dest, recursive, preserve, follow, &mut Vec::new()) {
             st = 1;
         }
     }
@@ -445,7 +453,7 @@ pub fn mv(ctx: &mut Ctx) -> Outcome {
             Ok(()) => {}
             Err(Errno::EXDEV) => {
                 // Across filesystems: copy, then remove the original.
-                if copy(ctx, s, &dest, true, true, false) {
+                if copy(ctx, s, &dest, true, true, false, &mut Vec::new()) {
                     if !remove(ctx, s, true, false) {
                         st = 1;
                     }

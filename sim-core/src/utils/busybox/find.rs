@@ -405,7 +405,7 @@ impl Walk {
         let entries = match ctx.k.resolve(ctx.pid, path, false).and_then(|r| ctx.k.read_dir(ctx.pid, &r.loc)) {
             Ok(e) => e,
             Err(e) => {
-                perror(ctx, &format!("{path}"), e);
+                perror(ctx, path, e);
                 self.status = 1;
                 return;
             }

@@ -319,7 +319,7 @@ fn main_table(ns: &NetNs) -> Vec<Route> {
 fn route_line(ns: &NetNs, r: &Route) -> String {
     let mut s = match r.dst {
         None => "default ".to_string(),
-        Some((a, p)) if p == 32 => format!("{} ", fmt_ip(a)),
+        Some((a, 32)) => format!("{} ", fmt_ip(a)),
         Some((a, p)) => format!("{}/{} ", fmt_ip(a), p),
     };
     if let Some(v) = r.via {
@@ -395,8 +395,7 @@ fn route_get(ctx: &mut Ctx, rest: &[String]) -> Outcome {
     // Local addresses first (the local table), then the longest matching prefix.
     for l in ns.links.values().filter(|l| l.up) {
         if l.addrs.iter().any(|a| a.addr == dst) || (l.kind == LinkKind::Loopback && dst[0] == 127) {
-            let src = if l.kind == LinkKind::Loopback && dst[0] == 127 { dst } else { dst };
-            let s = format!("local {} dev lo  src {} \n", fmt_ip(dst), fmt_ip(src));
+            let s = format!("local {} dev lo  src {} \n", fmt_ip(dst), fmt_ip(dst));
             ctx.out(&s);
             return Outcome::Exit(0);
         }

@@ -78,8 +78,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         if s > end {
             return String::new();
         }
-        let joined = fields[s - 1..end].join(&sep.map(|c| c.to_string()).unwrap_or_default());
-        joined
+        fields[s - 1..end].join(&sep.map(|c| c.to_string()).unwrap_or_default())
     };
     let fold = o.has('f');
     let num = |s: &str| -> f64 {

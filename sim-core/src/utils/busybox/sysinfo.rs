@@ -214,7 +214,10 @@ pub fn strftime(fmt: &str, t: i64) -> String {
             s.push('%');
             break;
         };
-        let h12 = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
+        let h12 = match tm.hour % 12 {
+            0 => 12,
+            h => h,
+        };
         match d {
             'Y' => s.push_str(&tm.year.to_string()),
             'y' => s.push_str(&format!("{:02}", tm.year.rem_euclid(100))),
@@ -403,10 +406,9 @@ pub fn free(ctx: &mut Ctx) -> Outcome {
     let available = meminfo(ctx, "MemAvailable") * 1024;
     let shared = meminfo(ctx, "Shmem") * 1024;
     let scale = |v: u64| -> String {
-        if unit == 0 {
-            human(v, 1)
-        } else {
-            (v / unit).to_string()
+        match v.checked_div(unit) {
+            Some(n) => n.to_string(),
+            None => human(v, 1),
         }
     };
     let mut s = format!("       {:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\nMem:   ", "total", "used", "free", "shared", "buff/cache", "available");
@@ -544,8 +546,7 @@ pub fn df(ctx: &mut Ctx) -> Outcome {
             let found = ctx.k.resolve(ctx.pid, a, true).ok().and_then(|r| {
                 table
                     .iter()
-                    .filter(|m| r.path == m.1 || r.path.starts_with(&format!("{}/", m.1.trim_end_matches('/'))))
-                    .last()
+                    .rfind(|m| r.path == m.1 || r.path.starts_with(&format!("{}/", m.1.trim_end_matches('/'))))
                     .cloned()
             });
             match found {
@@ -572,7 +573,7 @@ pub fn df(ctx: &mut Ctx) -> Outcome {
         }
         let avail = blocks.saturating_sub(used);
         let total = used + avail;
-        let pct = if total == 0 { 0 } else { (used * 100 + total / 2) / total };
+        let pct = (used * 100 + total / 2).checked_div(total).unwrap_or(0);
         let dev_w = dev.chars().count();
         if dev_w > 20 && !o.has('P') {
             out.push_str(&format!("{dev}\n{:20}", ""));
@@ -588,10 +589,9 @@ pub fn df(ctx: &mut Ctx) -> Outcome {
             }
         }
         let size = |kb: u64| -> String {
-            if unit == 0 {
-                human(kb, 1024)
-            } else {
-                ((kb * 1024 + unit / 2) / unit).to_string()
+            match (kb * 1024 + unit / 2).checked_div(unit) {
+                Some(n) => n.to_string(),
+                None => human(kb, 1024),
             }
         };
         out.push_str(&format!(" {:>9} {:>9} {:>9} {:>3}% {dir}\n", size(blocks), size(used), size(avail), pct));
