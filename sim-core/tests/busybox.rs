@@ -111,7 +111,7 @@ mod no_panic {
     ];
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
         #[test]
         fn busybox_word_soup_never_panics(lines in prop::collection::vec(prop::collection::vec(prop::sample::select(WORDS), 0..7), 1..5)) {
@@ -124,5 +124,21 @@ mod no_panic {
                 let _ = t.prompt();
             }
         }
+
+        #[test]
+        fn busybox_random_text_never_panics(line in "\\PC{0,60}") {
+            let mut t = super::alpine_terminal(false);
+            for applet in ["ls", "ps -o", "find", "date -d", "touch -d", "stat -c", "grep", "sort -k", "ip", "sh -c"] {
+                let _ = t.run(&format!("{applet} {line}"), super::T0);
+            }
+        }
     }
+}
+
+#[test]
+fn a_script_running_itself_ends() {
+    let mut t = alpine_terminal(false);
+    let out = t.transcript("echo 'sh /tmp/self.sh' > /tmp/self.sh\nsh /tmp/self.sh; echo done $?\n", T0, 1);
+    assert!(out.contains("can't fork"), "{out}");
+    assert!(out.ends_with("done 2\n"), "{out}");
 }

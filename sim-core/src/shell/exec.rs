@@ -163,7 +163,9 @@ fn exec_depth(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, Str
     let comm: String = named.rsplit('/').next().unwrap_or(named).chars().take(15).collect();
     let (vsz, rss) = utils::footprint(&program);
     let (uid, gid) = k.procs.get(&pid).map(|p| (p.uid, p.gid)).unwrap_or((0, 0));
-    let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe: path, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
+    // /proc/PID/exe names the file itself, symlinks resolved (`/bin/ls` runs `/bin/busybox`).
+    let exe = k.resolve(pid, &path, true).map(|r| r.path).unwrap_or(path);
+    let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
     let mut ctx = Ctx { k, pid, argv, env, io };
     let outcome = run(&mut ctx);
     Ok((outcome, ctx.io))

@@ -421,9 +421,33 @@ fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<i32> {
     }
 }
 
+/// How deeply shells may nest in one chain of processes before a fork fails, so that a
+/// script that runs itself ends (as it would when the process table fills) instead of
+/// exhausting the simulation's stack.
+const MAX_NESTING: usize = 24;
+
+fn nesting(ctx: &Ctx) -> usize {
+    let mut depth = 0;
+    let mut cur = ctx.pid;
+    while let Some(p) = ctx.k.procs.get(&cur) {
+        if p.ppid == cur || depth > MAX_NESTING * 4 {
+            break;
+        }
+        if p.comm == "sh" || p.comm == "ash" || p.comm == "bash" {
+            depth += 1;
+        }
+        cur = p.ppid;
+    }
+    depth
+}
+
 /// The `sh`/`ash` applet.
 pub fn main(ctx: &mut Ctx) -> Outcome {
     let arg0 = ctx.argv.first().cloned().unwrap_or_else(|| "sh".into());
+    if nesting(ctx) > MAX_NESTING {
+        ctx.err(&format!("{arg0}: can't fork: Resource temporarily unavailable\n"));
+        return Outcome::Exit(2);
+    }
     let args: Vec<String> = ctx.argv[1..].to_vec();
     let mut login = arg0.starts_with('-');
     let mut command = false;

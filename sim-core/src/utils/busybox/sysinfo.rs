@@ -315,7 +315,8 @@ pub fn date(ctx: &mut Ctx) -> Outcome {
 /// The date forms `date -d` takes that we model: `YYYY-MM-DD[ HH:MM[:SS]]`, `@SECONDS`.
 pub fn parse_date(s: &str) -> Option<i64> {
     if let Some(n) = s.strip_prefix('@') {
-        return n.parse().ok();
+        // Seconds a 64-bit time_t and the calendar can both hold.
+        return n.parse::<i64>().ok().filter(|v| v.unsigned_abs() < 1 << 52);
     }
     let (d, time) = match s.split_once([' ', 'T']) {
         Some((d, t)) => (d, Some(t)),
@@ -326,7 +327,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
         return None;
     }
     let (y, m, day): (i64, i64, i64) = (p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || !(0..=99_999).contains(&y) {
         return None;
     }
     let (mut hh, mut mm, mut ss) = (0, 0, 0);
@@ -335,6 +336,9 @@ pub fn parse_date(s: &str) -> Option<i64> {
         hh = q.first()?.parse().ok()?;
         mm = q.get(1)?.parse().ok()?;
         ss = q.get(2).map(|x| x.parse().ok()).unwrap_or(Some(0))?;
+        if !(0..=23).contains(&hh) || !(0..=59).contains(&mm) || !(0..=60).contains(&ss) {
+            return None;
+        }
     }
     // Days from civil (Howard Hinnant).
     let y2 = if m <= 2 { y - 1 } else { y };
