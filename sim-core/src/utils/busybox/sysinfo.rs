@@ -57,14 +57,14 @@ pub fn hostname(ctx: &mut Ctx) -> Outcome {
         };
         if o.has('f') {
             ctx.out(&format!("{canon}\n"));
+        } else if o.has('s') {
+            ctx.out(&format!("{}\n", canon.split('.').next().unwrap_or("")));
         } else if o.has('d') {
             if let Some((_, d)) = canon.split_once('.') {
                 ctx.out(&format!("{d}\n"));
             }
-        } else if o.has('i') {
-            ctx.out(&format!("{} \n", addrs.join(" ")));
         } else {
-            ctx.out(&format!("{}\n", canon.split('.').next().unwrap_or("")));
+            ctx.out(&format!("{}\n", addrs.join(" ")));
         }
         return Outcome::Exit(0);
     }
