@@ -727,3 +727,316 @@ impl Kernel {
         Ok(())
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Directory-entry operations (mkdir, rmdir, unlink, symlink, link, rename, utimes), as the
+// syscalls of the same names: the caller's permissions and mounts apply. Written against
+// `resolve`/`stat_loc`/`may`; only the final change touches a tree filesystem's nodes.
+// ---------------------------------------------------------------------------------------
+
+impl Kernel {
+    /// The directory that would hold `path`, and the entry's name: the parent must exist,
+    /// be a directory, and let the caller write and search it.
+    fn entry_parent(&self, viewer: Pid, path: &str) -> Result<(Resolved, String), Errno> {
+        let trimmed = path.trim_end_matches('/');
+        let (dir, name) = if trimmed.is_empty() { ("/", ".") } else { split_parent(trimmed) };
+        if name.is_empty() || name == "." || name == ".." {
+            return Err(if trimmed.is_empty() { Errno::EBUSY } else { Errno::EINVAL });
+        }
+        if name.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let parent = self.resolve(viewer, dir, true)?;
+        let st = self.stat_loc(&parent.loc).ok_or(Errno::ENOENT)?;
+        if st.ftype != FileType::Dir {
+            return Err(Errno::ENOTDIR);
+        }
+        if !self.may(viewer, &st, 2) || !self.may(viewer, &st, 1) {
+            return Err(Errno::EACCES);
+        }
+        Ok((parent, name.to_string()))
+    }
+
+    /// Whether a canonical path is a mount point in the caller's namespace.
+    fn is_mount_point(&self, viewer: Pid, canonical: &str) -> bool {
+        self.mounts_of(viewer).iter().any(|m| m.target == canonical)
+    }
+
+    /// Links an existing node of a tree filesystem into a directory of the same one.
+    fn tree_link_entry(&mut self, dir: &Loc, name: &str, node: Ino) -> Result<(), Errno> {
+        let Loc::Tree { sb, ino } = dir else { return Err(Errno::EPERM) };
+        let t = self.vfs.tree_mut(*sb).ok_or(Errno::EROFS)?;
+        match t.nodes.get_mut(*ino).map(|n| &mut n.kind) {
+            Some(NodeKind::Dir(entries)) => {
+                entries.insert(name.to_string(), node);
+            }
+            _ => return Err(Errno::ENOTDIR),
+        }
+        Ok(())
+    }
+
+    /// Removes a directory entry; returns the node it named.
+    fn tree_unlink_entry(&mut self, dir: &Loc, name: &str) -> Result<Ino, Errno> {
+        let Loc::Tree { sb, ino } = dir else { return Err(Errno::EPERM) };
+        let t = self.vfs.tree_mut(*sb).ok_or(Errno::EROFS)?;
+        match t.nodes.get_mut(*ino).map(|n| &mut n.kind) {
+            Some(NodeKind::Dir(entries)) => entries.remove(name).ok_or(Errno::ENOENT),
+            _ => Err(Errno::ENOTDIR),
+        }
+    }
+
+    fn touch_dir(&mut self, dir: &Loc, nlink_delta: i32) {
+        let now = self.now;
+        let dir = &match dir {
+            Loc::Overlay { .. } => match self.writable(dir) {
+                Ok((sb, ino)) => Loc::Tree { sb, ino },
+                Err(_) => return,
+            },
+            other => other.clone(),
+        };
+        if let Loc::Tree { sb, ino } = dir {
+            if let Some(n) = self.vfs.tree_mut(*sb).and_then(|t| t.nodes.get_mut(*ino)) {
+                n.mtime = now;
+                n.nlink = (n.nlink as i64 + nlink_delta as i64).max(1) as u32;
+            }
+        }
+    }
+
+    /// `mkdir(2)`: a new directory owned by the caller.
+    pub fn mkdir(&mut self, viewer: Pid, path: &str, perm: u32) -> Result<(), Errno> {
+        let (uid, gid) = self.procs.get(&viewer).map(|p| (p.uid, p.gid)).ok_or(Errno::ESRCH)?;
+        if self.resolve(viewer, path.trim_end_matches('/'), false).is_ok() {
+            return Err(Errno::EEXIST);
+        }
+        let (parent, name) = self.entry_parent(viewer, path)?;
+        let now = self.now;
+        self.create_at(&parent.loc, &name, Node::dir(perm & 0o7777, uid, gid, now))?;
+        self.touch_dir(&parent.loc, 0);
+        Ok(())
+    }
+
+    /// `unlink(2)`: removes a name that is not a directory.
+    pub fn unlink(&mut self, viewer: Pid, path: &str) -> Result<(), Errno> {
+        let r = self.resolve(viewer, path, false)?;
+        let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
+        if st.ftype == FileType::Dir {
+            return Err(Errno::EISDIR);
+        }
+        let (parent, name) = self.entry_parent(viewer, path)?;
+        if let Loc::Overlay { .. } = parent.loc {
+            // The upper copy goes; what a lower layer has is hidden by a whiteout.
+            self.remove_at(&parent.loc, &name)?;
+            self.touch_dir(&parent.loc, 0);
+            return Ok(());
+        }
+        let node = self.tree_unlink_entry(&parent.loc, &name)?;
+        if let Loc::Tree { sb, .. } = parent.loc {
+            if let Some(n) = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(node)) {
+                n.nlink = n.nlink.saturating_sub(1);
+            }
+        }
+        self.touch_dir(&parent.loc, 0);
+        Ok(())
+    }
+
+    /// `rmdir(2)`: removes an empty directory that is not a mount point.
+    pub fn rmdir(&mut self, viewer: Pid, path: &str) -> Result<(), Errno> {
+        let r = self.resolve(viewer, path, false)?;
+        let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
+        if st.ftype != FileType::Dir {
+            return Err(Errno::ENOTDIR);
+        }
+        if path.trim_end_matches('/').ends_with("/.") || path == "." {
+            return Err(Errno::EINVAL);
+        }
+        if self.is_mount_point(viewer, &r.path) {
+            return Err(Errno::EBUSY);
+        }
+        if !self.read_dir(viewer, &r.loc)?.is_empty() {
+            return Err(Errno::ENOTEMPTY);
+        }
+        let (parent, name) = self.entry_parent(viewer, path)?;
+        if let Loc::Overlay { .. } = parent.loc {
+            self.remove_at(&parent.loc, &name)?;
+        } else {
+            self.tree_unlink_entry(&parent.loc, &name)?;
+        }
+        self.touch_dir(&parent.loc, -1);
+        Ok(())
+    }
+
+    /// `symlink(2)`: `path` becomes a symlink to `target`.
+    pub fn symlink(&mut self, viewer: Pid, target: &str, path: &str) -> Result<(), Errno> {
+        let (uid, gid) = self.procs.get(&viewer).map(|p| (p.uid, p.gid)).ok_or(Errno::ESRCH)?;
+        if self.resolve(viewer, path, false).is_ok() {
+            return Err(Errno::EEXIST);
+        }
+        if target.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        let (parent, name) = self.entry_parent(viewer, path)?;
+        let now = self.now;
+        let node = Node::other(NodeKind::Symlink(target.to_string()), 0o777, uid, gid, now);
+        self.create_at(&parent.loc, &name, node)?;
+        self.touch_dir(&parent.loc, 0);
+        Ok(())
+    }
+
+    /// `link(2)`: a second name for an existing file (not a directory) on the same
+    /// filesystem.
+    pub fn link(&mut self, viewer: Pid, old: &str, new: &str) -> Result<(), Errno> {
+        let src = self.resolve(viewer, old, false)?;
+        let st = self.stat_loc(&src.loc).ok_or(Errno::ENOENT)?;
+        if st.ftype == FileType::Dir {
+            return Err(Errno::EPERM);
+        }
+        if self.resolve(viewer, new, false).is_ok() {
+            return Err(Errno::EEXIST);
+        }
+        let (parent, name) = self.entry_parent(viewer, new)?;
+        if let (Loc::Overlay { sb: a, .. }, Loc::Overlay { sb: b, path: dpath, .. }) = (&src.loc, &parent.loc) {
+            if a != b {
+                return Err(Errno::EXDEV);
+            }
+            // overlayfs copies the file up and links it in the upper layer.
+            let (upper, node) = self.writable(&src.loc)?;
+            let dir = self.copy_up(*b, &dpath.clone())?;
+            self.tree_link_entry(&Loc::Tree { sb: upper, ino: dir }, &name, node)?;
+            if let Some(n) = self.vfs.tree_mut(upper).and_then(|t| t.nodes.get_mut(node)) {
+                n.nlink += 1;
+            }
+            return Ok(());
+        }
+        let (Loc::Tree { sb: s1, ino: node }, Loc::Tree { sb: s2, .. }) = (&src.loc, &parent.loc) else {
+            return Err(Errno::EXDEV);
+        };
+        if s1 != s2 {
+            return Err(Errno::EXDEV);
+        }
+        let (sb, node) = (*s1, *node);
+        self.tree_link_entry(&parent.loc, &name, node)?;
+        if let Some(n) = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(node)) {
+            n.nlink += 1;
+        }
+        self.touch_dir(&parent.loc, 0);
+        Ok(())
+    }
+
+    /// `rename(2)`: moves an entry within one filesystem, replacing a file (or an empty
+    /// directory when moving a directory) at the destination.
+    pub fn rename(&mut self, viewer: Pid, old: &str, new: &str) -> Result<(), Errno> {
+        let src = self.resolve(viewer, old, false)?;
+        let sst = self.stat_loc(&src.loc).ok_or(Errno::ENOENT)?;
+        if self.is_mount_point(viewer, &src.path) {
+            return Err(Errno::EBUSY);
+        }
+        let (sparent, sname) = self.entry_parent(viewer, old)?;
+        let (dparent, dname) = self.entry_parent(viewer, new)?;
+        let same_fs = match (&sparent.loc, &dparent.loc) {
+            (Loc::Tree { sb: a, .. }, Loc::Tree { sb: b, .. }) => a == b,
+            (Loc::Overlay { sb: a, .. }, Loc::Overlay { sb: b, .. }) if a == b => {
+                return self.overlay_rename(viewer, &src, sst.ftype, &sparent, &sname, &dparent, &dname);
+            }
+            _ => false,
+        };
+        if !same_fs {
+            return Err(Errno::EXDEV);
+        }
+        let dest_path = format!("{}/{}", dparent.path.trim_end_matches('/'), dname);
+        if sst.ftype == FileType::Dir && (dest_path == src.path || dest_path.starts_with(&format!("{}/", src.path))) {
+            if dest_path == src.path {
+                return Ok(());
+            }
+            return Err(Errno::EINVAL);
+        }
+        if let Ok(d) = self.resolve(viewer, new, false) {
+            if d.loc == src.loc {
+                return Ok(());
+            }
+            let dst = self.stat_loc(&d.loc).ok_or(Errno::ENOENT)?;
+            match (sst.ftype == FileType::Dir, dst.ftype == FileType::Dir) {
+                (true, true) => {
+                    if !self.read_dir(viewer, &d.loc)?.is_empty() {
+                        return Err(Errno::ENOTEMPTY);
+                    }
+                    self.tree_unlink_entry(&dparent.loc, &dname)?;
+                    self.touch_dir(&dparent.loc, -1);
+                }
+                (true, false) => return Err(Errno::ENOTDIR),
+                (false, true) => return Err(Errno::EISDIR),
+                (false, false) => {
+                    let gone = self.tree_unlink_entry(&dparent.loc, &dname)?;
+                    if let Loc::Tree { sb, .. } = dparent.loc {
+                        if let Some(n) = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(gone)) {
+                            n.nlink = n.nlink.saturating_sub(1);
+                        }
+                    }
+                }
+            }
+        }
+        // Re-resolve: removing the destination may have changed nothing else.
+        let (sparent, _) = self.entry_parent(viewer, old)?;
+        let (dparent, _) = self.entry_parent(viewer, new)?;
+        let node = self.tree_unlink_entry(&sparent.loc, &sname)?;
+        self.tree_link_entry(&dparent.loc, &dname, node)?;
+        let is_dir = sst.ftype == FileType::Dir;
+        self.touch_dir(&sparent.loc, if is_dir { -1 } else { 0 });
+        self.touch_dir(&dparent.loc, if is_dir { 1 } else { 0 });
+        Ok(())
+    }
+
+    /// rename(2) inside an overlay: a file is copied up, linked under the new name in the
+    /// upper layer, and its old name removed (a whiteout if a lower layer has it). Renaming a
+    /// directory a lower layer holds fails with EXDEV, as overlayfs without redirect_dir
+    /// does (`mv` then copies).
+    #[allow(clippy::too_many_arguments)]
+    fn overlay_rename(&mut self, viewer: Pid, src: &Resolved, ftype: FileType, sparent: &Resolved, sname: &str, dparent: &Resolved, dname: &str) -> Result<(), Errno> {
+        let Loc::Overlay { sb, layer, .. } = &src.loc else { return Err(Errno::EXDEV) };
+        let upper = *self.overlay_layers(*sb)?.first().ok_or(Errno::EIO)?;
+        if ftype == FileType::Dir && *layer != upper {
+            return Err(Errno::EXDEV);
+        }
+        if let Ok(d) = self.resolve(viewer, &format!("{}/{dname}", dparent.path.trim_end_matches('/')), false) {
+            let dst = self.stat_loc(&d.loc).ok_or(Errno::ENOENT)?;
+            if dst.ftype == FileType::Dir {
+                return Err(if ftype == FileType::Dir { Errno::EXDEV } else { Errno::EISDIR });
+            }
+            self.remove_at(&dparent.loc, dname)?;
+        }
+        let (_, node) = self.writable(&src.loc)?;
+        let Loc::Overlay { path: dpath, .. } = &dparent.loc else { return Err(Errno::EXDEV) };
+        let dir = self.copy_up(*sb, &dpath.clone())?;
+        self.tree_link_entry(&Loc::Tree { sb: upper, ino: dir }, dname, node)?;
+        self.remove_at(&sparent.loc, sname)?;
+        self.touch_dir(&sparent.loc, 0);
+        Ok(())
+    }
+
+    /// `utimensat(2)` for the modification time (following symlinks when asked).
+    pub fn utimes(&mut self, viewer: Pid, path: &str, mtime: i64, follow: bool) -> Result<(), Errno> {
+        let r = self.resolve(viewer, path, follow)?;
+        let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
+        let uid = self.procs.get(&viewer).map(|p| p.uid).ok_or(Errno::ESRCH)?;
+        if uid != 0 && uid != st.uid && !self.may(viewer, &st, 2) {
+            return Err(Errno::EACCES);
+        }
+        let (sb, ino) = self.writable(&r.loc).map_err(|_| Errno::EPERM)?;
+        let n = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(ino)).ok_or(Errno::ENOENT)?;
+        n.mtime = mtime;
+        Ok(())
+    }
+
+    /// `chmod(2)`: the permission bits of a file the caller owns (or any, as root).
+    pub fn chmod(&mut self, viewer: Pid, path: &str, perm: u32) -> Result<(), Errno> {
+        let r = self.resolve(viewer, path, true)?;
+        let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
+        let uid = self.procs.get(&viewer).map(|p| p.uid).ok_or(Errno::ESRCH)?;
+        if uid != 0 && uid != st.uid {
+            return Err(Errno::EPERM);
+        }
+        let (sb, ino) = self.writable(&r.loc).map_err(|_| Errno::EPERM)?;
+        let n = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(ino)).ok_or(Errno::ENOENT)?;
+        n.perm = perm & 0o7777;
+        Ok(())
+    }
+}

@@ -1,7 +1,7 @@
 //! Commands the shell runs itself, without a new process: `cd`, `export`, `exit`, ...
 
 use super::exec::LineResult;
-use super::Shell;
+use super::{Flavor, Shell};
 use crate::kernel::vfs::FileType;
 use crate::kernel::Kernel;
 use crate::utils::Io;
@@ -14,9 +14,22 @@ pub fn is_builtin(name: &str) -> bool {
     BUILTINS.contains(&name)
 }
 
+/// Whether `name` is a builtin of this shell flavour (ash has no `logout`, ...).
+pub fn is_builtin_for(flavor: Flavor, name: &str) -> bool {
+    match flavor {
+        Flavor::Ash => crate::utils::busybox::ash::is_builtin(name),
+        _ => is_builtin(name),
+    }
+}
+
 /// Runs a builtin; `history` needs the terminal's history, so the terminal handles it and
 /// this returns its status only for the others.
 pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &mut LineResult) -> i32 {
+    if sh.flavor == Flavor::Ash {
+        if let Some(st) = crate::utils::busybox::ash::builtin(k, sh, argv, io, res) {
+            return st;
+        }
+    }
     let name = sh.err_name();
     let args = &argv[1..];
     match argv[0].as_str() {

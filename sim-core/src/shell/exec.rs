@@ -4,10 +4,11 @@
 use super::builtins;
 use super::expand::{expand_one, expand_words};
 use super::parse::{self, Connector, Pipeline, RedirKind, SimpleCmd};
-use super::Shell;
+use super::{Flavor, Shell};
 use crate::kernel::process::Exec;
 use crate::kernel::vfs::{FileType, NodeKind};
-use crate::kernel::{Kernel, Pid, ProcState};
+use crate::kernel::{Errno, Kernel, Pid, ProcState};
+use crate::utils::busybox::ash;
 use crate::utils::{self, Ctx, Io, Outcome};
 
 /// Facts about the terminal the shell runs on.
@@ -16,6 +17,16 @@ pub struct TermInfo {
     pub cols: usize,
     /// The controlling terminal, e.g. `pts/0`.
     pub tty: String,
+    /// The shell's own stdout and stdin are that terminal (not so for `sh -c` in a pipe).
+    pub out_tty: bool,
+    pub in_tty: bool,
+}
+
+impl TermInfo {
+    /// A shell reading and writing the terminal.
+    pub fn terminal(cols: usize, tty: String) -> TermInfo {
+        TermInfo { cols, tty, out_tty: true, in_tty: true }
+    }
 }
 
 /// What running a line produced.
@@ -68,8 +79,9 @@ pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(Strin
             NodeKind::File { .. } => n.program.clone(),
             _ => None,
         });
-        // Image files carry no program name: known executables are recognized by path.
-        let program = program.or_else(|| crate::programs::binary_at(&r.path).map(str::to_string));
+        // An image's executables carry no program name: known binaries are found by their
+        // canonical path (`/bin/ls -> /bin/busybox` runs busybox).
+        let program = program.or_else(|| utils::known_binary(&r.path).map(str::to_string));
         // The process is named after the path it was executed by, not a symlink's target.
         return match program {
             Some(p) => Ok((if c.starts_with('/') { c.clone() } else { r.path }, p)),
@@ -85,8 +97,42 @@ pub fn lookup(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Result<(Strin
     }
 }
 
-/// `execve` in process `pid`: find the program, replace the image, run it.
+/// The interpreter line of a script (`#!/bin/sh -e`): the interpreter and its argument.
+pub fn shebang(k: &Kernel, pid: Pid, path: &str) -> Option<Vec<String>> {
+    let r = k.resolve(pid, path, true).ok()?;
+    let data = k.read_loc(pid, &r.loc).ok()?;
+    let first = data.strip_prefix(b"#!")?;
+    let line = first.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let line = String::from_utf8_lossy(line).trim().to_string();
+    let (interp, arg) = match line.split_once([' ', '\t']) {
+        Some((i, a)) => (i.to_string(), Some(a.trim().to_string())),
+        None => (line.clone(), None),
+    };
+    if interp.is_empty() {
+        return None;
+    }
+    Some(std::iter::once(interp).chain(arg.filter(|a| !a.is_empty())).collect())
+}
+
+/// The file `name` would be executed from (as `lookup` searches), even if it is not a
+/// program of its own.
+fn executable_path(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    path_var
+        .split(':')
+        .map(|d| if d.is_empty() { name.to_string() } else { format!("{}/{}", d.trim_end_matches('/'), name) })
+        .find(|c| k.resolve(pid, c, true).ok().and_then(|r| k.stat_loc(&r.loc)).map(|s| s.ftype == FileType::File && k.may(pid, &s, 1)).unwrap_or(false))
+}
+
+/// `execve` in process `pid`: find the program, replace the image, run it. A script
+/// starting with `#!` runs its interpreter with the script's path as an argument.
 pub fn exec_program(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, String)>, io: Io) -> Result<(Outcome, Io), (LookupError, Io)> {
+    exec_depth(k, pid, argv, env, io, 0, None)
+}
+
+fn exec_depth(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, String)>, io: Io, depth: usize, script: Option<String>) -> Result<(Outcome, Io), (LookupError, Io)> {
     let name = argv.first().cloned().unwrap_or_default();
     let path_var = env
         .iter()
@@ -95,13 +141,28 @@ pub fn exec_program(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(Strin
         .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
     let (path, program) = match lookup(k, pid, &name, &path_var) {
         Ok(x) => x,
+        Err(LookupError::NotBinary) if depth < 4 => {
+            // The kernel's binfmt_script: `#!INTERP [ARG]` runs INTERP [ARG] PATH ARGS.
+            let found = executable_path(k, pid, &name, &path_var);
+            let Some((file, interp)) = found.and_then(|f| shebang(k, pid, &f).map(|i| (f, i))) else {
+                return Err((LookupError::NotBinary, io));
+            };
+            let mut new_argv = interp;
+            new_argv.push(file.clone());
+            new_argv.extend(argv.into_iter().skip(1));
+            return exec_depth(k, pid, new_argv, env, io, depth + 1, Some(file));
+        }
         Err(e) => return Err((e, io)),
     };
     let Some(run) = utils::program(&program) else { return Err((LookupError::NotBinary, io)) };
-    let comm: String = path.rsplit('/').next().unwrap_or(&path).chars().take(15).collect();
+    // A script's process is named after the script, not its interpreter.
+    let named = script.as_deref().unwrap_or(&path);
+    let comm: String = named.rsplit('/').next().unwrap_or(named).chars().take(15).collect();
     let (vsz, rss) = utils::footprint(&program);
     let (uid, gid) = k.procs.get(&pid).map(|p| (p.uid, p.gid)).unwrap_or((0, 0));
-    let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe: path, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
+    // /proc/PID/exe names the file itself, symlinks resolved (`/bin/ls` runs `/bin/busybox`).
+    let exe = k.resolve(pid, &path, true).map(|r| r.path).unwrap_or(path);
+    let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
     let mut ctx = Ctx { k, pid, argv, env, io };
     let outcome = run(&mut ctx);
     Ok((outcome, ctx.io))
@@ -145,7 +206,11 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
     let script = match parse::parse(line) {
         Ok(s) => s,
         Err(e) => {
-            for l in e.lines() {
+            let lines = match sh.flavor {
+                Flavor::Ash => vec![ash::syntax_message(&e)],
+                _ => e.lines(),
+            };
+            for l in lines {
                 res.screen.extend_from_slice(format!("{}: {}\n", sh.err_name(), l).as_bytes());
             }
             sh.status = 2;
@@ -208,7 +273,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             }
             return 0;
         }
-        if builtins::is_builtin(&words[0]) {
+        if builtins::is_builtin_for(sh.flavor, &words[0]) {
             let mut io = Io::terminal(term.cols);
             let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid) {
                 Ok(r) => r,
@@ -220,6 +285,19 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             let st = builtins::run(k, sh, words, &mut io, res);
             finish_io(k, sh.pid, io, redirected, res);
             return if p.negate { (st == 0) as i32 } else { st };
+        }
+    }
+
+    // ash looks a lone command up before forking: a name not on PATH costs no process.
+    if n == 1 && sh.flavor == Flavor::Ash {
+        let (words, _) = &expanded[0];
+        if let Some(name) = words.first().filter(|w| !w.contains('/') && !w.is_empty()) {
+            let path = sh.vars.get("PATH").unwrap_or("/sbin:/usr/sbin:/bin:/usr/bin").to_string();
+            if let Err(e @ LookupError::NotFound) = lookup(k, sh.pid, name, &path) {
+                let (msg, code) = ash::lookup_message(&e, name);
+                res.screen.extend_from_slice(format!("{}: {msg}\n", sh.err_name()).as_bytes());
+                return if p.negate { (code == 0) as i32 } else { code };
+            }
         }
     }
 
@@ -237,7 +315,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
     }
     let mut stdin: Vec<u8> = Vec::new();
-    let mut stdin_tty = true;
+    let mut stdin_tty = term.in_tty;
     let mut status = 0;
     let mut keep_alive: Vec<Pid> = Vec::new();
     for (i, ((words, assigns), cmd)) in expanded.iter().zip(&p.cmds).enumerate() {
@@ -249,7 +327,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             out: Vec::new(),
             err: Vec::new(),
             err_to_out: last,
-            tty_out: last,
+            tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
             background: false,
@@ -269,7 +347,10 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         if let Some(proc) = k.procs.get_mut(&pid) {
             proc.state = ProcState::Running;
         }
-        let mut env = sh.vars.environ();
+        let mut env = match sh.flavor {
+            Flavor::Ash => ash::environ(&sh.vars),
+            _ => sh.vars.environ(),
+        };
         for (name, value) in assigns {
             match env.iter_mut().find(|(n, _)| n == name) {
                 Some(e) => e.1 = value.clone(),
@@ -278,7 +359,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
         if words.is_empty() {
             status = 0;
-        } else if builtins::is_builtin(&words[0]) {
+        } else if builtins::is_builtin_for(sh.flavor, &words[0]) {
             // A builtin in a pipeline runs in a subshell: the forked bash.
             let mut sub = sh.clone();
             sub.pid = pid;
@@ -308,7 +389,10 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 }
                 Err((e, back)) => {
                     io = back;
-                    let (msg, code) = lookup_message(&e, &words[0]);
+                    let (msg, code) = match sh.flavor {
+                        Flavor::Ash => ash::lookup_message(&e, &words[0]),
+                        _ => lookup_message(&e, &words[0]),
+                    };
                     io.write_err(&format!("{}: {}\n", sh.err_name(), msg));
                     status = code;
                 }
@@ -367,7 +451,13 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                             io.stdin = data;
                             io.stdin_tty = false;
                         }
-                        Err(m) => return Err(format!("{}: {}: {}\n", sh.err_name(), path, m)),
+                        Err(m) => {
+                            if sh.flavor == Flavor::Ash {
+                                let e = k.resolve(pid, &path, true).and_then(|r| k.read_loc(pid, &r.loc).map(|_| ())).err().unwrap_or(Errno::ENOENT);
+                                return Err(format!("{}: {}\n", sh.err_name(), ash::redirect_message(&path, e, false)));
+                            }
+                            return Err(format!("{}: {}: {}\n", sh.err_name(), path, m));
+                        }
                     }
                 }
             }
@@ -377,6 +467,9 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                 }
                 let append = kind == RedirKind::Append;
                 if let Err(e) = k.write_file(pid, &path, b"", append) {
+                    if sh.flavor == Flavor::Ash {
+                        return Err(format!("{}: {}\n", sh.err_name(), ash::redirect_message(&path, e, true)));
+                    }
                     return Err(format!("{}: {}: {}\n", sh.err_name(), path, e.message()));
                 }
                 let is_null = k

@@ -27,7 +27,7 @@ fn var_value(k: &Kernel, sh: &Shell, name: &str) -> String {
             .and_then(|p| p.ns_pids.last().copied())
             .unwrap_or(0)
             .to_string(),
-        "#" => "0".into(),
+        "#" => (1..=9).take_while(|i| sh.vars.get(&i.to_string()).is_some()).count().to_string(),
         "0" => sh.arg0.clone(),
         "PPID" => k
             .procs
@@ -36,7 +36,8 @@ fn var_value(k: &Kernel, sh: &Shell, name: &str) -> String {
             .unwrap_or(0)
             .to_string(),
         "UID" => k.procs.get(&sh.pid).map(|p| p.uid).unwrap_or(0).to_string(),
-        n if n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()) => String::new(),
+        // Positional parameters live as unexported variables "1".."9" when set.
+        n if n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()) => sh.vars.get(n).unwrap_or("").to_string(),
         n => sh.vars.get(n).unwrap_or("").to_string(),
     }
 }

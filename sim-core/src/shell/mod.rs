@@ -16,6 +16,8 @@ pub enum Flavor {
     Bash,
     /// bash invoked as `sh`: POSIX mode, prompt `sh-4.2$ `.
     BashAsSh,
+    /// busybox ash (`sh` in alpine images): prompt `\w \$ `, `sh: X: not found`.
+    Ash,
 }
 
 /// A shell variable.

@@ -92,6 +92,12 @@ impl Terminal {
         &self.shells[self.shells.len() - 1]
     }
 
+    /// Puts an interactive shell that was started by something other than a typed line
+    /// (a container's `sh` started by its runtime, a test) in the foreground.
+    pub fn attach_shell(&mut self, sh: Shell) {
+        self.shells.push(sh);
+    }
+
     /// The stack of interactive shells, the login shell first.
     pub fn shells(&self) -> &[Shell] {
         &self.shells
@@ -104,6 +110,7 @@ impl Terminal {
         let sign = if uid == 0 { '#' } else { '$' };
         match sh.flavor {
             Flavor::BashAsSh => format!("sh-4.2{sign} "),
+            Flavor::Ash => crate::utils::busybox::ash::prompt(&self.kernel, sh),
             Flavor::Bash => {
                 let user = users::name_of_uid(&self.kernel, sh.pid, uid).unwrap_or_else(|| "I have no name!".to_string());
                 let host = self.kernel.hostname_of(sh.pid);
@@ -128,7 +135,7 @@ impl Terminal {
         if now > self.kernel.now {
             self.kernel.now = now;
         }
-        let term = TermInfo { cols: self.cols, tty: self.tty.clone() };
+        let term = TermInfo::terminal(self.cols, self.tty.clone());
         let top = self.shells.len() - 1;
         let trimmed = line.trim();
         if !trimmed.is_empty() && self.shells[top].history.last().map(|l| l != line).unwrap_or(true) {

@@ -2,6 +2,7 @@
 //! (procps `ps`, net-tools `ifconfig`, iproute2 `ip`, coreutils, util-linux), as checked
 //! against those tools in `tests/`.
 
+pub mod busybox;
 pub mod coreutils;
 pub mod curl;
 pub mod ifconfig;
@@ -167,8 +168,19 @@ pub fn program(name: &str) -> Option<Program> {
         "which" => coreutils::which,
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
+        "busybox" => busybox::main,
         _ => return None,
     })
+}
+
+/// The program an image's executable runs, by its canonical path, for files that carry no
+/// program of their own (image layers hold bytes, not program names). Extend this table
+/// with the image binaries the playground models (nginx, mysqld, ...).
+pub fn known_binary(path: &str) -> Option<&'static str> {
+    match path {
+        "/bin/busybox" => Some("busybox"),
+        other => crate::programs::binary_at(other),
+    }
 }
 
 /// Typical VSZ and RSS (KiB) of a program on the article's host, for `ps`.
@@ -182,6 +194,7 @@ pub fn footprint(name: &str) -> (u64, u64) {
         "sleep" => (107_956, 356),
         "grep" => (112_828, 976),
         "ip" => (116_624, 1_308),
+        "busybox" => (1_624, 940),
         _ => (107_948, 612),
     }
 }

@@ -43,7 +43,7 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
 }
 
 fn term(ctx: &Ctx) -> TermInfo {
-    TermInfo { cols: ctx.io.cols, tty: ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default() }
+    TermInfo::terminal(ctx.io.cols, ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default())
 }
 
 /// Runs script text non-interactively in this process; output goes to our stdout.
