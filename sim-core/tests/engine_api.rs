@@ -283,3 +283,63 @@ fn published_ports_are_dnat_rules_as_real_docker_writes_them() {
     assert_eq!(after, "-N DOCKER\n-A DOCKER -i docker0 -j RETURN\n");
     assert!(t.run("iptables -L", 1_654_767_004).contains("Permission denied (you must be root)"));
 }
+
+/// `docker exec ID argv...` through the socket: the stream's bytes.
+fn exec(t: &mut Terminal, id: &str, argv: &[&str]) -> Vec<u8> {
+    let body = serde_json::json!({ "User": "", "Privileged": false, "Tty": false, "AttachStdin": false, "AttachStderr": true, "AttachStdout": true, "Detach": false, "DetachKeys": "", "Env": null, "WorkingDir": "", "Cmd": argv }).to_string();
+    let r = call(t, "POST", &format!("/v1.41/containers/{id}/exec"), Some(&body));
+    let eid = json(&r)["Id"].as_str().expect("exec id").to_string();
+    let mut s = SimTransport::new(&mut t.kernel, USER_SHELL, "/var/run/docker.sock");
+    let mut start = req("POST", &format!("/v1.41/exec/{eid}/start"), Some("{\"Detach\":false,\"Tty\":false}"));
+    start.headers.push(("Connection".into(), "Upgrade".into()));
+    start.headers.push(("Upgrade".into(), "tcp".into()));
+    let (resp, stream) = s.hijack(&start).expect("hijack");
+    assert_eq!(resp.status, 101);
+    s.read_stream(stream)
+}
+
+/// The stdout frames of a multiplexed stream, joined.
+fn stdout_of(frames: &[u8]) -> String {
+    let mut out = Vec::new();
+    let mut rest = frames;
+    while rest.len() >= 8 {
+        let n = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        if rest[0] == 1 {
+            out.extend_from_slice(&rest[8..8 + n]);
+        }
+        rest = &rest[8 + n..];
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn a_container_sees_its_image_and_writes_copy_up() {
+    let mut t = terminal();
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=nginx&tag=1.21-alpine", None);
+    let r = call(&mut t, "POST", "/v1.41/containers/create?name=nginx", Some(&create_body("nginx:1.21-alpine", None, Some(("80/tcp", "8080")))));
+    let id = json(&r)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id}/start"), None);
+    // The article's `ls /` inside the container, with a terminal's width.
+    let ls = stdout_of(&exec(&mut t, &id, &["ls", "/"]));
+    assert_eq!(ls, "bin\ndev\ndocker-entrypoint.d\ndocker-entrypoint.sh\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n");
+    let ps = stdout_of(&exec(&mut t, &id, &["ps", "aux"]));
+    assert!(ps.starts_with("PID   USER     TIME  COMMAND\n    1 root      0:00 nginx: master process nginx -g daemon off;\n   32 nginx     0:00 nginx: worker process\n"), "{ps}");
+    let mounts = stdout_of(&exec(&mut t, &id, &["mount"]));
+    assert!(mounts.starts_with("overlay on / type overlay (rw,relatime,lowerdir=/var/lib/docker/overlay2/l/"), "{mounts}");
+    assert!(mounts.contains(&format!(",upperdir=/var/lib/docker/overlay2/{id}/diff,workdir=/var/lib/docker/overlay2/{id}/work)")), "{mounts}");
+    // Writes land in the container's upper layer; a delete leaves a whiteout there.
+    exec(&mut t, &id, &["sh", "-c", "echo hello > /etc/newfile; rm /etc/motd; echo y >> /etc/profile"]);
+    let upper = t.run(&format!("sudo ls -l /var/lib/docker/overlay2/{id}/diff/etc"), 1_654_767_100);
+    assert!(upper.contains("c---------    1 root     root       0, 0 ") || upper.contains("c--------- 1 root root 0, 0 "), "{upper}");
+    assert!(upper.contains(" motd\n") && upper.contains(" newfile\n") && upper.contains(" profile\n"), "{upper}");
+    let cat = stdout_of(&exec(&mut t, &id, &["cat", "/etc/newfile"]));
+    assert_eq!(cat, "hello\n");
+    let gone = exec(&mut t, &id, &["ls", "/etc/motd"]);
+    assert!(String::from_utf8_lossy(&gone).contains("No such file or directory"));
+    // The image's layer is untouched: a second container still has /etc/motd.
+    let r2 = call(&mut t, "POST", "/v1.41/containers/create?name=other", Some(&create_body("nginx:1.21-alpine", Some(&["sleep", "1000"]), None)));
+    let id2 = json(&r2)["Id"].as_str().expect("id").to_string();
+    call(&mut t, "POST", &format!("/v1.41/containers/{id2}/start"), None);
+    let motd = stdout_of(&exec(&mut t, &id2, &["cat", "/etc/motd"]));
+    assert!(motd.starts_with("Welcome to Alpine!"), "{motd}");
+}
