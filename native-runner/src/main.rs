@@ -7,6 +7,7 @@
 //! `native-runner run ... -- CMD`, `cleanup`, `unpack`: containers with real syscalls
 //! (see `runtime/cli.rs`).
 
+mod bench_engine;
 mod images;
 mod runtime;
 mod serve;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Some("sim") => sim::run(&args[1..]),
         Some("serve") => serve::run(&args[1..]),
         Some("build-images") => images::run(&args[1..]),
+        Some("bench-engine") => bench_engine::run(&args[1..]),
         Some("run") => return runtime::cli::run(&args[1..]),
         Some("cleanup") => return runtime::cli::cleanup(&args[1..]),
         Some("exec") => return runtime::cli::exec(&args[1..]),
