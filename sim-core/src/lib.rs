@@ -11,13 +11,17 @@
 //! - [`shell`]: the terminal session: a small POSIX shell that runs programs as processes.
 //! - [`utils`]: the programs the shell runs (`ps`, `ls`, `ip`, `unshare`, ...), each printing
 //!   in the format of the real tool it stands for.
+//! - [`lesson`]: lessons as data files and their checks on the simulated state.
+//! - [`view`]: read-only snapshots of the machine for the page's panels.
 
 pub mod clock;
 pub mod host;
 pub mod kernel;
+pub mod lesson;
 pub mod shell;
 pub mod text;
 pub mod utils;
+pub mod view;
 
 pub use host::Profile;
 pub use shell::terminal::{Terminal, TerminalConfig};
