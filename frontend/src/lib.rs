@@ -1,14 +1,20 @@
-//! The browser page: a terminal connected to the simulated Linux host of `sim-core`.
+//! The browser page: a terminal connected to the simulated Linux host of `sim-core`,
+//! lessons beside it and panels drawn from the machine's state.
 //!
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
-//! components, one per file; [`escape`], [`clock`] and [`query`] are small
-//! helpers (control sequences, the simulated clock, URL parameters).
+//! components, one per file; [`course`] the built-in lessons, [`i18n`] the page's words,
+//! [`storage`] what survives a reload, [`query`] the permalink, [`fetch`] files in and
+//! out; [`escape`] and [`clock`] are small helpers (control sequences, the simulated clock).
 
 pub mod clock;
 pub mod components;
+pub mod course;
 pub mod escape;
+pub mod fetch;
+pub mod i18n;
 pub mod query;
 pub mod state;
+pub mod storage;
 
 use wasm_bindgen::prelude::*;
 

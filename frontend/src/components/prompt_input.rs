@@ -7,6 +7,7 @@ use crate::state::Action;
 pub struct PromptInputProps {
     pub prompt: AttrValue,
     pub value: AttrValue,
+    pub label: &'static str,
     pub input_ref: NodeRef,
     pub on_action: Callback<Action>,
 }
@@ -38,7 +39,7 @@ pub fn prompt_input(props: &PromptInputProps) -> Html {
                 autocomplete="off"
                 autocapitalize="off"
                 spellcheck="false"
-                aria-label="Command line"
+                aria-label={props.label}
                 {oninput}
                 {onkeydown}
             />
