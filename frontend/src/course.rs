@@ -27,7 +27,7 @@ pub fn load(name: &str, src: &str) -> Result<Lesson, String> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn every_builtin_lesson_parses() {
         for (name, src) in super::FILES {
             assert!(sim_core::lesson::parse(src).is_ok(), "{name}");

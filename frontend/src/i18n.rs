@@ -58,7 +58,7 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn every_language_has_every_key() {
         let tab: Table = serde_json::from_str(include_str!("../../assets/web/i18n.json")).expect("valid json");
         let en = tab.get("en").expect("en");

@@ -35,3 +35,7 @@ pub fn start() {
         std::mem::forget(mount(root));
     }
 }
+
+// The unit tests of this crate run in the browser, with the integration tests.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

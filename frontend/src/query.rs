@@ -86,7 +86,7 @@ fn split_lines(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn splits_at_semicolons() {
         assert_eq!(super::split_commands("ps aux; ;ls -l"), vec!["ps aux", "ls -l"]);
         assert_eq!(super::split_lines("ps aux; ls\n\nexit\n"), vec!["ps aux; ls", "exit"]);

@@ -81,7 +81,7 @@ pub fn save(saved: &Saved) {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn round_trips_and_refuses_damage() {
         let mut s = Saved { version: VERSION, lang: "ja".into(), ..Saved::default() };
         s.progress.entry("pid-namespace".into()).or_default().insert("unshare".into());
