@@ -30,7 +30,7 @@ pub fn lesson_from_url(url: String, on_action: Callback<Action>) {
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
-        let result = fetch_text(&url).await.map_err(|e| format!("{url}: {e}"));
+        let result = fetch_text(&url).await.map(|text| (url.clone(), text)).map_err(|e| format!("{url}: {e}"));
         on_action.emit(Action::LessonLoaded(result));
     });
 }

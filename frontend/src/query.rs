@@ -1,6 +1,7 @@
 //! The page's URL parameters, i.e. the permalink:
-//! `?lesson=ID&step=N&lang=ja&cmds=LINE%0ALINE` reproduces a session (the commands, one
-//! per line, typed again) and a lesson position; `?mode=sandbox&cmds=...` a sandbox.
+//! `?lesson=ID&step=N&lang=ja&cmds=LINE%0ALINE&since=K` reproduces a session (the
+//! commands, one per line, typed again; the last K of them typed during step N) and a
+//! lesson position; `?mode=sandbox&cmds=...` a sandbox.
 //! `?run=cmd1;cmd2` (commands split at `;`) still works; `?lesson-url=URL` loads a
 //! teacher's lesson file.
 
@@ -13,6 +14,8 @@ pub struct Link {
     pub lang: Option<String>,
     /// Commands to type, or None when the URL has none.
     pub commands: Option<Vec<String>>,
+    /// How many of the last commands belong to the current step.
+    pub since: Option<usize>,
     pub lesson_url: Option<String>,
     pub presenter: bool,
 }
@@ -45,6 +48,7 @@ pub fn parse(search: &str) -> Link {
         step: params.get("step").and_then(|s| s.parse::<usize>().ok()).map(|s| s.saturating_sub(1)),
         lang: params.get("lang"),
         commands,
+        since: params.get("since").and_then(|s| s.parse::<usize>().ok()),
         lesson_url: params.get("lesson-url").filter(|s| !s.is_empty()),
         presenter: params.get("presenter").as_deref() == Some("1"),
     }
@@ -72,6 +76,9 @@ pub fn permalink(link: &Link) -> String {
     }
     if let Some(cmds) = &link.commands {
         params.append("cmds", &cmds.join("\n"));
+    }
+    if let Some(since) = link.since.filter(|n| *n > 0) {
+        params.append("since", &since.to_string());
     }
     format!("{base}?{}", String::from(params.to_string()))
 }

@@ -87,8 +87,9 @@ pub enum Action {
     Reset,
     TogglePresenter,
     ShowPanel(Panel),
-    /// A teacher's lesson file: its source, or the error that kept it from loading.
-    LessonLoaded(Result<String, String>),
+    /// A teacher's lesson file: its name (or URL) and source, or the error that kept it
+    /// from loading.
+    LessonLoaded(Result<(String, String), String>),
     /// The text of an exported progress file.
     Import(String),
     DismissNotice,
@@ -221,8 +222,8 @@ impl Session {
                 Some(i) if !link.sandbox => {
                     s.mode = Mode::Lesson(i);
                     s.step = link.step.unwrap_or(0).min(s.lessons[i].steps.len().saturating_sub(1));
-                    // The step's check looks at the commands typed from here on.
-                    s.step_start = typed.len();
+                    // The step's check looks at the commands typed since it began.
+                    s.step_start = typed.len().saturating_sub(link.since.unwrap_or(0));
                 }
                 _ => {}
             }
@@ -276,6 +277,7 @@ impl Session {
             step: self.lesson().map(|_| self.step),
             lang: Some(self.lang.code().into()),
             commands: Some(self.machine.typed.iter().map(|t| t.line.clone()).collect()),
+            since: self.lesson().map(|_| self.machine.typed.len().saturating_sub(self.step_start)),
             lesson_url: None,
             presenter: false,
         }
@@ -510,9 +512,9 @@ impl Session {
         }
     }
 
-    fn lesson_loaded(&mut self, result: Result<String, String>) {
-        let src = match result {
-            Ok(src) => src,
+    fn lesson_loaded(&mut self, result: Result<(String, String), String>) {
+        let (name, src) = match result {
+            Ok(loaded) => loaded,
             Err(e) => {
                 self.notice = Some(Notice::KeyDetail("lesson_error", e));
                 return;
@@ -543,7 +545,7 @@ impl Session {
                 self.mode = Mode::Sandbox;
                 self.open(Mode::Lesson(index));
             }
-            Err(e) => self.notice = Some(Notice::KeyDetail("lesson_error", e.to_string())),
+            Err(e) => self.notice = Some(Notice::KeyDetail("lesson_error", format!("{name}: {e}"))),
         }
     }
 

@@ -53,7 +53,9 @@ fn key_action(e: &KeyboardEvent, input: &HtmlInputElement) -> Option<Action> {
     let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
     match e.key().as_str() {
         "Enter" if plain => Some(Action::Submit(line)),
-        "Tab" if plain && !e.shift_key() => Some(Action::Complete(line)),
+        // On an empty line Tab leaves the terminal, so that the keyboard is never trapped
+        // (Shift-Tab always does).
+        "Tab" if plain && !e.shift_key() && !line.is_empty() => Some(Action::Complete(line)),
         "ArrowUp" if plain => Some(Action::HistoryPrev(line)),
         "ArrowDown" if plain => Some(Action::HistoryNext),
         // Ctrl-C copies when text is selected; otherwise it interrupts, as in a terminal.

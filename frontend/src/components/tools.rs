@@ -100,7 +100,7 @@ pub fn tools(props: &ToolsProps) -> Html {
                 Callback::from(move |e: Event| {
                     let input: HtmlInputElement = e.target_unchecked_into();
                     fetch::read_file(&input, on_action.reform(|r: Result<(String, String), String>| {
-                        Action::LessonLoaded(r.map(|(_, text)| text))
+                        Action::LessonLoaded(r)
                     }));
                 })
             };
