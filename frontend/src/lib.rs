@@ -29,6 +29,7 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
 /// page does not, and mounts where it likes with [`mount`]).
 #[wasm_bindgen(start)]
 pub fn start() {
+    mark("wasm-start");
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     if let Some(root) = root {
         // The app lives as long as the page: never unmounted.
@@ -39,3 +40,10 @@ pub fn start() {
 // The unit tests of this crate run in the browser, with the integration tests.
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// A `performance.mark` for the load benchmark (scripts/bench-page.sh prints them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

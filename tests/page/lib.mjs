@@ -14,6 +14,8 @@ const TYPES = {
 /// Serves `dir` on 127.0.0.1 (a free port). With `gzip`, answers gzip-encoded (level 9) to
 /// clients that accept it and counts the bytes sent in `server.bytesSent`.
 export async function serve(dir, { gzip = false } = {}) {
+  // Compressed once per file, as a static host with precompressed files would serve them.
+  const gzipped = new Map();
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -23,7 +25,8 @@ export async function serve(dir, { gzip = false } = {}) {
       let body = await readFile(file);
       const headers = { "content-type": TYPES[extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
       if (gzip && /gzip/.test(req.headers["accept-encoding"] || "")) {
-        body = gzipSync(body, { level: 9 });
+        if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 9 }));
+        body = gzipped.get(file);
         headers["content-encoding"] = "gzip";
       }
       headers["content-length"] = body.length;

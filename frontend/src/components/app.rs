@@ -21,7 +21,11 @@ const TYPE_DELAY_MS: u32 = 45;
 /// one [`Session`] reducer; it is saved to `localStorage` whenever it changed.
 #[function_component(App)]
 pub fn app() -> Html {
-    let session = use_reducer(|| Session::new(query::current(), storage::load()));
+    let session = use_reducer(|| {
+        let s = Session::new(query::current(), storage::load());
+        crate::mark("session-ready");
+        s
+    });
     let on_action = {
         let dispatcher = session.dispatcher();
         Callback::from(move |action| dispatcher.dispatch(action))

@@ -40,6 +40,7 @@ pub fn screen(props: &ScreenProps) -> Html {
             measure();
             if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                 let _ = input.focus();
+                crate::mark("terminal-focused");
             }
             let listener = Closure::<dyn Fn()>::new(measure);
             let window = web_sys::window();
