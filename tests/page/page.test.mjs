@@ -179,3 +179,19 @@ test("keyboard only: Tab reaches the toolbar, the lesson buttons and the panels"
   assert.equal(await page.locator("#terminal[aria-live]").count(), 1, "output is announced");
   await page.context().close();
 });
+
+test("offline: once loaded, the page works without the network", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector("#terminal-input");
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector("#terminal-input");
+  await typeLine(page, "echo offline-ok");
+  assert.match(await text(page, "#terminal"), /offline-ok/);
+  await context.close();
+});

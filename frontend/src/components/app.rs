@@ -116,6 +116,17 @@ pub fn app() -> Html {
         });
     }
 
+    // The panels are drawn just after the first frame, so that the terminal is
+    // interactive as early as possible.
+    let panels_ready = use_state(|| false);
+    use_effect_with((), {
+        let panels_ready = panels_ready.clone();
+        move |_| {
+            let t = Timeout::new(0, move || panels_ready.set(true));
+            move || drop(t)
+        }
+    });
+
     let class = classes!("page", session.presenter.then_some("presenter"));
     html! {
         <main {class} lang={session.lang.code()}>
@@ -132,7 +143,11 @@ pub fn app() -> Html {
                         on_action={on_action.clone()}
                     />
                 </div>
-                <Panels session={session.clone()} on_action={on_action} />
+                if *panels_ready {
+                    <Panels session={session.clone()} on_action={on_action} />
+                } else {
+                    <aside class="panels"></aside>
+                }
             </div>
         </main>
     }
