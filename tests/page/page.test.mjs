@@ -195,3 +195,26 @@ test("offline: once loaded, the page works without the network", async () => {
   assert.match(await text(page, "#terminal"), /offline-ok/);
   await context.close();
 });
+
+test("progress is exported as a file and imported back", async () => {
+  const page = await freshPage("?lesson=containers-vs-vms");
+  await typeLine(page, "uname -r");
+  await page.waitForSelector("#step-status.done");
+  await page.click("#progress");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-progress")]);
+  const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+  assert.deepEqual(exported.progress["containers-vs-vms"], ["kernel"]);
+
+  const other = await freshPage();
+  assert.equal(await other.locator("#step-status.done").count(), 0);
+  await other.click("#progress");
+  await other.locator("#import-text").fill("{ not json");
+  await other.click("#import-button");
+  assert.match(await text(other, "#notice"), /could not be read/);
+  await other.locator("#import-text").fill(JSON.stringify(exported));
+  await other.click("#import-button");
+  await other.waitForSelector("#step-status.done");
+  assert.match(await text(other, "#terminal"), /uname -r/);
+  await page.context().close();
+  await other.context().close();
+});
