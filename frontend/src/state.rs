@@ -161,7 +161,9 @@ impl Session {
                 Saved::default()
             }
         };
+        crate::mark("session-start");
         let builtin = crate::course::builtin();
+        crate::mark("course-parsed");
         let nbuiltin = builtin.len();
         let mut lessons = builtin;
         let mut custom = Vec::new();
@@ -174,6 +176,7 @@ impl Session {
             }
         }
         let machine = Machine::fresh(DEFAULT_COLS);
+        crate::mark("machine-booted");
         let prompt: Rc<str> = machine.term.borrow().prompt().into();
         let start = Profile::Linux.session_start();
         let lang = link.lang.as_deref().or(Some(saved.lang.as_str())).and_then(Lang::from_code).unwrap_or_default();

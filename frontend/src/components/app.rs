@@ -122,6 +122,7 @@ pub fn app() -> Html {
     use_effect_with((), {
         let panels_ready = panels_ready.clone();
         move |_| {
+            crate::mark("first-render");
             let t = Timeout::new(0, move || panels_ready.set(true));
             move || drop(t)
         }
