@@ -99,3 +99,16 @@ mod tests {
         assert_eq!(super::split_lines("ps aux; ls\n\nexit\n"), vec!["ps aux; ls", "exit"]);
     }
 }
+
+/// Drops the parameters from the address bar once they have been applied, so that a
+/// reload continues the saved session instead of starting the permalink's again.
+pub fn forget() {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    if loc.search().map(|s| s.is_empty()).unwrap_or(true) {
+        return;
+    }
+    if let (Ok(history), Ok(path)) = (w.history(), loc.pathname()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}

@@ -23,7 +23,12 @@ export async function serve(dir, { gzip = false } = {}) {
       if (!file.startsWith(normalize(dir))) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       let body = await readFile(file);
-      const headers = { "content-type": TYPES[extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
+      const headers = {
+        "content-type": TYPES[extname(file)] || "application/octet-stream",
+        "cache-control": "no-cache",
+        // A teacher's lesson may live on another host.
+        "access-control-allow-origin": "*",
+      };
       if (gzip && /gzip/.test(req.headers["accept-encoding"] || "")) {
         if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 9 }));
         body = gzipped.get(file);

@@ -5,7 +5,8 @@
 // (default: target/page-screenshots). Run with scripts/test-page.sh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { serve, launch, typeLine } from "./lib.mjs";
 
@@ -217,4 +218,26 @@ test("progress is exported as a file and imported back", async () => {
   assert.match(await text(other, "#terminal"), /uname -r/);
   await page.context().close();
   await other.context().close();
+});
+
+test("a teacher's lesson by URL (?lesson-url=): a broken file names its line; a reload keeps the session", async () => {
+  const dir = mkdtempSync(resolve(tmpdir(), "lessons-"));
+  writeFileSync(resolve(dir, "bad.json"), '{\n  "format": 1,\n  "id": "Bad Id",\n  "title": { "en": "x" },\n  "intro": { "en": "y" },\n  "steps": []\n}\n');
+  const other = await serve(dir);
+  try {
+    const page = await freshPage("?lesson-url=" + encodeURIComponent(other.url + "bad.json"));
+    await page.waitForSelector("#notice.error");
+    assert.match(await text(page, "#notice"), /bad\.json: line 3, column 3: the lesson id "Bad Id" must be/);
+    assert.equal(new URL(page.url()).search, "", "the parameters are dropped once applied");
+
+    const link = await freshPage("?mode=sandbox&cmds=" + encodeURIComponent("sudo ip netns add red"));
+    await typeLine(link, "sudo ip netns add blue");
+    await link.reload();
+    await link.waitForSelector("#terminal-input");
+    assert.match(await text(link, "#terminal"), /netns add red[\s\S]*netns add blue/, "the reload keeps what was typed after the permalink");
+    await page.context().close();
+    await link.context().close();
+  } finally {
+    other.close();
+  }
 });

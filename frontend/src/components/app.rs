@@ -44,6 +44,7 @@ pub fn app() -> Html {
             if let Some(url) = query::current().lesson_url {
                 crate::fetch::lesson_from_url(url, on_action);
             }
+            query::forget();
         }
     });
 
