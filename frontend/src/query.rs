@@ -91,15 +91,6 @@ fn split_lines(s: &str) -> Vec<String> {
     s.lines().map(|l| l.trim_end_matches('\r')).filter(|c| !c.trim().is_empty()).map(String::from).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[wasm_bindgen_test::wasm_bindgen_test]
-    fn splits_at_semicolons() {
-        assert_eq!(super::split_commands("ps aux; ;ls -l"), vec!["ps aux", "ls -l"]);
-        assert_eq!(super::split_lines("ps aux; ls\n\nexit\n"), vec!["ps aux; ls", "exit"]);
-    }
-}
-
 /// Drops the parameters from the address bar once they have been applied, so that a
 /// reload continues the saved session instead of starting the permalink's again.
 pub fn forget() {
@@ -110,5 +101,14 @@ pub fn forget() {
     }
     if let (Ok(history), Ok(path)) = (w.history(), loc.pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn splits_at_semicolons() {
+        assert_eq!(super::split_commands("ps aux; ;ls -l"), vec!["ps aux", "ls -l"]);
+        assert_eq!(super::split_lines("ps aux; ls\n\nexit\n"), vec!["ps aux; ls", "exit"]);
     }
 }
