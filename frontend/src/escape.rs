@@ -55,13 +55,13 @@ pub fn strip(text: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn strips_csi_and_osc() {
         assert_eq!(strip("a\x1b[1;31mred\x1b[0m b\x1b]0;title\x07c"), "ared bc");
         assert_eq!(strip("x\r\n\ty"), "x\n\ty");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn finds_last_clear() {
         assert_eq!(split_clear("old\x1b[H\x1b[2J\x1b[3Jnew"), (true, "\x1b[3Jnew"));
         assert_eq!(split_clear("plain"), (false, "plain"));

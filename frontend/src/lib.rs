@@ -1,14 +1,20 @@
-//! The browser page: a terminal connected to the simulated Linux host of `sim-core`.
+//! The browser page: a terminal connected to the simulated Linux host of `sim-core`,
+//! lessons beside it and panels drawn from the machine's state.
 //!
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
-//! components, one per file; [`escape`], [`clock`] and [`query`] are small
-//! helpers (control sequences, the simulated clock, URL parameters).
+//! components, one per file; [`course`] the built-in lessons, [`i18n`] the page's words,
+//! [`storage`] what survives a reload, [`query`] the permalink, [`fetch`] files in and
+//! out; [`escape`] and [`clock`] are small helpers (control sequences, the simulated clock).
 
 pub mod clock;
 pub mod components;
+pub mod course;
 pub mod escape;
+pub mod fetch;
+pub mod i18n;
 pub mod query;
 pub mod state;
+pub mod storage;
 
 use wasm_bindgen::prelude::*;
 
@@ -23,9 +29,21 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
 /// page does not, and mounts where it likes with [`mount`]).
 #[wasm_bindgen(start)]
 pub fn start() {
+    mark("wasm-start");
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     if let Some(root) = root {
         // The app lives as long as the page: never unmounted.
         std::mem::forget(mount(root));
+    }
+}
+
+// The unit tests of this crate run in the browser, with the integration tests.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// A `performance.mark` for the load benchmark (scripts/bench-page.sh prints them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }

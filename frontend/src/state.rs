@@ -1,19 +1,31 @@
-//! The whole page state and its reducer: the simulated terminal, the scrollback, the line
-//! being typed and the learner's history. Every change goes through [`Action`].
+//! The whole page state and its reducer: the simulated machine and its terminal, the
+//! scrollback and the line being typed, the open lesson and the learner's progress, the
+//! language, presenter mode. Every change goes through [`Action`].
+//!
+//! The machine is rebuilt by typing the session's commands again into a fresh terminal
+//! (the simulation is deterministic): that is how undo, reload and permalinks work.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use sim_core::lesson::{Lesson, Outcome, Panel, World};
+use sim_core::view::MachineView;
 use sim_core::{Profile, Terminal, TerminalConfig};
 use yew::Reducible;
 
 use crate::clock::Clock;
 use crate::escape;
+use crate::i18n::Lang;
+use crate::query::Link;
+use crate::storage::{Saved, Typed, VERSION};
 
 /// Columns used until the page has measured its terminal.
 pub const DEFAULT_COLS: usize = 100;
 /// Scrollback entries kept; older ones are dropped like a terminal's scrollback limit.
 const SCROLLBACK: usize = 2000;
+/// Commands kept per session (a replay types them all again).
+const MAX_COMMANDS: usize = 500;
 const SEED: u64 = 0x5eed;
 
 /// A prompt and the line typed after it, as the scrollback shows it.
@@ -29,6 +41,22 @@ pub struct Command {
 pub struct Entry {
     pub command: Option<Command>,
     pub output: Rc<str>,
+}
+
+/// What the page is showing: free play, or a lesson (index into `lessons`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Sandbox,
+    Lesson(usize),
+}
+
+/// A message shown above the terminal until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A key of the page's texts.
+    Key(&'static str),
+    /// A key and a detail (an error message, a lesson title).
+    KeyDetail(&'static str, String),
 }
 
 pub enum Action {
@@ -48,11 +76,42 @@ pub enum Action {
     HistoryNext,
     /// The terminal's width in characters was measured.
     SetCols(usize),
+    SetLang(Lang),
+    OpenSandbox,
+    OpenLesson(usize),
+    NextStep,
+    PrevStep,
+    ShowHint,
+    ShowSolution,
+    Undo,
+    Reset,
+    TogglePresenter,
+    ShowPanel(Panel),
+    /// A teacher's lesson file: its name (or URL) and source, or the error that kept it
+    /// from loading.
+    LessonLoaded(Result<(String, String), String>),
+    /// The text of an exported progress file.
+    Import(String),
+    DismissNotice,
+}
+
+/// The simulated machine of one session and the commands that made it.
+#[derive(Clone)]
+pub struct Machine {
+    term: Rc<RefCell<Terminal>>,
+    pub typed: Rc<Vec<Typed>>,
+}
+
+impl Machine {
+    fn fresh(cols: usize) -> Machine {
+        let term = Terminal::new(Profile::Linux, TerminalConfig { cols, rows: 30, seed: SEED });
+        Machine { term: Rc::new(RefCell::new(term)), typed: Rc::new(Vec::new()) }
+    }
 }
 
 #[derive(Clone)]
 pub struct Session {
-    term: Rc<RefCell<Terminal>>,
+    machine: Machine,
     clock: Rc<Clock>,
     cols: usize,
     pub entries: Rc<Vec<Entry>>,
@@ -65,18 +124,65 @@ pub struct Session {
     draft: String,
     /// The line after a Tab that left several candidates: a second Tab lists them.
     ambiguous: Option<String>,
-    /// Commands from the URL, run once the width is known.
-    pending: Vec<String>,
+    /// Commands from the URL or the saved session, typed again once the width is known.
+    pending: Vec<Typed>,
+    pub lang: Lang,
+    pub lessons: Rc<Vec<Lesson>>,
+    /// How many of `lessons` are built in (the rest a teacher loaded).
+    builtin: usize,
+    custom_sources: Rc<Vec<String>>,
+    pub mode: Mode,
+    pub step: usize,
+    /// Index in `machine.typed` where the current step began.
+    step_start: usize,
+    /// The sandbox's commands while a lesson is open.
+    sandbox_saved: Rc<Vec<Typed>>,
+    pub progress: Rc<BTreeMap<String, BTreeSet<String>>>,
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+    /// The current step's check after the last command (None before any).
+    pub outcome: Option<Outcome>,
+    pub view: Rc<MachineView>,
+    pub presenter: bool,
+    pub panel: Panel,
+    pub notice: Option<Notice>,
+    /// Bumped whenever something worth saving changed.
+    pub generation: u64,
 }
 
 impl Session {
-    pub fn new(startup: Vec<String>) -> Session {
-        let profile = Profile::Linux;
-        let term = Terminal::new(profile, TerminalConfig { cols: DEFAULT_COLS, rows: 30, seed: SEED });
-        let prompt: Rc<str> = term.prompt().into();
-        Session {
-            term: Rc::new(RefCell::new(term)),
-            clock: Rc::new(Clock::new(profile.session_start())),
+    /// The session at page load: the URL's session if it has one, else the saved one.
+    pub fn new(link: Link, saved: Result<Option<Saved>, String>) -> Session {
+        let mut notice = None;
+        let saved = match saved {
+            Ok(s) => s.unwrap_or_default(),
+            Err(_) => {
+                notice = Some(Notice::Key("storage_damaged"));
+                Saved::default()
+            }
+        };
+        crate::mark("session-start");
+        let builtin = crate::course::builtin();
+        crate::mark("course-parsed");
+        let nbuiltin = builtin.len();
+        let mut lessons = builtin;
+        let mut custom = Vec::new();
+        for src in &saved.custom_lessons {
+            if let Ok(l) = sim_core::lesson::parse(src) {
+                if !lessons.iter().any(|x| x.id == l.id) {
+                    lessons.push(l);
+                    custom.push(src.clone());
+                }
+            }
+        }
+        let machine = Machine::fresh(DEFAULT_COLS);
+        crate::mark("machine-booted");
+        let prompt: Rc<str> = machine.term.borrow().prompt().into();
+        let start = Profile::Linux.session_start();
+        let lang = link.lang.as_deref().or(Some(saved.lang.as_str())).and_then(Lang::from_code).unwrap_or_default();
+        let mut s = Session {
+            machine,
+            clock: Rc::new(Clock::new(start)),
             cols: DEFAULT_COLS,
             entries: Rc::new(Vec::new()),
             prompt,
@@ -85,8 +191,132 @@ impl Session {
             hist_pos: None,
             draft: String::new(),
             ambiguous: None,
-            pending: startup,
+            pending: Vec::new(),
+            lang,
+            lessons: Rc::new(lessons),
+            builtin: nbuiltin,
+            custom_sources: Rc::new(custom),
+            mode: Mode::Sandbox,
+            step: 0,
+            step_start: 0,
+            sandbox_saved: Rc::new(Vec::new()),
+            progress: Rc::new(saved.progress.clone()),
+            hints_shown: 0,
+            solution_shown: false,
+            outcome: None,
+            view: Rc::new(MachineView::default()),
+            presenter: saved.presenter || link.presenter,
+            panel: Panel::Processes,
+            notice,
+            generation: 0,
+        };
+        let find = |id: &str, lessons: &[Lesson]| lessons.iter().position(|l| l.id == id);
+        if link.is_session() {
+            // A permalink: its commands, typed again at one-second intervals.
+            let typed: Vec<Typed> = link
+                .commands
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| Typed { line, at: start + i as i64 })
+                .collect();
+            s.sandbox_saved = Rc::new(saved.sandbox);
+            match link.lesson.as_deref().and_then(|id| find(id, &s.lessons)) {
+                Some(i) if !link.sandbox => {
+                    s.mode = Mode::Lesson(i);
+                    s.step = link.step.unwrap_or(0).min(s.lessons[i].steps.len().saturating_sub(1));
+                    // The step's check looks at the commands typed since it began.
+                    s.step_start = typed.len().saturating_sub(link.since.unwrap_or(0));
+                }
+                _ => {}
+            }
+            s.pending = typed;
+        } else {
+            match saved.lesson.as_deref().and_then(|id| find(id, &s.lessons)) {
+                Some(i) => {
+                    s.mode = Mode::Lesson(i);
+                    s.step = saved.step.min(s.lessons[i].steps.len().saturating_sub(1));
+                    s.step_start = saved.step_start.min(saved.lesson_session.len());
+                    s.pending = saved.lesson_session;
+                    s.sandbox_saved = Rc::new(saved.sandbox);
+                }
+                None => s.pending = saved.sandbox,
+            }
         }
+        s.panel = s.step_panels().first().copied().unwrap_or(Panel::Processes);
+        s.refresh();
+        s
+    }
+
+    /// What a reload must find again.
+    pub fn saved(&self) -> Saved {
+        let (lesson, lesson_session, sandbox) = match self.mode {
+            Mode::Sandbox => (None, Vec::new(), (*self.machine.typed).clone()),
+            Mode::Lesson(i) => (
+                self.lessons.get(i).map(|l| l.id.clone()),
+                (*self.machine.typed).clone(),
+                (*self.sandbox_saved).clone(),
+            ),
+        };
+        Saved {
+            version: VERSION,
+            lang: self.lang.code().into(),
+            lesson,
+            step: self.step,
+            progress: (*self.progress).clone(),
+            sandbox,
+            lesson_session,
+            step_start: self.step_start,
+            presenter: self.presenter,
+            custom_lessons: (*self.custom_sources).clone(),
+        }
+    }
+
+    /// The permalink's parameters for this session.
+    pub fn link(&self) -> Link {
+        Link {
+            lesson: self.lesson().map(|l| l.id.clone()),
+            sandbox: self.mode == Mode::Sandbox,
+            step: self.lesson().map(|_| self.step),
+            lang: Some(self.lang.code().into()),
+            commands: Some(self.machine.typed.iter().map(|t| t.line.clone()).collect()),
+            since: self.lesson().map(|_| self.machine.typed.len().saturating_sub(self.step_start)),
+            lesson_url: None,
+            presenter: false,
+        }
+    }
+
+    pub fn lesson(&self) -> Option<&Lesson> {
+        match self.mode {
+            Mode::Lesson(i) => self.lessons.get(i),
+            Mode::Sandbox => None,
+        }
+    }
+
+    pub fn is_custom(&self, index: usize) -> bool {
+        index >= self.builtin
+    }
+
+    pub fn step_done(&self) -> bool {
+        match self.lesson().and_then(|l| l.steps.get(self.step).map(|s| (l, s))) {
+            Some((l, s)) => self.progress.get(&l.id).is_some_and(|done| done.contains(&s.id)),
+            None => false,
+        }
+    }
+
+    pub fn lesson_done(&self, index: usize) -> bool {
+        self.lessons.get(index).is_some_and(|l| {
+            self.progress.get(&l.id).is_some_and(|done| l.steps.iter().all(|s| done.contains(&s.id)))
+        })
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.machine.typed.is_empty()
+    }
+
+    /// The panels the current step points at.
+    pub fn step_panels(&self) -> Vec<Panel> {
+        self.lesson().and_then(|l| l.steps.get(self.step)).map(|s| s.panels.clone()).unwrap_or_default()
     }
 
     fn push(&mut self, entry: Entry) {
@@ -102,8 +332,9 @@ impl Session {
         Some(Command { prompt: self.prompt.clone(), line: line.into() })
     }
 
-    fn submit(&mut self, line: String) {
-        let output = self.term.borrow_mut().run(&line, self.clock.now());
+    /// Types `line` at simulated time `at`: scrollback, history, the record of commands.
+    fn type_line(&mut self, line: String, at: i64) {
+        let output = self.machine.term.borrow_mut().run(&line, at);
         let (cleared, rest) = escape::split_clear(&output);
         let text = escape::strip(rest);
         if cleared {
@@ -115,16 +346,128 @@ impl Session {
             self.push(Entry { command: self.command(&line), output: text.into() });
         }
         if !line.trim().is_empty() && self.history.last() != Some(&line) {
-            Rc::make_mut(&mut self.history).push(line);
+            Rc::make_mut(&mut self.history).push(line.clone());
         }
-        self.prompt = self.term.borrow().prompt().into();
+        if !line.trim().is_empty() {
+            let typed = Rc::make_mut(&mut self.machine.typed);
+            typed.push(Typed { line, at });
+            if typed.len() > MAX_COMMANDS {
+                typed.remove(0);
+                self.step_start = self.step_start.saturating_sub(1);
+            }
+        }
+        self.prompt = self.machine.term.borrow().prompt().into();
+    }
+
+    fn submit(&mut self, line: String) {
+        // A command typed after a step is done belongs to the next step.
+        if self.step_done() && !line.trim().is_empty() {
+            if let Some(n) = self.lesson().map(|l| l.steps.len()) {
+                if self.step + 1 < n {
+                    self.go_to_step(self.step + 1);
+                }
+            }
+        }
+        let at = self.clock.now();
+        self.type_line(line, at);
+        self.input.clear();
+        self.hist_pos = None;
+        self.ambiguous = None;
+        self.refresh();
+        self.generation += 1;
+    }
+
+    /// A fresh machine with `typed` typed into it again.
+    fn rebuild(&mut self, typed: Vec<Typed>) {
+        self.machine = Machine::fresh(self.cols);
+        self.entries = Rc::new(Vec::new());
+        self.history = Rc::new(Vec::new());
+        self.prompt = self.machine.term.borrow().prompt().into();
+        for t in typed {
+            self.type_line(t.line, t.at);
+        }
         self.input.clear();
         self.hist_pos = None;
         self.ambiguous = None;
     }
 
+    /// After the machine changed: the panels' view and the current step's check.
+    fn refresh(&mut self) {
+        let term = self.machine.term.borrow();
+        let shell = term.shell().pid;
+        self.view = Rc::new(MachineView::of(&term.kernel, shell));
+        let Mode::Lesson(i) = self.mode else {
+            self.outcome = None;
+            return;
+        };
+        let Some(lesson) = self.lessons.get(i) else { return };
+        let Some(step) = lesson.steps.get(self.step) else { return };
+        let commands: Vec<String> =
+            self.machine.typed.get(self.step_start..).unwrap_or(&[]).iter().map(|t| t.line.clone()).collect();
+        if commands.is_empty() {
+            self.outcome = None;
+            return;
+        }
+        let outcome = step.check.eval(&World { kernel: &term.kernel, shell, commands: &commands });
+        self.outcome = Some(outcome);
+        if outcome == Outcome::Passed {
+            let (lid, sid) = (lesson.id.clone(), step.id.clone());
+            Rc::make_mut(&mut self.progress).entry(lid).or_default().insert(sid);
+        }
+    }
+
+    fn go_to_step(&mut self, step: usize) {
+        let Some(lesson) = self.lesson() else { return };
+        let last = lesson.steps.len().saturating_sub(1);
+        let step = step.min(last);
+        if step == self.step {
+            return;
+        }
+        self.step = step;
+        self.step_start = self.machine.typed.len();
+        self.hints_shown = 0;
+        self.solution_shown = false;
+        self.outcome = None;
+        if let Some(p) = self.step_panels().first() {
+            self.panel = *p;
+        }
+        self.generation += 1;
+    }
+
+    fn open(&mut self, mode: Mode) {
+        if self.mode == mode {
+            return;
+        }
+        let leaving = std::mem::take(Rc::make_mut(&mut self.machine.typed));
+        let typed = match (self.mode, mode) {
+            (Mode::Sandbox, _) => {
+                self.sandbox_saved = Rc::new(leaving);
+                Vec::new()
+            }
+            (Mode::Lesson(_), Mode::Sandbox) => std::mem::take(Rc::make_mut(&mut self.sandbox_saved)),
+            (Mode::Lesson(_), Mode::Lesson(_)) => Vec::new(),
+        };
+        self.mode = mode;
+        self.step = 0;
+        self.step_start = 0;
+        // A lesson starts where its learner left off: the first step not done.
+        if let Some(l) = self.lesson() {
+            let done = self.progress.get(&l.id);
+            let first_open = l.steps.iter().position(|s| !done.is_some_and(|d| d.contains(&s.id)));
+            self.step = first_open.unwrap_or(0);
+        }
+        self.hints_shown = 0;
+        self.solution_shown = false;
+        self.outcome = None;
+        self.rebuild(typed);
+        self.step_start = self.machine.typed.len();
+        self.panel = self.step_panels().first().copied().unwrap_or(Panel::Processes);
+        self.refresh();
+        self.generation += 1;
+    }
+
     fn complete(&mut self, line: String) {
-        let comp = self.term.borrow().complete(&line);
+        let comp = self.machine.term.borrow().complete(&line);
         let Some(head) = line.get(..comp.start) else { return };
         let word = &line[comp.start..];
         match comp.candidates.as_slice() {
@@ -171,6 +514,63 @@ impl Session {
             self.input = std::mem::take(&mut self.draft);
         }
     }
+
+    fn lesson_loaded(&mut self, result: Result<(String, String), String>) {
+        let (name, src) = match result {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                self.notice = Some(Notice::KeyDetail("lesson_error", e));
+                return;
+            }
+        };
+        match sim_core::lesson::parse(&src) {
+            Ok(lesson) => {
+                let title = lesson.title.get(self.lang.code()).to_string();
+                let lessons = Rc::make_mut(&mut self.lessons);
+                let customs = Rc::make_mut(&mut self.custom_sources);
+                let index = match lessons.iter().position(|l| l.id == lesson.id) {
+                    // A teacher's newer version replaces the older; a built-in id stays built in.
+                    Some(i) if i >= self.builtin => {
+                        lessons[i] = lesson;
+                        if let Some(slot) = customs.get_mut(i - self.builtin) {
+                            *slot = src;
+                        }
+                        i
+                    }
+                    Some(i) => i,
+                    None => {
+                        lessons.push(lesson);
+                        customs.push(src);
+                        lessons.len() - 1
+                    }
+                };
+                self.notice = Some(Notice::KeyDetail("lesson_loaded", title));
+                self.mode = Mode::Sandbox;
+                self.open(Mode::Lesson(index));
+            }
+            Err(e) => self.notice = Some(Notice::KeyDetail("lesson_error", format!("{name}: {e}"))),
+        }
+    }
+
+    fn import(&mut self, text: String) {
+        match Saved::from_json(&text) {
+            Ok(saved) => {
+                let link = Link::default();
+                let mut s = Session::new(link, Ok(Some(saved)));
+                s.cols = self.cols;
+                s.clock = self.clock.clone();
+                s.notice = Some(Notice::Key("import_ok"));
+                let pending = std::mem::take(&mut s.pending);
+                let step_start = s.step_start;
+                s.rebuild(pending);
+                s.step_start = step_start;
+                s.refresh();
+                s.generation = self.generation + 1;
+                *self = s;
+            }
+            Err(e) => self.notice = Some(Notice::KeyDetail("import_failed", e)),
+        }
+    }
 }
 
 impl Reducible for Session {
@@ -193,11 +593,56 @@ impl Reducible for Session {
             Action::HistoryNext => s.history_next(),
             Action::SetCols(cols) => {
                 s.cols = cols.max(1);
-                s.term.borrow_mut().set_cols(s.cols);
-                for line in std::mem::take(&mut s.pending) {
-                    s.submit(line);
+                s.machine.term.borrow_mut().set_cols(s.cols);
+                let pending = std::mem::take(&mut s.pending);
+                if !pending.is_empty() {
+                    let step_start = s.step_start;
+                    for t in pending {
+                        s.type_line(t.line, t.at);
+                    }
+                    s.step_start = step_start;
+                    s.refresh();
                 }
             }
+            Action::SetLang(lang) => {
+                s.lang = lang;
+                s.generation += 1;
+            }
+            Action::OpenSandbox => s.open(Mode::Sandbox),
+            Action::OpenLesson(i) if i < s.lessons.len() => s.open(Mode::Lesson(i)),
+            Action::OpenLesson(_) => {}
+            Action::NextStep => s.go_to_step(s.step + 1),
+            Action::PrevStep => s.go_to_step(s.step.saturating_sub(1)),
+            Action::ShowHint => s.hints_shown += 1,
+            Action::ShowSolution => s.solution_shown = true,
+            Action::Undo => {
+                let mut typed = (*s.machine.typed).clone();
+                if typed.pop().is_some() {
+                    let step_start = s.step_start.min(typed.len());
+                    s.rebuild(typed);
+                    s.step_start = step_start;
+                    s.refresh();
+                    s.generation += 1;
+                }
+            }
+            Action::Reset => {
+                s.rebuild(Vec::new());
+                s.step_start = 0;
+                s.outcome = None;
+                s.refresh();
+                s.generation += 1;
+            }
+            Action::TogglePresenter => {
+                s.presenter = !s.presenter;
+                s.generation += 1;
+            }
+            Action::ShowPanel(p) => s.panel = p,
+            Action::LessonLoaded(r) => {
+                s.lesson_loaded(r);
+                s.generation += 1;
+            }
+            Action::Import(text) => s.import(text),
+            Action::DismissNotice => s.notice = None,
         }
         Rc::new(s)
     }

@@ -21,6 +21,8 @@ async fn sleep(ms: i32) {
 
 /// Mounts a fresh app into a new element of the body and waits for its first render.
 async fn fresh_app() -> Element {
+    // Every test starts from nothing saved (apps of earlier tests saved their sessions).
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -136,4 +138,79 @@ async fn second_tab_lists_candidates() {
     let listed = outputs(&root).join("\n");
     assert!(listed.contains("etc/") && listed.contains("usr/"), "listing: {listed}");
     assert_eq!(input.value(), "ls /", "the line is kept");
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector).unwrap().and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    let el: web_sys::HtmlElement = root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).dyn_into().unwrap();
+    el.click();
+    sleep(50).await;
+}
+
+async fn choose(root: &Element, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = root.query_selector(selector).unwrap().expect("select").dyn_into().unwrap();
+    select.set_value(value);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    sleep(50).await;
+}
+
+#[wasm_bindgen_test]
+async fn pid_lesson_completes_by_typing_and_panels_follow() {
+    let root = fresh_app().await;
+    choose(&root, "#lesson-select", "1").await;
+    assert!(text_of(&root, "#lesson-title").contains("PID namespace"));
+    run(&root, "ps aux").await;
+    assert!(text_of(&root, "#step-status").contains("Done"), "step 1: {}", text_of(&root, "#step-status"));
+    run(&root, "sudo unshare --pid --fork --mount-proc sh").await;
+    assert!(text_of(&root, "#step-goal").contains("Step 2"), "moved on by typing: {}", text_of(&root, "#step-goal"));
+    assert!(text_of(&root, "#step-status").contains("Done"));
+    // The processes panel: two PID namespaces, the shell with PID 1 in the new one.
+    let boxes = root.query_selector_all("#processes-panel .ns-box").unwrap();
+    assert_eq!(boxes.length(), 2);
+    let you = text_of(&root, "#processes-panel .proc.you .pids");
+    assert!(you.ends_with('1'), "shell PIDs: {you}");
+    run(&root, "ps aux").await;
+    run(&root, "exit").await;
+    assert!(text_of(&root, "#step-status").contains("Lesson complete"), "{}", text_of(&root, "#step-status"));
+    assert_eq!(root.query_selector_all("#processes-panel .ns-box").unwrap().length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn network_panel_shows_netns_and_veth_and_undo_removes_them() {
+    let root = fresh_app().await;
+    run(&root, "sudo ip netns add red").await;
+    run(&root, "sudo ip link add veth0 type veth peer name veth1").await;
+    run(&root, "sudo ip link set veth1 netns red").await;
+    click(&root, "#tab-network").await;
+    let red = text_of(&root, "#network-panel [data-netns=red]");
+    assert!(red.contains("veth1") && red.contains("veth0"), "red: {red}");
+    click(&root, "#undo").await;
+    let red = text_of(&root, "#network-panel [data-netns=red]");
+    assert!(!red.contains("veth1"), "after undo: {red}");
+    click(&root, "#reset").await;
+    assert!(root.query_selector("#network-panel [data-netns=red]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn language_switches_lesson_and_page_text() {
+    let root = fresh_app().await;
+    choose(&root, "#lesson-select", "2").await;
+    choose(&root, "#lang-select", "ja").await;
+    assert!(text_of(&root, "#step-goal").contains("ホストのインターフェース"), "{}", text_of(&root, "#step-goal"));
+    assert!(text_of(&root, "#undo").contains("元に戻す"));
+    choose(&root, "#lang-select", "en").await;
+    assert!(text_of(&root, "#step-goal").contains("List the host"));
+}
+
+#[wasm_bindgen_test]
+async fn docker_draft_step_says_unavailable() {
+    let root = fresh_app().await;
+    choose(&root, "#lesson-select", "4").await;
+    run(&root, "docker ps").await;
+    assert!(text_of(&root, "#step-status").contains("not available in this profile yet"), "{}", text_of(&root, "#step-status"));
 }

@@ -12,6 +12,8 @@
 //! - [`shell`]: the terminal session: a small POSIX shell that runs programs as processes.
 //! - [`utils`]: the programs the shell runs (`ps`, `ls`, `ip`, `unshare`, ...), each printing
 //!   in the format of the real tool it stands for.
+//! - [`lesson`]: lessons as data files and their checks on the simulated state.
+//! - [`view`]: read-only snapshots of the machine for the page's panels.
 
 pub mod client;
 pub mod engine;
@@ -20,10 +22,12 @@ pub mod host;
 pub mod http;
 pub mod image;
 pub mod kernel;
+pub mod lesson;
 pub mod programs;
 pub mod shell;
 pub mod text;
 pub mod utils;
+pub mod view;
 
 pub use host::Profile;
 pub use shell::terminal::{Terminal, TerminalConfig};

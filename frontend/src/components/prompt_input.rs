@@ -7,6 +7,7 @@ use crate::state::Action;
 pub struct PromptInputProps {
     pub prompt: AttrValue,
     pub value: AttrValue,
+    pub label: &'static str,
     pub input_ref: NodeRef,
     pub on_action: Callback<Action>,
 }
@@ -38,7 +39,7 @@ pub fn prompt_input(props: &PromptInputProps) -> Html {
                 autocomplete="off"
                 autocapitalize="off"
                 spellcheck="false"
-                aria-label="Command line"
+                aria-label={props.label}
                 {oninput}
                 {onkeydown}
             />
@@ -52,7 +53,9 @@ fn key_action(e: &KeyboardEvent, input: &HtmlInputElement) -> Option<Action> {
     let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
     match e.key().as_str() {
         "Enter" if plain => Some(Action::Submit(line)),
-        "Tab" if plain && !e.shift_key() => Some(Action::Complete(line)),
+        // On an empty line Tab leaves the terminal, so that the keyboard is never trapped
+        // (Shift-Tab always does).
+        "Tab" if plain && !e.shift_key() && !line.is_empty() => Some(Action::Complete(line)),
         "ArrowUp" if plain => Some(Action::HistoryPrev(line)),
         "ArrowDown" if plain => Some(Action::HistoryNext),
         // Ctrl-C copies when text is selected; otherwise it interrupts, as in a terminal.

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::entry::EntryView;
 use super::prompt_input::PromptInput;
+use crate::i18n::{t, Lang};
 use crate::state::{Action, Entry, DEFAULT_COLS};
 
 #[derive(Properties, PartialEq)]
@@ -14,6 +15,7 @@ pub struct ScreenProps {
     pub entries: Rc<Vec<Entry>>,
     pub prompt: AttrValue,
     pub input: AttrValue,
+    pub lang: Lang,
     pub on_action: Callback<Action>,
 }
 
@@ -38,6 +40,7 @@ pub fn screen(props: &ScreenProps) -> Html {
             measure();
             if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                 let _ = input.focus();
+                crate::mark("terminal-focused");
             }
             let listener = Closure::<dyn Fn()>::new(measure);
             let window = web_sys::window();
@@ -77,7 +80,7 @@ pub fn screen(props: &ScreenProps) -> Html {
     };
 
     html! {
-        <section class="screen" ref={screen_ref} {onclick}>
+        <section class="screen" ref={screen_ref} {onclick} aria-label={t(props.lang, "terminal")}>
             <span class="probe" ref={probe_ref} aria-hidden="true">{ "0000000000" }</span>
             <div id="terminal" ref={scrollback_ref} role="log" aria-live="polite">
                 { for props.entries.iter().map(|entry| html! { <EntryView entry={entry.clone()} /> }) }
@@ -85,6 +88,7 @@ pub fn screen(props: &ScreenProps) -> Html {
             <PromptInput
                 prompt={props.prompt.clone()}
                 value={props.input.clone()}
+                label={t(props.lang, "command_line")}
                 {input_ref}
                 on_action={props.on_action.clone()}
             />
