@@ -242,7 +242,20 @@ impl MachineView {
                 pids: kernel.procs.values().filter(|p| p.ns.mnt == *id).map(|p| p.pid).collect(),
             })
             .collect();
-        MachineView { pid_namespaces, processes, net_namespaces, mount_namespaces, socket: Vec::new(), shell_pid }
+        let socket = kernel
+            .docker
+            .as_deref()
+            .map(|d| {
+                d.socket_log
+                    .iter()
+                    .map(|e| SocketExchange {
+                        request: String::from_utf8_lossy(&e.request).into_owned(),
+                        response: String::from_utf8_lossy(&e.response).into_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        MachineView { pid_namespaces, processes, net_namespaces, mount_namespaces, socket, shell_pid }
     }
 
     pub fn process(&self, pid: Pid) -> Option<&ProcessView> {

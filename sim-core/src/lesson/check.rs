@@ -270,14 +270,40 @@ impl Check {
                 Outcome::NotYet => Outcome::Passed,
                 u => u,
             },
-            Check::ContainerRunning { .. }
-            | Check::ContainerExists { .. }
-            | Check::ImagePresent { .. }
-            | Check::SocketRequest { .. }
-            | Check::PortPublished { .. }
-            | Check::ComposeServiceRunning { .. }
-            | Check::ImagePlatform { .. } => Outcome::Unavailable("docker"),
+            docker => match k.docker.as_deref() {
+                Some(d) => ok(docker_check(docker, d)),
+                None => Outcome::Unavailable("docker"),
+            },
         }
+    }
+}
+
+/// The Docker checks, on the state of the machine's dockerd.
+fn docker_check(c: &Check, d: &crate::engine::Dockerd) -> bool {
+    let named = |name: &str| d.containers.values().find(|x| x.name.trim_start_matches('/') == name);
+    match c {
+        Check::ContainerRunning { name } => named(name).is_some_and(|x| x.state.running),
+        Check::ContainerExists { name } => named(name).is_some(),
+        Check::ImagePresent { reference } => d.store.lookup(reference).is_some(),
+        Check::SocketRequest { method, path } => d.socket_log.iter().any(|e| {
+            let line = String::from_utf8_lossy(e.request.split(|b| *b == b'\r').next().unwrap_or(&[])).into_owned();
+            let mut parts = line.split(' ');
+            let (m, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            // `/v1.41/containers/json?all=1` matches the path `/containers/json`.
+            let unversioned = match target.strip_prefix("/v") {
+                Some(rest) => rest.find('/').map(|i| &rest[i..]).unwrap_or(target),
+                None => target,
+            };
+            m == method && unversioned.split('?').next() == Some(path.as_str())
+        }),
+        Check::PortPublished { port } => d.ports_in_use.contains_key(port),
+        Check::ComposeServiceRunning { service } => d.containers.values().any(|x| {
+            x.state.running && x.config.get("Labels").and_then(|l| l.get("com.docker.compose.service")).and_then(|v| v.as_str()) == Some(service)
+        }),
+        Check::ImagePlatform { reference, platform } => {
+            d.store.lookup(reference).is_some_and(|i| i.config.platform().to_string_full() == *platform || format!("{}/{}", i.config.os, i.config.architecture) == *platform)
+        }
+        _ => false,
     }
 }
 
@@ -421,11 +447,13 @@ mod tests {
     }
 
     #[test]
-    fn docker_checks_are_unavailable_and_combine() {
-        let (t, c) = world_after(&[]);
+    fn docker_checks_read_the_daemon_and_combine() {
+        let (mut t, c) = world_after(&[]);
         let docker = Check::ContainerRunning { name: "nginx".into() };
+        assert_eq!(eval(&docker, &t, &c), Outcome::NotYet);
+        assert_eq!(eval(&Check::All(vec![Check::FileExists { path: "/etc".into() }, docker.clone()]), &t, &c), Outcome::NotYet);
+        assert_eq!(eval(&Check::Any(vec![Check::FileExists { path: "/etc".into() }, docker.clone()]), &t, &c), Outcome::Passed);
+        t.kernel.docker = None;
         assert_eq!(eval(&docker, &t, &c), Outcome::Unavailable("docker"));
-        assert_eq!(eval(&Check::All(vec![Check::FileExists { path: "/etc".into() }, docker.clone()]), &t, &c), Outcome::Unavailable("docker"));
-        assert_eq!(eval(&Check::Any(vec![Check::FileExists { path: "/etc".into() }, docker]), &t, &c), Outcome::Passed);
     }
 }

@@ -60,10 +60,13 @@ fn solutions_solve_every_ready_step() {
 }
 
 #[test]
-fn draft_docker_steps_say_unavailable() {
+fn docker_steps_read_the_daemon() {
     let src = lesson_files().into_iter().find(|(p, _)| p.contains("docker-client")).expect("docker lesson").1;
     let lesson = parse(&src).expect("parses");
-    let t = Terminal::new(Profile::Linux, TerminalConfig::default());
+    let mut t = Terminal::new(Profile::Linux, TerminalConfig::default());
+    let out = lesson.steps[0].check.eval(&World { kernel: &t.kernel, shell: t.shell().pid, commands: &[] });
+    assert_eq!(out, Outcome::NotYet, "the host has dockerd, and nothing has happened yet");
+    t.kernel.docker = None;
     let out = lesson.steps[0].check.eval(&World { kernel: &t.kernel, shell: t.shell().pid, commands: &[] });
     assert_eq!(out, Outcome::Unavailable("docker"));
 }
