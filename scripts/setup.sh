@@ -20,7 +20,8 @@ apt_install() {
 
 # The real tools the cross-checks compare against, and the browser for page tests.
 if [ "${1:-}" = "--test" ]; then
-  apt_install procps net-tools iproute2 util-linux bsdutils coreutils chromium chromium-driver
+  apt_install procps net-tools iproute2 util-linux bsdutils coreutils iptables curl chromium chromium-driver \
+    docker.io
 fi
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

@@ -13,6 +13,15 @@ cargo build -q -p sim-core -p frontend --target wasm32-unknown-unknown
 echo "== browser tests (headless Chromium)"
 bash scripts/test-browser.sh
 
+echo "== page tests of the built site (headless Chromium, playwright-core)"
+bash scripts/test-page.sh
+
+# The cross-checks against real Docker start their own dockerd on a private socket.
+if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null; then
+    bash scripts/real-dockerd.sh start >/dev/null && bash scripts/real-dockerd.sh import-alpine >/dev/null \
+        || echo "test: real dockerd did not start; Docker cross-checks will be skipped" >&2
+fi
+
 echo "== native tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
