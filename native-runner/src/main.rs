@@ -8,6 +8,7 @@
 //! (see `runtime/cli.rs`).
 
 mod bench_engine;
+mod daemon;
 mod images;
 mod runtime;
 mod serve;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("build-images") => images::run(&args[1..]),
         Some("bench-engine") => bench_engine::run(&args[1..]),
+        Some("daemon") => daemon::run(&args[1..]),
         Some("run") => return runtime::cli::run(&args[1..]),
         Some("cleanup") => return runtime::cli::cleanup(&args[1..]),
         Some("exec") => return runtime::cli::exec(&args[1..]),

@@ -506,7 +506,12 @@ fn wait(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
         reap(d, k);
     }
     let code = d.containers.get(id).map(|c| c.state.exit_code).unwrap_or(0);
-    json_response(d, k, 200, &json!({ "Error": null, "StatusCode": code }))
+    // The head goes out at once, the body when the container stops: a stream of one message.
+    let mut r = super::api::json_stream(d, k, &[]);
+    let mut body = serde_json::to_vec(&json!({ "Error": null, "StatusCode": code })).unwrap_or_default();
+    body.push(b'\n');
+    r.push_chunk(&body);
+    r
 }
 
 fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {

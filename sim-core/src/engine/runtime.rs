@@ -400,7 +400,9 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str) -> ExecOutput {
     let Some(c) = d.containers.get(&e.container).cloned() else { return none };
     let Some(init) = k.procs.get(&c.state.pid).cloned() else { return none };
     let shim = c.shim_pid.unwrap_or(init.ppid);
-    k.skip_pids(init.ns.pid, 5);
+    // runc exec's helpers use PIDs in the container first: the exec'd process of a fresh
+    // container is PID 7 (one more with a terminal, as the article's `exec -it nginx sh` is 39).
+    k.skip_pids(init.ns.pid, if e.tty { 6 } else { 5 });
     k.skip_pids(NsId(0), 12);
     let ex = Exec {
         comm: "runc:[2:INIT]".into(),

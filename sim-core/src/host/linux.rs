@@ -352,7 +352,7 @@ pub fn boot(seed: u64) -> (Kernel, u32) {
         processor: "x86_64".into(),
         os: "GNU/Linux".into(),
     };
-    let mut k = Kernel::new(uname, BOOT, 1_998_428, 2, 32768);
+    let mut k = Kernel::new(uname, BOOT, 1_998_428, 1, 32768);
     k.rng = seed;
     if let Some(u) = k.uts_ns.get_mut(&NsId(0)) {
         u.hostname = HOSTNAME.into();

@@ -1,0 +1,252 @@
+//! `native-runner daemon --socket PATH`: the simulation's dockerd on a real unix socket, so
+//! the real docker CLI (and any Engine API client) can drive it: `docker -H unix://PATH ps`.
+//! The same handler code as in the page answers; only the bytes travel through a real socket.
+//!
+//! Connections are served each on its own thread; the machine is one, behind a mutex. A
+//! hijacked connection (exec start, attach) gets the process's output as a raw stream; `wait`
+//! is answered when the container has stopped.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use sim_core::client::transport::DockerTransport;
+use sim_core::engine::socket::SimTransport;
+use sim_core::host::Profile;
+use sim_core::http::{HttpError, Request, Response};
+use sim_core::shell::terminal::{Terminal, TerminalConfig};
+
+/// Longest a `wait` or an attached stream is held open for a container that keeps running.
+const HOLD: Duration = Duration::from_secs(30);
+
+struct Machine {
+    t: Terminal,
+}
+
+impl Machine {
+    /// The simulation's clock follows the real one, never going back.
+    fn tick(&mut self) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        self.t.kernel.now = self.t.kernel.now.max(now);
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut socket = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--socket" => socket = it.next().cloned(),
+            other => return Err(format!("unknown option {other}\nusage: native-runner daemon --socket PATH")),
+        }
+    }
+    let socket = socket.ok_or("usage: native-runner daemon --socket PATH")?;
+    let _ = std::fs::remove_file(&socket);
+    let listener = UnixListener::bind(&socket).map_err(|e| format!("{socket}: {e}"))?;
+    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660)).map_err(|e| format!("{socket}: {e}"))?;
+    let mut t = Terminal::new(Profile::Linux, TerminalConfig::default());
+    // Served as root: the socket's own permissions (0660) are the real access control here.
+    t.kernel.now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let machine = Arc::new(Mutex::new(Machine { t }));
+    eprintln!("native-runner daemon: the simulated dockerd listens on {socket}");
+    for conn in listener.incoming() {
+        let Ok(conn) = conn else { continue };
+        let m = Arc::clone(&machine);
+        std::thread::spawn(move || {
+            let _ = serve_connection(conn, &m);
+        });
+    }
+    Ok(())
+}
+
+/// Reads one request (head and body) from the connection; None at a clean EOF.
+fn read_request(conn: &mut UnixStream, buf: &mut Vec<u8>) -> Result<Option<Request>, String> {
+    loop {
+        match Request::parse(buf) {
+            Ok((req, used)) => {
+                buf.drain(..used);
+                return Ok(Some(req));
+            }
+            Err(HttpError::Incomplete) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        let mut chunk = [0u8; 16384];
+        let n = conn.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return if buf.is_empty() { Ok(None) } else { Err("unexpected EOF".into()) };
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn bad_request(msg: &str) -> Vec<u8> {
+    let mut r = Response::new(400);
+    r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+    r.headers.push(("Connection".into(), "close".into()));
+    r.body = format!("400 Bad Request: {msg}").into_bytes();
+    r.emit()
+}
+
+fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), String> {
+    let mut buf = Vec::new();
+    loop {
+        let req = match read_request(&mut conn, &mut buf) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                // A malformed request gets 400 and the connection closes; the daemon goes on.
+                let _ = conn.write_all(&bad_request(&e));
+                return Ok(());
+            }
+        };
+        let path = req.path();
+        let upgrade = req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("tcp"));
+        if path.ends_with("/wait") && req.method == "POST" {
+            return serve_wait(&mut conn, m, &req, &path);
+        }
+        let (resp, stream) = {
+            let mut g = m.lock().map_err(|_| "poisoned")?;
+            g.tick();
+            let mut s = SimTransport::new(&mut g.t.kernel, 1, "/var/run/docker.sock");
+            if upgrade {
+                match s.hijack(&req) {
+                    Ok((r, id)) if r.status == 101 => {
+                        let bytes = if path.ends_with("/attach") { Vec::new() } else { s.read_stream(id) };
+                        (r, Some(bytes))
+                    }
+                    Ok((r, _)) => (r, None),
+                    Err(_) => (Response::new(503), None),
+                }
+            } else {
+                match s.roundtrip(&req) {
+                    Ok(r) => (r, None),
+                    Err(_) => (Response::new(503), None),
+                }
+            }
+        };
+        conn.write_all(&resp.emit()).map_err(|e| e.to_string())?;
+        if let Some(bytes) = stream {
+            if path.ends_with("/attach") {
+                attach_stream(&mut conn, m, &path)?;
+            } else {
+                conn.write_all(&bytes).map_err(|e| e.to_string())?;
+            }
+            let _ = conn.shutdown(std::net::Shutdown::Write);
+            // The client half-closes too; drain what it sends until then.
+            let mut sink = [0u8; 4096];
+            while matches!(conn.read(&mut sink), Ok(n) if n > 0) {}
+            return Ok(());
+        }
+    }
+}
+
+/// The container named in `/v1.xx/containers/{id}/...`.
+fn container_of(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('/').collect();
+    let i = segs.iter().position(|s| *s == "containers")?;
+    segs.get(i + 1).map(|s| s.to_string())
+}
+
+/// `POST /containers/{id}/wait`: the head at once, the status when the container stops; a
+/// client that hangs up first (`docker run -d`) gets dockerd's "context canceled".
+fn serve_wait(conn: &mut UnixStream, m: &Mutex<Machine>, req: &Request, path: &str) -> Result<(), String> {
+    let head_and_status = |m: &Mutex<Machine>| -> Result<Vec<u8>, String> {
+        let mut g = m.lock().map_err(|_| "poisoned")?;
+        g.tick();
+        let mut s = SimTransport::new(&mut g.t.kernel, 1, "/var/run/docker.sock");
+        s.roundtrip(req).map(|r| r.emit()).map_err(|e| format!("{e:?}"))
+    };
+    let probe = head_and_status(m)?;
+    let split = probe.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4).unwrap_or(probe.len());
+    conn.write_all(&probe[..split]).map_err(|e| e.to_string())?;
+    if !probe.starts_with(b"HTTP/1.1 200") {
+        conn.write_all(&probe[split..]).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let _ = conn.set_read_timeout(Some(Duration::from_millis(20)));
+    let stopped = wait_until_stopped(m, path, conn);
+    let _ = conn.set_read_timeout(None);
+    if !stopped {
+        let body = b"{\"Error\":{\"Message\":\"context canceled\"},\"StatusCode\":-1}\n";
+        let _ = conn.write_all(format!("{:x}\r\n", body.len()).as_bytes());
+        let _ = conn.write_all(body);
+        let _ = conn.write_all(b"\r\n0\r\n\r\n");
+        return Ok(());
+    }
+    let done = head_and_status(m)?;
+    let split = done.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4).unwrap_or(done.len());
+    conn.write_all(&done[split..]).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Holds a `wait` until the container is no longer running (or has not been started yet
+/// and then ran), for at most HOLD; false when the client hung up first.
+fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> bool {
+    let Some(r) = container_of(path) else { return true };
+    let start = Instant::now();
+    let mut seen_running = false;
+    while start.elapsed() < HOLD {
+        let mut probe = [0u8; 64];
+        if matches!(conn.read(&mut probe), Ok(0)) {
+            return false;
+        }
+        let state = {
+            let Ok(mut g) = m.lock() else { return true };
+            g.tick();
+            let k = &g.t.kernel;
+            k.docker.as_ref().and_then(|d| {
+                let id = sim_core::engine::containers::find(d, &r)?;
+                d.containers.get(&id).map(|c| (c.state.status.clone(), c.state.exits_at))
+            })
+        };
+        match state {
+            None => return true,
+            Some((s, _)) if s == "exited" => return true,
+            Some((s, Some(_))) if s == "running" => return true,
+            Some((s, None)) if s == "running" => seen_running = true,
+            Some((s, _)) if s == "created" && seen_running => return true,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// An attached container's output, as it comes, until it stops.
+fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str) -> Result<(), String> {
+    let Some(r) = container_of(path) else { return Ok(()) };
+    let mut from = {
+        let g = m.lock().map_err(|_| "poisoned")?;
+        g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len())).unwrap_or(0)
+    };
+    let start = Instant::now();
+    let mut started = false;
+    while start.elapsed() < HOLD {
+        let (bytes, status) = {
+            let g = m.lock().map_err(|_| "poisoned")?;
+            let Some((c, tty)) = g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| (c.clone(), c.tty))) else {
+                return Ok(());
+            };
+            let mut out = Vec::new();
+            for l in c.logs.iter().skip(from) {
+                if tty {
+                    out.extend_from_slice(&l.bytes);
+                } else {
+                    out.extend(sim_core::engine::containers::frame(l.stream, &l.bytes));
+                }
+            }
+            from = c.logs.len();
+            (out, c.state.status.clone())
+        };
+        conn.write_all(&bytes).map_err(|e| e.to_string())?;
+        if status == "running" {
+            started = true;
+        }
+        if status == "exited" || (started && status != "running") {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
