@@ -225,19 +225,25 @@ fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str) -> Resul
     while start.elapsed() < HOLD {
         let (bytes, status) = {
             let g = m.lock().map_err(|_| "poisoned")?;
-            let Some((c, tty)) = g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| (c.clone(), c.tty))) else {
-                return Ok(());
+            let Some(d) = g.t.kernel.docker.as_ref() else { return Ok(()) };
+            let (logs, tty, status) = match sim_core::engine::containers::find(d, &r).and_then(|id| d.containers.get(&id)) {
+                Some(c) => (c.logs.clone(), c.tty, c.state.status.clone()),
+                // Removed (`--rm`) as soon as it ended: what it wrote is still owed.
+                None => match d.removed.iter().find(|(id, _)| id.starts_with(&r)) {
+                    Some((_, (_, logs))) => (logs.clone(), false, "exited".to_string()),
+                    None => return Ok(()),
+                },
             };
             let mut out = Vec::new();
-            for l in c.logs.iter().skip(from) {
+            for l in logs.iter().skip(from) {
                 if tty {
                     out.extend_from_slice(&l.bytes);
                 } else {
                     out.extend(sim_core::engine::containers::frame(l.stream, &l.bytes));
                 }
             }
-            from = c.logs.len();
-            (out, c.state.status.clone())
+            from = logs.len();
+            (out, status)
         };
         conn.write_all(&bytes).map_err(|e| e.to_string())?;
         if status == "running" {

@@ -162,6 +162,15 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
     match (m, segs) {
         ("GET", ["json"]) => list(d, k, req),
         ("POST", ["create"]) => create(d, k, req),
+        ("POST", [r, "wait"]) if find(d, r).is_none() && d.removed.contains_key(*r) => {
+            // `wait?condition=removed` of a `--rm` container that is already gone.
+            let code = d.removed.get(*r).map(|x| x.0).unwrap_or(0);
+            let mut resp = super::api::json_stream(d, k, &[]);
+            let mut body = serde_json::to_vec(&json!({ "Error": null, "StatusCode": code })).unwrap_or_default();
+            body.push(b'\n');
+            resp.push_chunk(&body);
+            resp
+        }
         (_, [r, rest @ ..]) => {
             let Some(id) = find(d, r) else { return no_such(d, k, r) };
             match (m, rest) {

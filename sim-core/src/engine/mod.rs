@@ -87,6 +87,9 @@ pub struct Dockerd {
     pub socket_log: Vec<SocketExchange>,
     /// Host ports taken by published container ports: port -> container id.
     pub ports_in_use: BTreeMap<u16, String>,
+    /// Exit codes and output of containers removed with `--rm`, for a `wait` that asked for
+    /// removal and an attached client still reading.
+    pub removed: BTreeMap<String, (i32, Vec<containers::LogLine>)>,
     /// `docker.socket` listens: a connection starts dockerd if it is not running.
     pub socket_active: bool,
     /// When dockerd last started, and when and as which PID it last stopped.
@@ -109,6 +112,7 @@ impl Dockerd {
             execs: BTreeMap::new(),
             socket_log: Vec::new(),
             ports_in_use: BTreeMap::new(),
+            removed: BTreeMap::new(),
             socket_active: true,
             started_at: 0,
             stopped_at: None,

@@ -375,6 +375,7 @@ pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
 /// Removes a stopped container's files and layers.
 pub fn destroy(d: &mut Dockerd, k: &mut Kernel, id: &str) {
     let Some(c) = d.containers.remove(id) else { return };
+    d.removed.insert(id.to_string(), (c.state.exit_code, c.logs.clone()));
     let daemon = d.daemon_pid();
     let o = super::store::OVERLAY2;
     let _ = hostfs::remove_all(k, daemon, &format!("{CONTAINERS}/{id}"));
