@@ -48,6 +48,9 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Send the body with `Transfer-Encoding: chunked` (streams: pull progress, logs).
     pub chunked: bool,
+    /// With `chunked`: the length of each chunk, in order (their sum is `body.len()`); empty
+    /// means the whole body is one chunk. Streams send one JSON message or frame per chunk.
+    pub chunks: Vec<usize>,
 }
 
 impl Request {
@@ -107,10 +110,16 @@ impl Request {
 
 impl Response {
     pub fn new(status: u16) -> Response {
-        Response { status, headers: Vec::new(), body: Vec::new(), chunked: false }
+        Response { status, headers: Vec::new(), body: Vec::new(), chunked: false, chunks: Vec::new() }
     }
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
+    }
+    /// Appends one chunk of a streamed (chunked) body.
+    pub fn push_chunk(&mut self, bytes: &[u8]) {
+        self.chunked = true;
+        self.body.extend_from_slice(bytes);
+        self.chunks.push(bytes.len());
     }
 
     pub fn emit(&self) -> Vec<u8> {
@@ -120,10 +129,14 @@ impl Response {
         }
         out.extend_from_slice(b"\r\n");
         if self.chunked {
-            if !self.body.is_empty() {
-                out.extend_from_slice(format!("{:x}\r\n", self.body.len()).as_bytes());
-                out.extend_from_slice(&self.body);
+            let whole = [self.body.len()];
+            let sizes = if self.chunks.iter().sum::<usize>() == self.body.len() && !self.chunks.is_empty() { &self.chunks[..] } else { &whole[..] };
+            let mut at = 0;
+            for &n in sizes.iter().filter(|&&n| n > 0) {
+                out.extend_from_slice(format!("{n:x}\r\n").as_bytes());
+                out.extend_from_slice(&self.body[at..at + n]);
                 out.extend_from_slice(b"\r\n");
+                at += n;
             }
             out.extend_from_slice(b"0\r\n\r\n");
         } else {
@@ -147,8 +160,15 @@ impl Response {
         }
         let chunked = header(&headers, "Transfer-Encoding").map(|v| v.eq_ignore_ascii_case("chunked")).unwrap_or(false);
         let no_body = status == 204 || status == 304 || (100..200).contains(&status);
-        let (body, used) = if no_body { (Vec::new(), 0) } else { parse_body(&bytes[head_len..], &headers, true)? };
-        Ok((Response { status, headers, body, chunked }, head_len + used))
+        let (body, used, chunks) = if no_body {
+            (Vec::new(), 0, Vec::new())
+        } else if chunked {
+            parse_chunked(&bytes[head_len..])?
+        } else {
+            let (b, u) = parse_body(&bytes[head_len..], &headers, true)?;
+            (b, u, Vec::new())
+        };
+        Ok((Response { status, headers, body, chunked, chunks }, head_len + used))
     }
 }
 
@@ -178,7 +198,7 @@ fn parse_head(bytes: &[u8]) -> Result<(String, Headers, usize), HttpError> {
 
 fn parse_body(rest: &[u8], headers: &Headers, to_eof: bool) -> Result<(Vec<u8>, usize), HttpError> {
     if header(headers, "Transfer-Encoding").map(|v| v.eq_ignore_ascii_case("chunked")).unwrap_or(false) {
-        return parse_chunked(rest);
+        return parse_chunked(rest).map(|(b, u, _)| (b, u));
     }
     match header(headers, "Content-Length") {
         Some(v) => {
@@ -196,9 +216,10 @@ fn parse_body(rest: &[u8], headers: &Headers, to_eof: bool) -> Result<(Vec<u8>, 
     }
 }
 
-fn parse_chunked(mut rest: &[u8]) -> Result<(Vec<u8>, usize), HttpError> {
+fn parse_chunked(mut rest: &[u8]) -> Result<(Vec<u8>, usize, Vec<usize>), HttpError> {
     let total = rest.len();
     let mut body = Vec::new();
+    let mut sizes = Vec::new();
     loop {
         let line_end = find(rest, b"\r\n").ok_or(HttpError::Incomplete)?;
         let size_text = std::str::from_utf8(&rest[..line_end]).unwrap_or("");
@@ -211,7 +232,7 @@ fn parse_chunked(mut rest: &[u8]) -> Result<(Vec<u8>, usize), HttpError> {
                 return Err(HttpError::Incomplete);
             }
             rest = &rest[2..];
-            return Ok((body, total - rest.len()));
+            return Ok((body, total - rest.len(), sizes));
         }
         if body.len() + size > MAX_BODY {
             return Err(HttpError::TooLarge);
@@ -220,6 +241,7 @@ fn parse_chunked(mut rest: &[u8]) -> Result<(Vec<u8>, usize), HttpError> {
             return Err(HttpError::Incomplete);
         }
         body.extend_from_slice(&rest[..size]);
+        sizes.push(size);
         rest = &rest[size + 2..];
     }
 }
@@ -303,12 +325,13 @@ mod tests {
     fn chunked_response_round_trip() {
         let mut r = Response::new(200);
         r.headers.push(("Transfer-Encoding".into(), "chunked".into()));
-        r.chunked = true;
-        r.body = b"{\"status\":\"Pulling\"}\r\n".to_vec();
+        r.push_chunk(b"{\"status\":\"Pulling\"}\r\n");
+        r.push_chunk(b"{\"status\":\"Done\"}\r\n");
         let bytes = r.emit();
+        assert!(bytes.ends_with(b"16\r\n{\"status\":\"Pulling\"}\r\n\r\n13\r\n{\"status\":\"Done\"}\r\n\r\n0\r\n\r\n"));
         let (back, used) = Response::parse(&bytes).expect("parses");
         assert_eq!(used, bytes.len());
-        assert_eq!(back.body, r.body);
+        assert_eq!(back, r);
     }
 
     #[test]
