@@ -1,7 +1,18 @@
-//! The docker CLI: arguments -> Engine API requests over the socket -> the CLI's output.
+//! The docker CLI (28.2.2 as on this machine, talking to a 20.10 daemon): arguments ->
+//! Engine API requests over the socket -> the CLI's output, byte for byte.
+//!
+//! - [`cli`]: the root command (global flags, finding the command, help, usage errors).
+//! - [`cmd`]: the commands, one module per group; [`args`] parses their flags (pflag).
+//! - [`api`]: the Engine API client (ping, version negotiation, headers, errors) over a
+//!   [`transport::DockerTransport`], which the simulated kernel's socket implements.
+//! - [`format`], [`table`], [`template`], [`humanize`]: the CLI's output formatting.
+//! - [`stream`], [`progress`]: multiplexed streams and JSON progress messages.
 
 pub mod api;
 pub mod args;
+pub mod cli;
+pub mod cmd;
+pub mod format;
 pub mod humanize;
 pub mod json;
 pub mod progress;
@@ -10,3 +21,29 @@ pub mod stream;
 pub mod table;
 pub mod template;
 pub mod transport;
+
+use crate::utils::{Ctx, Outcome};
+use transport::{ConnectError, DockerTransport, NoDaemon};
+
+/// Runs `docker ARGS...` (argv in `ctx`) against a daemon reached through `transport`.
+pub fn run(ctx: &mut Ctx, transport: &mut dyn DockerTransport) -> Outcome {
+    match cli::run(ctx, transport) {
+        cli::Done::Exit(code) => Outcome::Exit(code),
+        cli::Done::Shell(sh) => Outcome::Shell(sh),
+    }
+}
+
+/// The `docker` program: finds the daemon address (`-H`, `DOCKER_HOST`, the default
+/// socket), connects, runs.
+pub fn main(ctx: &mut Ctx) -> Outcome {
+    let host = cli::daemon_host(ctx);
+    let mut transport = connect(ctx, &host);
+    run(ctx, transport.as_mut())
+}
+
+/// A connection to the daemon at `host` (`unix:///var/run/docker.sock`, `tcp://...`).
+/// The integrator wires this to the simulated kernel's socket; until then nothing listens,
+/// which is what a machine without a running dockerd answers.
+pub fn connect(_ctx: &mut Ctx, _host: &str) -> Box<dyn DockerTransport> {
+    Box::new(NoDaemon(ConnectError::NotRunning))
+}

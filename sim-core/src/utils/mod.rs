@@ -151,6 +151,7 @@ pub fn program(name: &str) -> Option<Program> {
         "which" => coreutils::which,
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
+        "docker" => crate::client::main,
         _ => return None,
     })
 }

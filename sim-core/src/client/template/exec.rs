@@ -301,10 +301,10 @@ impl State<'_> {
             V::Struct(s) => {
                 if let Some((_, v)) = s.fields.iter().find(|(k, _)| k == name) {
                     // A method taking an argument (`.Label "key"`) is modelled as a map field.
+                    if let (V::Map(m, _), true) = (v, name == "Label") {
+                        return self.call_label(dot, m, args, fin);
+                    }
                     if has_args {
-                        if let V::Map(m, _) = v {
-                            return self.call_label(dot, m, args, fin);
-                        }
                         return Err(self.errorf(format!("{name} has arguments but cannot be invoked as function")));
                     }
                     return Ok(v.clone());

@@ -364,7 +364,8 @@ pub fn raw(j: &Json) -> V {
 
 /// A formatter context: a struct of strings with a name for errors and its JSON form.
 pub fn context(name: &str, fields: Vec<(&str, V)>) -> V {
-    let mut sorted: Vec<(String, Json)> = fields.iter().map(|(k, v)| (k.to_string(), v.json_value())).collect();
+    // Methods taking arguments (`Label`) are not marshalled.
+    let mut sorted: Vec<(String, Json)> = fields.iter().filter(|(k, _)| *k != "Label").map(|(k, v)| (k.to_string(), v.json_value())).collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let json = Json::Obj(sorted).encode(true);
     V::Struct(Rc::new(Struct {
