@@ -81,7 +81,7 @@ impl Cli<'_, '_> {
     }
     /// `GetTtySize()` of stdout: (rows, cols), (0, 0) when not a terminal.
     pub fn tty_size(&self) -> (u64, u64) {
-        if self.ctx.io.tty_out {
+        if self.ctx.io.tty_out && self.ctx.io.cols > 0 {
             (TTY_ROWS, self.ctx.io.cols as u64)
         } else {
             (0, 0)
@@ -148,7 +148,7 @@ fn root_help(cli: &mut Cli) -> String {
 /// Help hides flags the daemon does not support, which needs a ping; cobra only asks the
 /// daemon when the command has such flags.
 fn command_help(cli: &mut Cli, spec: &Spec) -> String {
-    let up = if spec.help.contains("\n!") { cli.api.daemon_up() } else { true };
+    let up = if spec.help.contains("\n!") || spec.run.is_none() { cli.api.daemon_up() } else { true };
     let doc: HelpDoc = parse_help(spec.help);
     args::render_help(&doc, help_width(cli.ctx), up)
 }

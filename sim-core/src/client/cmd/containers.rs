@@ -1,7 +1,7 @@
 //! Container commands that need no stream of their own: `ps`, `start`, `stop`, `kill`,
 //! `restart`, `rm`, `rename`, `wait`, `top`, `port`, `logs` (`cli/command/container`).
 
-use crate::client::api::{version_less, Api, ApiError, Body};
+use crate::client::api::{version_less, Api, Body};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format::{self, container_ctx, container_header, join_host_port, CONTAINER_TABLE};
@@ -69,7 +69,7 @@ pub fn ps(cli: &mut Cli, p: &Parsed) -> R {
         if let Err(e) = t.execute(&empty) {
             return Err(Fail::new(format!("failed to execute template: {e}")));
         }
-        if !quiet && !size && !size_changed && (format.contains(".Size") || format.contains("json")) {
+        if !quiet && !size && !size_changed && (format.contains(".Size") || format.contains("json .")) {
             size = true;
         }
     }
@@ -149,11 +149,11 @@ fn stop_query(cli: &mut Cli, p: &Parsed) -> Result<Vec<(&'static str, String)>, 
     }
     if let Some(s) = p.value("signal") {
         if !s.is_empty() {
-            cli.api.init();
-            if version_less(&cli.api.version, "1.42") {
-                return Err(Fail::new(format!("\"signal\" requires API version 1.42, but the Docker daemon API version is {}", cli.api.version)));
+            // Older APIs have no signal: the client drops it.
+            cli.api.check_version()?;
+            if !version_less(&cli.api.version, "1.42") {
+                q.push(("signal", s.to_string()));
             }
-            q.push(("signal", s.to_string()));
         }
     }
     Ok(q)
@@ -433,6 +433,3 @@ fn timestamp_param(v: &str, now: i64) -> Option<String> {
     }
     None
 }
-
-#[allow(dead_code)]
-fn _unused(_: ApiError) {}

@@ -6,7 +6,6 @@ use crate::client::api::{Api, ApiError, Body};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format::{self, history_ctx, history_header, image_header, image_rows, HISTORY_TABLE, HISTORY_TABLE_NONHUMAN, IMAGE_TABLE, IMAGE_TABLE_DIGEST};
-use crate::client::json::Json;
 use crate::client::progress::{self, Term};
 use crate::client::reference::{self, Reference};
 
@@ -349,7 +348,7 @@ pub fn import(cli: &mut Cli, p: &Parsed) -> R {
         q.push(("changes", c));
     }
     let resp = match data {
-        Some(d) => chunked_body(cli, "/images/create", &q, &d, None)?,
+        Some(d) => chunked_body(cli, "/images/create", &q, &d, Some("text/plain"))?,
         None => cli.api.post("/images/create", &q, Body::None)?,
     };
     if let Some(e) = show_progress(cli, &resp.body, false) {
@@ -357,6 +356,3 @@ pub fn import(cli: &mut Cli, p: &Parsed) -> R {
     }
     Ok(Done::Exit(0))
 }
-
-#[allow(dead_code)]
-fn _json(_: Json) {}

@@ -96,8 +96,8 @@ fn create_container(cli: &mut Cli, p: &Parsed, cfg: &ContainerConfig, pull: &str
 }
 
 pub fn create(cli: &mut Cli, p: &Parsed) -> R {
-    cli.api.init();
     let pull = validate_pull(p).map_err(|e| Fail::code(with_help(&e, "create"), 125))?;
+    cli.api.init();
     let cfg = build_config(cli, p).map_err(|e| Fail::code(with_help(&e, "create"), 125))?;
     let id = create_container(cli, p, &cfg, &pull).map_err(Fail::new)?;
     cli.out(&format!("{id}\n"));
@@ -175,8 +175,8 @@ fn resize(cli: &mut Cli, path: &str) {
 }
 
 pub fn run(cli: &mut Cli, p: &Parsed) -> R {
-    cli.api.init();
     let pull = validate_pull(p).map_err(|e| Fail::code(with_help(&e, "run"), 125))?;
+    cli.api.init();
     let mut cfg = build_config(cli, p).map_err(|e| Fail::code(with_help(&e, "run"), 125))?;
     let detach = p.on("detach");
     if !detach {

@@ -65,9 +65,7 @@ fn server_value(sv: &Json) -> V {
                             d.as_obj()
                                 .iter()
                                 .map(|(k, v)| {
-                                    let s = v.as_str().unwrap_or("").to_string();
-                                    let s = if c.s("Name") == "Engine" && k == "BuildTime" { reformat_date(&s) } else { s };
-                                    (k.clone(), V::Str(s))
+                                    (k.clone(), V::Str(v.as_str().unwrap_or("").to_string()))
                                 })
                                 .collect()
                         })
@@ -95,15 +93,65 @@ fn server_value(sv: &Json) -> V {
             ("Arch", V::Str(sv.s("Arch"))),
             ("KernelVersion", V::Str(sv.s("KernelVersion"))),
             ("Experimental", V::Bool(sv.b("Experimental"))),
-            ("BuildTime", V::Str(reformat_date(&sv.s("BuildTime")))),
+            ("BuildTime", V::Str(sv.s("BuildTime"))),
         ],
         None,
     )
 }
 
+/// `GET /version`, with the Engine component's build date as the CLI rewrites it (and an
+/// Engine component made up from the top-level fields when the daemon sends none).
 fn fetch_version(api: &mut Api) -> Result<Json, ApiError> {
     let r = api.get("/version", &[])?;
-    Api::json(&r)
+    let mut sv = Api::json(&r)?;
+    let top = sv.clone();
+    if let Json::Obj(fields) = &mut sv {
+        let mut found = false;
+        for (k, v) in fields.iter_mut() {
+            if k != "Components" {
+                continue;
+            }
+            if let Json::Arr(comps) = v {
+                for c in comps.iter_mut() {
+                    if c.s("Name") != "Engine" {
+                        continue;
+                    }
+                    found = true;
+                    if let Json::Obj(cf) = c {
+                        for (ck, cv) in cf.iter_mut() {
+                            if ck != "Details" {
+                                continue;
+                            }
+                            if let Json::Obj(df) = cv {
+                                for (dk, dv) in df.iter_mut() {
+                                    if dk == "BuildTime" {
+                                        *dv = Json::Str(reformat_date(dv.as_str().unwrap_or("")));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                if !found {
+                    found = true;
+                    let mut details: Vec<(String, Json)> = vec![
+                        ("ApiVersion".into(), Json::Str(top.s("ApiVersion"))),
+                        ("Arch".into(), Json::Str(top.s("Arch"))),
+                        ("BuildTime".into(), Json::Str(reformat_date(&top.s("BuildTime")))),
+                        ("Experimental".into(), Json::Str(top.b("Experimental").to_string())),
+                        ("GitCommit".into(), Json::Str(top.s("GitCommit"))),
+                        ("GoVersion".into(), Json::Str(top.s("GoVersion"))),
+                        ("MinAPIVersion".into(), Json::Str(top.s("MinAPIVersion"))),
+                        ("Os".into(), Json::Str(top.s("Os"))),
+                    ];
+                    details.sort_by(|a, b| a.0.cmp(&b.0));
+                    comps.push(Json::obj(vec![("Name", Json::str("Engine")), ("Version", Json::Str(top.s("Version"))), ("Details", Json::Obj(details))]));
+                }
+            }
+        }
+        let _ = found;
+    }
+    Ok(sv)
 }
 
 pub fn version(cli: &mut Cli, p: &Parsed) -> R {

@@ -160,7 +160,7 @@ impl V {
                     s.fields
                         .iter()
                         .filter(|(_, v)| !(s.omitempty && v.is_empty_value()))
-                        .map(|(k, v)| (k.clone(), v.json_value()))
+                        .map(|(k, v)| (json_name(k), v.json_value()))
                         .collect(),
                 )
             }
@@ -282,6 +282,33 @@ fn is_slice_key(parent: &str, key: &str) -> bool {
     }
 }
 
+/// JSON keys whose Go struct field has another name (`ID string \`json:"Id"\``): templates
+/// see the Go name, `json` writes the JSON name.
+const GO_NAMES: [(&str, &str); 14] = [
+    ("Id", "ID"),
+    ("Dns", "DNS"),
+    ("DnsOptions", "DNSOptions"),
+    ("DnsSearch", "DNSSearch"),
+    ("CpuShares", "CPUShares"),
+    ("NanoCpus", "NanoCPUs"),
+    ("CpuPeriod", "CPUPeriod"),
+    ("CpuQuota", "CPUQuota"),
+    ("CpuRealtimePeriod", "CPURealtimePeriod"),
+    ("CpuRealtimeRuntime", "CPURealtimeRuntime"),
+    ("CpuCount", "CPUCount"),
+    ("CpuPercent", "CPUPercent"),
+    ("AuxiliaryAddresses", "AuxAddress"),
+    ("ApiVersion", "APIVersion"),
+];
+
+fn go_name(json_key: &str) -> String {
+    GO_NAMES.iter().find(|(j, _)| *j == json_key).map(|(_, g)| g.to_string()).unwrap_or_else(|| json_key.to_string())
+}
+
+fn json_name(go: &str) -> String {
+    GO_NAMES.iter().find(|(_, g)| *g == go).map(|(j, _)| j.to_string()).unwrap_or_else(|| go.to_string())
+}
+
 /// The typed view of a daemon document.
 pub fn typed(j: &Json, typing: Typing) -> V {
     conv_typed(j, "", "", typing, 0)
@@ -320,7 +347,7 @@ fn conv_typed(j: &Json, parent: &str, key: &str, typing: Typing, depth: usize) -
             }
             V::Struct(Rc::new(Struct {
                 name: struct_name(key),
-                fields: o.iter().map(|(k, v)| (k.clone(), conv_typed(v, key, k, typing, depth + 1))).collect(),
+                fields: o.iter().map(|(k, v)| (go_name(k), conv_typed(v, key, k, typing, depth + 1))).collect(),
                 json: None,
                 omitempty: false,
             }))
