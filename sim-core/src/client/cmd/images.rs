@@ -255,17 +255,38 @@ pub fn save(cli: &mut Cli, p: &Parsed) -> R {
         cli.out_bytes(&resp.body);
         return Ok(Done::Exit(0));
     }
-    let pid = cli.ctx.pid;
-    let path = if output.starts_with('/') {
-        output.clone()
-    } else {
-        let cwd = cli.ctx.k.procs.get(&pid).map(|p| p.cwd.clone()).unwrap_or_else(|| "/".into());
-        format!("{}/{}", cwd.trim_end_matches('/'), output)
-    };
-    if let Err(e) = cli.ctx.k.write_file(pid, &path, &resp.body, false) {
-        return Err(Fail::new(format!("failed to save image: open {output}: {}", e.message().to_lowercase())));
-    }
+    atomic_write(cli, &output, &resp.body).map_err(|e| Fail::new(format!("failed to save image: {e}")))?;
     Ok(Done::Exit(0))
+}
+
+/// moby's `atomicwriter.New(path, 0o600)`: a new file (mode 0600) replaces the target.
+fn atomic_write(cli: &mut Cli, path: &str, data: &[u8]) -> Result<(), String> {
+    use crate::kernel::vfs::{split_parent, Node};
+    let pid = cli.ctx.pid;
+    let (dir, name) = split_parent(path);
+    let dir = if path.starts_with('/') || dir != "." { dir.to_string() } else { ".".to_string() };
+    let parent = match cli.ctx.k.resolve(pid, &dir, true) {
+        Ok(p) => p,
+        Err(_) => return Err(format!("invalid output path: directory \"{dir}\" does not exist")),
+    };
+    let Some(st) = cli.ctx.k.stat_loc(&parent.loc) else {
+        return Err(format!("invalid output path: directory \"{dir}\" does not exist"));
+    };
+    if st.ftype != crate::kernel::vfs::FileType::Dir {
+        return Err(format!("invalid output path: \"{dir}\" is not a directory"));
+    }
+    if !cli.ctx.k.may(pid, &st, 2) {
+        return Err(format!("open {dir}/.tmp-{name}: permission denied"));
+    }
+    let (uid, gid) = cli.ctx.k.procs.get(&pid).map(|p| (p.uid, p.gid)).unwrap_or((0, 0));
+    let now = cli.ctx.k.now;
+    if let Ok(existing) = cli.ctx.k.resolve(pid, path, false) {
+        if cli.ctx.k.stat_loc(&existing.loc).map(|s| s.ftype == crate::kernel::vfs::FileType::Dir).unwrap_or(false) {
+            return Err(format!("rename {path}: file exists"));
+        }
+        cli.ctx.k.remove_at(&parent.loc, name).map_err(|e| e.message().to_lowercase())?;
+    }
+    cli.ctx.k.create_at(&parent.loc, name, Node::file(data.to_vec(), 0o600, uid, gid, now)).map_err(|e| format!("open {path}: {}", e.message().to_lowercase()))
 }
 
 /// A request body as Go sends a file or stdin: `Transfer-Encoding: chunked`, 32 KiB chunks.
