@@ -146,7 +146,8 @@ impl State<'_> {
                 });
                 kv
             }
-            V::Int(n) => (0..(*n).max(0)).map(|i| (V::Int(i), V::Int(i))).collect(),
+            // Go 1.22 ranges over an integer; the step limit stops an endless one.
+            V::Int(n) => (0..(*n).clamp(0, 100_000)).map(|i| (V::Int(i), V::Int(i))).collect(),
             V::Invalid | V::Nil(_) => Vec::new(),
             other => {
                 let msg = format!("range can't iterate over {}", other.fmt_v());
