@@ -20,9 +20,12 @@ const WORDS: &[&str] = &[
     "-z", "--nosuch", "--last=x", "-n", "é", "\t", "",
 ];
 
+/// Status, headers, body.
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
 /// A daemon answering from a list of arbitrary responses, in turn.
 struct Chaos {
-    answers: Vec<(u16, Vec<(String, String)>, Vec<u8>)>,
+    answers: Vec<Answer>,
     n: usize,
     fail_at: Option<usize>,
 }
@@ -84,7 +87,7 @@ fn body_strategy() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-fn answer_strategy() -> impl Strategy<Value = (u16, Vec<(String, String)>, Vec<u8>)> {
+fn answer_strategy() -> impl Strategy<Value = Answer> {
     (
         prop_oneof![Just(200u16), Just(201), Just(204), Just(101), Just(404), Just(409), Just(500), 0u16..700],
         prop_oneof![

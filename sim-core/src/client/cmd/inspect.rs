@@ -138,7 +138,10 @@ fn network_raw(cli: &mut Cli, r: &str) -> Found {
     get_raw(cli, &format!("/networks/{}", r.trim()), &[], Typing::Network)
 }
 
-fn run_inspect(cli: &mut Cli, p: &Parsed, find: &mut dyn FnMut(&mut Cli, &str) -> Result<(Vec<u8>, Typing), String>) -> R {
+/// Finds one reference: its raw document and how to type it, or the error to report.
+type Finder<'f> = dyn FnMut(&mut Cli, &str) -> Result<(Vec<u8>, Typing), String> + 'f;
+
+fn run_inspect(cli: &mut Cli, p: &Parsed, find: &mut Finder) -> R {
     let format = p.value("format").unwrap_or("").to_string();
     let mut ins = Inspector::new(&format)?;
     cli.api.init();

@@ -194,7 +194,7 @@ pub fn go_float_v(f: f64) -> String {
     let (digits, exp) = shortest_digits(f);
     let nd = digits.len() as i32;
     let sign = if f < 0.0 { "-" } else { "" };
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let mut out = String::from(sign);
         out.push_str(&digits[..1]);
         if nd > 1 {
