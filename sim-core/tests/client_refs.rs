@@ -334,6 +334,16 @@ fn client_side_errors_as_real() {
 }
 
 #[test]
+fn diff_as_real() {
+    let r = parse_ref("cow-diff");
+    let changes = br#"[{"Kind":0,"Path":"/etc"},{"Kind":1,"Path":"/etc/newfile"},{"Kind":0,"Path":"/etc/profile"},{"Kind":2,"Path":"/etc/motd"},{"Kind":0,"Path":"/media"},{"Kind":2,"Path":"/media/usb"},{"Kind":1,"Path":"/data"},{"Kind":1,"Path":"/data/f"},{"Kind":0,"Path":"/tmp"},{"Kind":1,"Path":"/tmp/t"}]"#;
+    let mut t = Scripted::new(vec![("GET", "/containers/ref-cow/changes", 200, changes)]);
+    let mut diffs = Vec::new();
+    compare("cow-diff", run_cli(&argv_of(&r.command), &mut t, Term::default(), &[]), &r, &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
 fn no_daemon_as_real() {
     let mut diffs = Vec::new();
     for name in ["daemon-not-running", "daemon-not-running-images", "daemon-not-running-version"] {

@@ -433,3 +433,26 @@ fn timestamp_param(v: &str, now: i64) -> Option<String> {
     }
     None
 }
+
+/// `docker diff`: `C /etc`, `A /etc/newfile`, `D /etc/motd` (`GET /containers/ID/changes`).
+pub fn diff(cli: &mut Cli, p: &Parsed) -> R {
+    let name = p.args[0].clone();
+    if name.is_empty() {
+        return Err(Fail::new("Container name cannot be empty"));
+    }
+    cli.api.init();
+    let resp = cli.api.get(&format!("/containers/{name}/changes"), &[])?;
+    let changes = Api::json(&resp)?;
+    let mut out = String::new();
+    for c in changes.as_arr() {
+        let kind = match c.i("Kind") {
+            0 => "C",
+            1 => "A",
+            2 => "D",
+            _ => "",
+        };
+        out.push_str(&format!("{kind} {}\n", c.s("Path")));
+    }
+    cli.out(&out);
+    Ok(Done::Exit(0))
+}

@@ -79,6 +79,7 @@ static TOP: &[(&str, Spec)] = &[
     ("load", spec("docker load", help!("load"), None, images::load)),
     ("import", spec("docker import", help!("import"), Min(1), images::import)),
     ("history", spec("docker history", help!("history"), Exact(1), images::history)),
+    ("diff", spec("docker diff", help!("diff"), Exact(1), containers::diff)),
 ];
 
 static CONTAINER: Spec = Spec { path: "docker container", help: help!("container"), arity: None, interspersed: true, run: Option::None };
@@ -87,6 +88,7 @@ static NETWORK: Spec = Spec { path: "docker network", help: help!("network"), ar
 
 static CONTAINER_SUB: &[(&[&str], Spec)] = &[
     (&["create"], spec_cmdline("docker container create", help!("container_create"), Min(1), run::create)),
+    (&["diff"], spec("docker container diff", help!("container_diff"), Exact(1), containers::diff)),
     (&["exec"], spec_cmdline("docker container exec", help!("container_exec"), Min(2), exec::exec)),
     (&["inspect"], spec("docker container inspect", help!("container_inspect"), Min(1), inspect::container_inspect)),
     (&["kill"], spec("docker container kill", help!("container_kill"), Min(1), containers::kill)),
