@@ -444,6 +444,13 @@ fn set(p: &mut Parsed, def: &FlagDef, value: String) -> Result<(), FlagError> {
     if let Err(e) = check_value(def, &value) {
         return Err(FlagError(format!("invalid argument {} for {} flag: {e}", go_q(&value), go_q(&def.display()))));
     }
+    if def.varname == "strings" {
+        // pflag's StringSlice: one value per comma-separated field.
+        for v in value.split(',') {
+            p.flags.push((def.long.clone(), v.to_string()));
+        }
+        return Ok(());
+    }
     p.flags.push((def.long.clone(), value));
     Ok(())
 }
