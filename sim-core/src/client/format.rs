@@ -44,28 +44,7 @@ pub fn ellipsis(s: &str, max: usize) -> String {
     out
 }
 
-/// `strconv.Quote`.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use super::template::lex::go_quote;
 
 /// Parses RFC 3339 with optional fraction: (Unix seconds, nanoseconds).
 pub fn parse_rfc3339(s: &str) -> Option<(i64, u32)> {
@@ -115,11 +94,6 @@ pub fn go_time_string(secs: i64, nanos: u32) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}{frac} +0000 UTC", t.year, t.month, t.day, t.hour, t.min, t.sec)
 }
 
-/// Go's `Time.Format(time.RFC3339)` in UTC.
-pub fn rfc3339(secs: i64) -> String {
-    crate::clock::rfc3339(secs)
-}
-
 /// `formatter.DisplayablePorts` for the `Ports` array of a container summary.
 pub fn displayable_ports(ports: &[Json]) -> String {
     struct P {
@@ -148,7 +122,7 @@ pub fn displayable_ports(ports: &[Json]) -> String {
         match groups.iter_mut().find(|(k, _, _)| *k == key) {
             None => groups.push((key, p.private, p.private)),
             Some(g) => {
-                if p.private == g.2 + 1 {
+                if g.2.checked_add(1) == Some(p.private) {
                     g.2 = p.private;
                 } else {
                     result.push(form_group(&g.0, g.1, g.2));
@@ -163,6 +137,36 @@ pub fn displayable_ports(ports: &[Json]) -> String {
     }
     result.extend(host_mappings);
     result.join(", ")
+}
+
+/// `sortorder.NaturalLess` as an ordering: runs of digits compare as numbers.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let (si, sj) = (i, j);
+            while i < x.len() && x[i].is_ascii_digit() {
+                i += 1;
+            }
+            while j < y.len() && y[j].is_ascii_digit() {
+                j += 1;
+            }
+            let nx = std::str::from_utf8(&x[si..i]).unwrap_or("0").trim_start_matches('0');
+            let ny = std::str::from_utf8(&y[sj..j]).unwrap_or("0").trim_start_matches('0');
+            let o = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny)).then_with(|| (i - si).cmp(&(j - sj)));
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        } else {
+            if x[i] != y[j] {
+                return x[i].cmp(&y[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (x.len() - i).cmp(&(y.len() - j))
 }
 
 /// `net.JoinHostPort`.
@@ -336,7 +340,7 @@ fn image_ctx(img: &Json, repo: &str, tag: &str, digest: &str, trunc: bool, now_n
             ("SharedSize", V::Str(if shared == -1 { "N/A".into() } else { human_size(shared as f64) })),
             ("Size", V::Str(human_size_precision(size as f64, 3))),
             ("Tag", V::str(tag)),
-            ("UniqueSize", V::Str(if size == -1 || shared == -1 { "N/A".into() } else { human_size((size - shared) as f64) })),
+            ("UniqueSize", V::Str(if size == -1 || shared == -1 { "N/A".into() } else { human_size(size as f64 - shared as f64) })),
             ("VirtualSize", V::Str(human_size(size as f64))),
         ],
     )
@@ -424,7 +428,7 @@ pub fn history_header() -> V {
 pub fn history_ctx(h: &Json, trunc: bool, human: bool, now_ns: i128) -> V {
     let id = h.s("Id");
     let created = h.i("Created");
-    let created_at = rfc3339(created);
+    let created_at = clock::rfc3339(created);
     let created_since = if !human {
         created_at.clone()
     } else if created <= 946_684_800 {

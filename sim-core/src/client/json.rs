@@ -37,6 +37,13 @@ impl Json {
             _ => None,
         }
     }
+    /// The value of `key` in an object, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Obj(f) => f.iter_mut().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
     /// Follows a path of object keys.
     pub fn at(&self, path: &[&str]) -> Option<&Json> {
         let mut v = self;

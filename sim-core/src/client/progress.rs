@@ -115,11 +115,10 @@ fn progress_string(p: &Json, term: Term) -> String {
     if total <= 0 {
         return if units.is_empty() { format!("{:>8}", human_size(current as f64)) } else { format!("{current} {units}") };
     }
-    let percentage = (((current as f64 / total as f64) * 100.0) as i64 / 2).min(50);
+    let percentage = (((current as f64 / total as f64) * 100.0) as i64 / 2).clamp(0, 50);
     let mut pb = String::new();
     if width > 110 {
-        let spaces = (50 - percentage).max(0) as usize;
-        pb = format!("[{}>{}] ", "=".repeat(percentage.max(0) as usize), " ".repeat(spaces));
+        pb = format!("[{}>{}] ", "=".repeat(percentage as usize), " ".repeat((50 - percentage) as usize));
     }
     let numbers = if hide {
         String::new()
@@ -137,7 +136,7 @@ fn progress_string(p: &Json, term: Term) -> String {
     };
     let mut left = String::new();
     if width > 50 && current > 0 && start > 0 && percentage < 50 {
-        let from_start_ns = (term.now - start) as i128 * 1_000_000_000;
+        let from_start_ns = (term.now as i128 - start as i128) * 1_000_000_000;
         let per = from_start_ns / current as i128;
         let left_ns = (total - current) as i128 * per;
         left = format!(" {}", go_duration_round_s(left_ns));

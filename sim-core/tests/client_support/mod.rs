@@ -108,15 +108,7 @@ fn http_date(s: &str) -> Option<i64> {
     let mon = MONTHS.iter().position(|m| *m == mname)? as i64 + 1;
     let year: i64 = p.get(3)?.parse().ok()?;
     let hms: Vec<i64> = p.get(4)?.split(':').filter_map(|x| x.parse().ok()).collect();
-    let days = {
-        let y = if mon <= 2 { year - 1 } else { year };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = if mon > 2 { mon - 3 } else { mon + 9 };
-        let doy = (153 * mp + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    };
+    let days = sim_core::clock::days_from_civil(year, mon as u32, day as u32);
     Some(days * 86_400 + hms.first()? * 3600 + hms.get(1)? * 60 + hms.get(2)?)
 }
 

@@ -193,7 +193,9 @@ fn capabilities(caps: &[String]) -> Json {
     strs_or_null(&v)
 }
 
-fn kv_map(list: &[String]) -> Json {
+/// `KEY=VALUE` options as a JSON object (`opts.ConvertKVStringsToMap`), keys sorted as Go
+/// encodes a map; a later key wins.
+pub fn kv_map(list: &[String]) -> Json {
     let mut m: Vec<(String, Json)> = Vec::new();
     for l in list {
         let (k, v) = l.split_once('=').unwrap_or((l, ""));

@@ -286,43 +286,6 @@ pub fn top(cli: &mut Cli, p: &Parsed) -> R {
     Ok(Done::Exit(0))
 }
 
-/// `sortorder.NaturalLess`: digit runs compare as numbers.
-fn natural_less(a: &str, b: &str) -> bool {
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return false,
-            (None, _) => return true,
-            (_, None) => return false,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
-                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (sx, sy) = (&x[..nx], &y[..ny]);
-                let tx: &[u8] = { let z = sx.iter().take_while(|c| **c == b'0').count(); &sx[z..] };
-                let ty: &[u8] = { let z = sy.iter().take_while(|c| **c == b'0').count(); &sy[z..] };
-                if tx.len() != ty.len() {
-                    return tx.len() < ty.len();
-                }
-                if tx != ty {
-                    return tx < ty;
-                }
-                if nx != ny {
-                    return nx < ny;
-                }
-                x = &x[nx..];
-                y = &y[ny..];
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c < d;
-                }
-                x = &x[1..];
-                y = &y[1..];
-            }
-        }
-    }
-}
-
 pub fn port(cli: &mut Cli, p: &Parsed) -> R {
     let name = p.args[0].clone();
     cli.api.init();
@@ -352,15 +315,7 @@ pub fn port(cli: &mut Cli, p: &Parsed) -> R {
         }
     }
     if !out.is_empty() {
-        out.sort_by(|a, b| {
-            if natural_less(a, b) {
-                std::cmp::Ordering::Less
-            } else if natural_less(b, a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        out.sort_by(|a, b| format::natural_cmp(a, b));
         cli.out(&format!("{}\n", out.join("\n")));
     }
     Ok(Done::Exit(0))

@@ -1,42 +1,12 @@
 //! `docker network ls/create/rm/connect/disconnect` (`cli/command/network`).
 
+use super::config::kv_map;
 use super::containers::filters_json;
 use crate::client::api::{Api, Body};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format::{self, network_ctx, network_header, NETWORK_TABLE};
 use crate::client::json::Json;
-
-/// `sortorder.NaturalLess` as an ordering.
-fn natural(a: &str, b: &str) -> std::cmp::Ordering {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    while i < x.len() && j < y.len() {
-        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
-            let si = i;
-            while i < x.len() && x[i].is_ascii_digit() {
-                i += 1;
-            }
-            let sj = j;
-            while j < y.len() && y[j].is_ascii_digit() {
-                j += 1;
-            }
-            let nx = std::str::from_utf8(&x[si..i]).unwrap_or("0").trim_start_matches('0');
-            let ny = std::str::from_utf8(&y[sj..j]).unwrap_or("0").trim_start_matches('0');
-            let o = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny)).then_with(|| (i - si).cmp(&(j - sj)));
-            if o != std::cmp::Ordering::Equal {
-                return o;
-            }
-        } else {
-            if x[i] != y[j] {
-                return x[i].cmp(&y[j]);
-            }
-            i += 1;
-            j += 1;
-        }
-    }
-    (x.len() - i).cmp(&(y.len() - j))
-}
 
 pub fn ls(cli: &mut Cli, p: &Parsed) -> R {
     let quiet = p.on("quiet");
@@ -50,7 +20,7 @@ pub fn ls(cli: &mut Cli, p: &Parsed) -> R {
     let resp = cli.api.get("/networks", &q)?;
     let list = Api::json(&resp)?;
     let mut nets: Vec<Json> = list.as_arr().to_vec();
-    nets.sort_by(|a, b| natural(&a.s("Name"), &b.s("Name")));
+    nets.sort_by(|a, b| format::natural_cmp(&a.s("Name"), &b.s("Name")));
     let fmt = if format.is_empty() || format == "table" {
         if quiet {
             "{{.ID}}".to_string()
@@ -70,19 +40,6 @@ pub fn ls(cli: &mut Cli, p: &Parsed) -> R {
     let out = format::write(&fmt, &rows, &network_header()).map_err(Fail::new)?;
     cli.out(&out);
     Ok(Done::Exit(0))
-}
-
-fn kv_map(list: &[String]) -> Json {
-    let mut m: Vec<(String, Json)> = Vec::new();
-    for l in list {
-        let (k, v) = l.split_once('=').unwrap_or((l, ""));
-        match m.iter_mut().find(|(n, _)| n == k) {
-            Some(slot) => slot.1 = Json::str(v),
-            None => m.push((k.to_string(), Json::str(v))),
-        }
-    }
-    m.sort_by(|a, b| a.0.cmp(&b.0));
-    Json::Obj(m)
 }
 
 pub fn create(cli: &mut Cli, p: &Parsed) -> R {

@@ -105,51 +105,30 @@ fn fetch_version(api: &mut Api) -> Result<Json, ApiError> {
     let r = api.get("/version", &[])?;
     let mut sv = Api::json(&r)?;
     let top = sv.clone();
-    if let Json::Obj(fields) = &mut sv {
-        let mut found = false;
-        for (k, v) in fields.iter_mut() {
-            if k != "Components" {
-                continue;
+    if let Some(Json::Arr(comps)) = sv.get_mut("Components") {
+        match comps.iter_mut().find(|c| c.s("Name") == "Engine") {
+            Some(engine) => {
+                if let Some(bt) = engine.get_mut("Details").and_then(|d| d.get_mut("BuildTime")) {
+                    *bt = Json::Str(reformat_date(bt.as_str().unwrap_or("")));
+                }
             }
-            if let Json::Arr(comps) = v {
-                for c in comps.iter_mut() {
-                    if c.s("Name") != "Engine" {
-                        continue;
-                    }
-                    found = true;
-                    if let Json::Obj(cf) = c {
-                        for (ck, cv) in cf.iter_mut() {
-                            if ck != "Details" {
-                                continue;
-                            }
-                            if let Json::Obj(df) = cv {
-                                for (dk, dv) in df.iter_mut() {
-                                    if dk == "BuildTime" {
-                                        *dv = Json::Str(reformat_date(dv.as_str().unwrap_or("")));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                if !found {
-                    found = true;
-                    let mut details: Vec<(String, Json)> = vec![
-                        ("ApiVersion".into(), Json::Str(top.s("ApiVersion"))),
-                        ("Arch".into(), Json::Str(top.s("Arch"))),
-                        ("BuildTime".into(), Json::Str(reformat_date(&top.s("BuildTime")))),
-                        ("Experimental".into(), Json::Str(top.b("Experimental").to_string())),
-                        ("GitCommit".into(), Json::Str(top.s("GitCommit"))),
-                        ("GoVersion".into(), Json::Str(top.s("GoVersion"))),
-                        ("MinAPIVersion".into(), Json::Str(top.s("MinAPIVersion"))),
-                        ("Os".into(), Json::Str(top.s("Os"))),
-                    ];
-                    details.sort_by(|a, b| a.0.cmp(&b.0));
-                    comps.push(Json::obj(vec![("Name", Json::str("Engine")), ("Version", Json::Str(top.s("Version"))), ("Details", Json::Obj(details))]));
-                }
+            None => {
+                let details: Vec<(String, Json)> = [
+                    ("ApiVersion", top.s("ApiVersion")),
+                    ("Arch", top.s("Arch")),
+                    ("BuildTime", reformat_date(&top.s("BuildTime"))),
+                    ("Experimental", top.b("Experimental").to_string()),
+                    ("GitCommit", top.s("GitCommit")),
+                    ("GoVersion", top.s("GoVersion")),
+                    ("MinAPIVersion", top.s("MinAPIVersion")),
+                    ("Os", top.s("Os")),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Json::Str(v)))
+                .collect();
+                comps.push(Json::obj(vec![("Name", Json::str("Engine")), ("Version", Json::Str(top.s("Version"))), ("Details", Json::Obj(details))]));
             }
         }
-        let _ = found;
     }
     Ok(sv)
 }

@@ -449,7 +449,7 @@ pub fn sprintf(format: &str, args: &[V]) -> String {
                 p.push(d);
                 it.next();
             }
-            prec = Some(p.parse().unwrap_or(0));
+            prec = Some(p.parse::<usize>().unwrap_or(0).min(1_000));
         }
         let Some(verb) = it.next() else {
             out.push_str("%!(NOVERB)");

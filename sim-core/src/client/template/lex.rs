@@ -74,7 +74,7 @@ impl std::fmt::Display for Item {
     }
 }
 
-/// Go's `%q` / `strconv.Quote` of a string.
+/// Go's `%q` / `strconv.Quote` of a string (printable Unicode kept).
 pub fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -89,7 +89,7 @@ pub fn go_quote(s: &str) -> String {
             '\x0c' => out.push_str("\\f"),
             '\x0b' => out.push_str("\\v"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            '\u{fffd}' => out.push('\u{fffd}'),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
