@@ -251,6 +251,13 @@ fn check_value(def: &FlagDef, v: &str) -> Result<(), String> {
             }
         }
         "duration" => parse_duration(v).map(|_| ()).ok_or_else(|| format!("time: invalid duration {}", go_q(v))),
+        "bytes" if def.long == "memory-swap" && v == "-1" => Ok(()),
+        "bytes" => ram_in_bytes(v).map(|_| ()),
+        "decimal" => parse_cpus(v).map(|_| ()),
+        "list" if def.long == "attach" => match v.to_lowercase().as_str() {
+            "stdin" | "stdout" | "stderr" => Ok(()),
+            _ => Err("valid streams are STDIN, STDOUT and STDERR".into()),
+        },
         "filter" => {
             if v.contains('=') {
                 Ok(())
@@ -260,6 +267,75 @@ fn check_value(def: &FlagDef, v: &str) -> Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// go-units `RAMInBytes`: a size with an optional binary suffix (`k`, `mb`, `GiB`, ...).
+pub fn ram_in_bytes(s: &str) -> Result<i64, String> {
+    let Some(sep) = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ') else {
+        return Err(format!("invalid size: '{s}'"));
+    };
+    let (num, sfx) = if s.as_bytes()[sep] != b' ' { (&s[..sep + 1], &s[sep + 1..]) } else { (&s[..sep], &s[sep + 1..]) };
+    let size: f64 = num.parse().map_err(|_| format!("strconv.ParseFloat: parsing {}: invalid syntax", go_q(num)))?;
+    if size < 0.0 {
+        return Err(format!("invalid size: '{s}'"));
+    }
+    if sfx.is_empty() {
+        return Ok(size as i64);
+    }
+    let bad = || Err(format!("invalid suffix: '{}'", sfx.to_lowercase()));
+    if sfx.len() > 3 {
+        return Err(format!("invalid suffix: '{sfx}'"));
+    }
+    let l = sfx.to_lowercase();
+    let b = l.as_bytes();
+    if b[0] == b'b' {
+        return if b.len() > 1 { bad() } else { Ok(size as i64) };
+    }
+    let mul: f64 = match b[0] {
+        b'k' => 1024.0,
+        b'm' => 1024f64.powi(2),
+        b'g' => 1024f64.powi(3),
+        b't' => 1024f64.powi(4),
+        b'p' => 1024f64.powi(5),
+        _ => return bad(),
+    };
+    if (b.len() == 2 && b[1] != b'b') || (b.len() == 3 && &l[1..] != "ib") {
+        return bad();
+    }
+    Ok((size * mul) as i64)
+}
+
+/// `opts.ParseCPUs`: a decimal or `a/b` number of CPUs, in billionths.
+pub fn parse_cpus(s: &str) -> Result<i64, String> {
+    let err = || format!("failed to parse {s} as a rational number");
+    if let Some((a, b)) = s.split_once('/') {
+        let a: i128 = a.parse().map_err(|_| err())?;
+        let b: i128 = b.parse().map_err(|_| err())?;
+        if b == 0 {
+            return Err(err());
+        }
+        let n = a.checked_mul(1_000_000_000).ok_or_else(err)?;
+        if n % b != 0 {
+            return Err("value is too precise".into());
+        }
+        return Ok((n / b) as i64);
+    }
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if (int.is_empty() && frac.is_empty()) || !int.bytes().all(|c| c.is_ascii_digit()) || !frac.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(err());
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > 9 {
+        return Err("value is too precise".into());
+    }
+    let i: i128 = if int.is_empty() { 0 } else { int.parse().map_err(|_| err())? };
+    let f: i128 = format!("{frac:0<9}").parse().unwrap_or(0);
+    let v = i.saturating_mul(1_000_000_000).saturating_add(f);
+    Ok(if neg { -v } else { v } as i64)
 }
 
 /// Go `%q` for error messages.
@@ -402,7 +478,10 @@ pub fn parse(defs: &[FlagDef], args: &[String], interspersed: bool) -> Result<Pa
                         p.notices.push("Flag shorthand -h has been deprecated, use --help\n".into());
                         FlagDef { short: Some('h'), long: "help".into(), varname: String::new(), usage: String::new(), daemon_hidden: false }
                     }
-                    None => return Err(FlagError(format!("unknown shorthand flag: '{c}' in {a}"))),
+                    None => {
+                        let rest: String = shorts[j..].iter().collect();
+                        return Err(FlagError(format!("unknown shorthand flag: '{c}' in -{rest}")));
+                    }
                 };
                 let rest: String = shorts[j + 1..].iter().collect();
                 if let Some(v) = rest.strip_prefix('=') {
@@ -422,7 +501,10 @@ pub fn parse(defs: &[FlagDef], args: &[String], interspersed: bool) -> Result<Pa
                             i += 1;
                             v.clone()
                         }
-                        None => return Err(FlagError(format!("flag needs an argument: '{c}' in -{c}"))),
+                        None => {
+                            let rest: String = shorts[j..].iter().collect();
+                            return Err(FlagError(format!("flag needs an argument: '{c}' in -{rest}")));
+                        }
                     }
                 };
                 set(&mut p, &def, value)?;

@@ -225,13 +225,22 @@ fn dispatch(cli: &mut Cli, argv: &[String]) -> R {
     for n in &p.notices {
         cli.out(n);
     }
-    if p.help() {
+    // The root's --help before the command asks for the command's help.
+    if p.help() || g.help() {
         let h = command_help(cli, spec);
         cli.out(&h);
         return Ok(Done::Exit(0));
     }
     if let Err(e) = cmd::check_args(spec, &cli.cmd, &p.args) {
         return Err(Fail::new(e));
+    }
+    if spec.run.is_some() && (g.on("tls") || g.on("tlsverify") || cli.ctx.getenv("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty())) {
+        // TLS needs the client's certificates, which this machine does not have.
+        let dir = g.value("config").map(str::to_string).unwrap_or_else(|| format!("{}/.docker", home_dir(cli.ctx)));
+        let ca = g.value("tlscacert").map(str::to_string).unwrap_or_else(|| format!("{dir}/ca.pem"));
+        if cli.ctx.read_file(&ca).is_err() {
+            return Err(Fail::new(format!("Failed to initialize: unable to resolve docker endpoint: open {ca}: no such file or directory")));
+        }
     }
     match spec.run {
         Some(run) => run(cli, &p),
@@ -264,6 +273,7 @@ fn help_command(cli: &mut Cli, words: &[String]) -> R {
             cli.out(&h);
             Ok(Done::Exit(0))
         }
-        _ => Err(Fail::new(format!("unknown help topic: {}", words.join(" ")))),
+        Some((_, used)) => Err(Fail::new(format!("unknown help topic: {}", words[used..].join(" ")))),
+        None => Err(Fail::new(format!("unknown help topic: {}", words.join(" ")))),
     }
 }

@@ -3,7 +3,7 @@
 //! structs `container.Config`, `HostConfig` and `NetworkingConfig` encode, with their
 //! `omitempty` rules and the option errors the CLI prints.
 
-use crate::client::args::{parse_go_int, Parsed};
+use crate::client::args::{parse_cpus, parse_go_int, ram_in_bytes, Parsed};
 use crate::client::json::Json;
 
 /// What `parse` produces for the create request and the run flow.
@@ -159,24 +159,6 @@ fn restart_policy(policy: &str) -> Result<(String, i64), String> {
     Ok((k.to_string(), count))
 }
 
-/// `units.RAMInBytes` (binary units, `b`/`k`/`m`/`g`/`t`/`p`, optional `b`/`ib` suffix).
-pub fn ram_in_bytes(s: &str) -> Result<i64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, sfx) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("invalid size: '{s}'"))?;
-    let mult: f64 = match sfx.trim().to_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" | "kib" => 1024.0,
-        "m" | "mb" | "mib" => 1024.0 * 1024.0,
-        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "t" | "tb" | "tib" => 1024f64.powi(4),
-        "p" | "pb" | "pib" => 1024f64.powi(5),
-        _ => return Err(format!("invalid size: '{s}'")),
-    };
-    Ok((n * mult) as i64)
-}
-
 /// `normalizeCapabilities`: upper case, `CAP_` prefix, sorted, unique.
 fn capabilities(caps: &[String]) -> Json {
     let mut v: Vec<String> = Vec::new();
@@ -326,7 +308,7 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
     };
     let shm = bytes("shm-size")?;
     let nano_cpus = match p.value("cpus") {
-        Some(v) => v.parse::<f64>().map(|f| (f * 1e9) as i64).map_err(|_| format!("invalid argument \"{v}\" for \"--cpus\" flag: failed to parse {v} as a rational number"))?,
+        Some(v) => parse_cpus(v).map_err(|e| format!("invalid argument \"{v}\" for \"--cpus\" flag: {e}"))?,
         None => 0,
     };
     let int = |name: &str| p.value(name).and_then(|v| parse_go_int(v).ok()).unwrap_or(0);

@@ -141,7 +141,7 @@ pub fn version(cli: &mut Cli, p: &Parsed) -> R {
         f => Some(f.to_string()),
     };
     let tmpl = match &custom {
-        Some(f) => match Template::parse(f) {
+        Some(f) => match Template::parse_named("version", f) {
             Ok(t) => Some(t),
             Err(e) => return Err(Fail::code(format!("template parsing error: {e}"), 64)),
         },
@@ -224,24 +224,33 @@ pub fn info(cli: &mut Cli, p: &Parsed) -> R {
     cli.api.init();
     let res = cli.api.get("/info", &[]).and_then(|r| Api::json(&r));
     if !format.is_empty() {
-        let f = if format == "json" { "{{json .}}".to_string() } else { format };
-        let t = Template::parse(&f).map_err(|e| Fail::code(format!("template parsing error: {e}"), 64))?;
+        // runInfo: the server's info (a connection error is kept for the end), then the
+        // template (a parse error is a status 64), both errors joined.
+        let mut conn_err = None;
         let info = match res {
             Ok(i) => i,
-            Err(ApiError::Connect(m)) => return Err(Fail::new(m)),
+            Err(ApiError::Connect(m)) => {
+                conn_err = Some(m);
+                Json::Obj(Vec::new())
+            }
             Err(e) => {
                 cli.err(&format!("{e}\n"));
                 Json::Obj(Vec::new())
             }
         };
-        let data = crate::client::template::typed(&info, crate::client::template::Typing::Generic);
-        let (out, err) = t.execute_opts(&data, Default::default());
-        cli.out(&out);
-        cli.out("\n");
-        return match err {
-            Some(e) => Err(Fail::new(e)),
-            None => Ok(Done::Exit(0)),
+        let f = if format == "json" { "{{json .}}".to_string() } else { format };
+        let (fmt_err, code) = match Template::parse(&f) {
+            Err(e) => (Some(format!("template parsing error: {e}")), 64),
+            Ok(t) => {
+                let data = crate::client::template::typed(&info, crate::client::template::Typing::Generic);
+                let (out, err) = t.execute_opts(&data, Default::default());
+                cli.out(&out);
+                cli.out("\n");
+                (err, 1)
+            }
         };
+        let msgs: Vec<String> = conn_err.into_iter().chain(fmt_err).collect();
+        return if msgs.is_empty() { Ok(Done::Exit(0)) } else { Err(Fail::code(msgs.join("\n"), if code == 64 { 64 } else { 1 })) };
     }
     let mut o = String::new();
     o.push_str("Client:\n");

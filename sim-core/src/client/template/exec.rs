@@ -25,6 +25,7 @@ enum Flow {
 
 pub struct State<'a> {
     text: &'a str,
+    name: &'a str,
     pub out: String,
     vars: Vec<(String, V)>,
     node: Option<(usize, String)>,
@@ -36,7 +37,7 @@ pub type R<T> = Result<T, String>;
 
 /// Runs the template; returns the output so far and the error that stopped it, if any.
 pub fn execute(tree: &Tree, data: &V, opts: Opts) -> (String, Option<String>) {
-    let mut st = State { text: &tree.text, out: String::new(), vars: vec![("$".into(), data.clone())], node: None, opts, steps: 0 };
+    let mut st = State { text: &tree.text, name: &tree.name, out: String::new(), vars: vec![("$".into(), data.clone())], node: None, opts, steps: 0 };
     let r = st.walk_list(data, &tree.root);
     let err = r.err();
     (st.out, err)
@@ -49,8 +50,9 @@ impl State<'_> {
 
     /// An execution error in Go's words, located at the current node.
     pub fn errorf(&self, msg: String) -> String {
+        let name = self.name;
         match &self.node {
-            None => format!("template: : {msg}"),
+            None => format!("template: {name}: {msg}"),
             Some((pos, ctx)) => {
                 let pos = (*pos).min(self.text.len());
                 let before = &self.text[..pos];
@@ -59,7 +61,7 @@ impl State<'_> {
                     Some(nl) => pos - (nl + 1),
                     None => pos,
                 };
-                format!("template: :{line}:{col}: executing \"\" at <{ctx}>: {msg}")
+                format!("template: {name}:{line}:{col}: executing \"{name}\" at <{ctx}>: {msg}")
             }
         }
     }

@@ -23,6 +23,11 @@ impl Template {
         parse::parse(text, &funcs::exists).map(|tree| Template { tree })
     }
 
+    /// A template with a name (`templates.New("version")`).
+    pub fn parse_named(name: &str, text: &str) -> Result<Template, String> {
+        parse::parse_named(name, text, &funcs::exists).map(|tree| Template { tree })
+    }
+
     /// Executes with Go's default options.
     pub fn execute(&self, data: &V) -> Result<String, String> {
         match exec::execute(&self.tree, data, Opts::default()) {

@@ -174,6 +174,8 @@ impl std::fmt::Display for Node {
 pub struct Tree {
     pub root: Vec<Node>,
     pub text: String,
+    /// The template's name (`""` for the CLI's formats, `version` for `docker version`).
+    pub name: String,
 }
 
 pub struct Parser<'a> {
@@ -186,6 +188,7 @@ pub struct Parser<'a> {
     depth: usize,
     /// Line of the last token read, for error messages.
     line: usize,
+    name: String,
 }
 
 type PResult<T> = Result<T, String>;
@@ -195,9 +198,14 @@ const MAX_NESTING: usize = 100;
 
 /// Parses `text`; `has_func` says which function names exist.
 pub fn parse(text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Tree, String> {
-    let mut p = Parser { items: lex(text), i: 0, vars: vec!["$".into()], funcs: has_func, range_depth: 0, depth: 0, line: 1 };
+    parse_named("", text, has_func)
+}
+
+/// Parses a template called `name` (error messages say `template: NAME:LINE: ...`).
+pub fn parse_named(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Tree, String> {
+    let mut p = Parser { items: lex(text), i: 0, vars: vec!["$".into()], funcs: has_func, range_depth: 0, depth: 0, line: 1, name: name.to_string() };
     let root = p.parse_top()?;
-    Ok(Tree { root, text: text.to_string() })
+    Ok(Tree { root, text: text.to_string(), name: name.to_string() })
 }
 
 impl Parser<'_> {
@@ -234,7 +242,7 @@ impl Parser<'_> {
         t
     }
     fn errorf(&self, msg: String) -> String {
-        format!("template: :{}: {msg}", self.line)
+        format!("template: {}:{}: {msg}", self.name, self.line)
     }
     fn unexpected<X>(&self, tok: &Item, context: &str) -> PResult<X> {
         if tok.typ == T::Error {
