@@ -129,6 +129,29 @@ proptest! {
     }
 
     #[test]
+    fn raw_daemon_bytes_never_panic(
+        words in prop::collection::vec(prop::sample::select(WORDS), 1..7),
+        raw in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 1..5),
+        prefix in prop::sample::select(&["HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n", "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", ""][..]),
+    ) {
+        // Whatever bytes the socket carries, as `http::Response::parse` makes them a response.
+        let answers: Vec<Answer> = raw
+            .iter()
+            .filter_map(|b| {
+                let mut bytes = prefix.as_bytes().to_vec();
+                bytes.extend_from_slice(b);
+                Response::parse(&bytes).ok().map(|(r, _)| (r.status, r.headers, r.body))
+            })
+            .collect();
+        let (mut k, pid) = sim_core::host::linux::boot(1);
+        let mut argv = vec!["docker".to_string()];
+        argv.extend(words.iter().map(|w| w.to_string()));
+        let mut ctx = Ctx { k: &mut k, pid, argv, env: vec![], io: Io { cols: 80, ..Io::default() } };
+        let mut t = Chaos { answers, n: 0, fail_at: None };
+        let _ = sim_core::client::run(&mut ctx, &mut t);
+    }
+
+    #[test]
     fn templates_never_panic(t in "\\PC{0,40}", words in prop::collection::vec(prop::sample::select(WORDS), 0..5)) {
         let text = format!("{t}{}", words.join(" "));
         if let Ok(tmpl) = sim_core::client::template::Template::parse(&text) {
