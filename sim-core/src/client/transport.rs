@@ -6,6 +6,10 @@
 //! request is the transport's business (Go's `http.Transport` reuses an idle keep-alive
 //! connection, opens a new one while another waits for an answer, and always a new one for a
 //! hijack). Requests are whole `http::Request`s; `Request::emit` gives their exact bytes.
+//! A body the real CLI streams from a file or stdin (`load`, `import`) is sent as Go sends
+//! it, `Transfer-Encoding: chunked` in 32 KiB chunks: `Request` has no chunked flag, so its
+//! `body` already holds the chunk framing; `emit` writes it as is and `Request::parse` on the
+//! daemon side takes the chunks off again.
 
 use crate::http::{Request, Response};
 use crate::shell::Shell;
