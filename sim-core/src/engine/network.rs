@@ -186,15 +186,12 @@ pub fn connect(k: &mut Kernel, n: &mut Network, container_id: &str, netns: NsId)
         if let Some(l) = c.links.get_mut(&inner) {
             l.name = "eth0".into();
             l.up = true;
+            l.ipv6_disabled = true;
             l.qdisc = "noqueue";
             l.txqueuelen = 0;
             l.addrs.push(IfAddr { addr: ip, prefix, brd: Some(crate::kernel::net::broadcast(ip, prefix)), dynamic_lft: None });
         }
-        if let Some(lo) = c.links.get_mut(&1) {
-            lo.up = true;
-            lo.qdisc = "noqueue";
-            lo.addrs.push(IfAddr { addr: [127, 0, 0, 1], prefix: 8, brd: None, dynamic_lft: None });
-        }
+
         c.routes.push(Route { dst: None, via: Some(gw), dev: inner, src: None, proto: None, metric: None });
     }
     k.refresh_carrier();

@@ -157,6 +157,8 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
                 lo.up = true;
                 lo.carrier = true;
                 lo.qdisc = "noqueue";
+                // Docker turns IPv6 off in a container's namespace.
+                lo.ipv6_disabled = true;
                 lo.addrs.push(crate::kernel::net::IfAddr { addr: [127, 0, 0, 1], prefix: 8, brd: None, dynamic_lft: None });
             }
             if mode != "none" {
@@ -395,7 +397,7 @@ pub struct ExecOutput {
 
 /// Runs exec instance `eid`: a new process in all of the container's namespaces, a child of
 /// the shim, as `runc exec` makes it.
-pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str) -> ExecOutput {
+pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecOutput {
     let none = ExecOutput { stream: Vec::new(), shell: None };
     let Some(e) = d.execs.get(eid).cloned() else { return none };
     let Some(c) = d.containers.get(&e.container).cloned() else { return none };
@@ -425,7 +427,7 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str) -> ExecOutput {
     let mut env_list = c.env();
     env_list.extend(e.env.iter().cloned());
     let env = process_env(&env_list, &c.hostname(), e.tty);
-    let io = Io { stdin_tty: e.tty && e.attach_stdin, tty_out: e.tty, err_to_out: e.tty, cols: 80, ..Io::default() };
+    let io = Io { stdin, stdin_tty: e.tty && e.attach_stdin, tty_out: e.tty, err_to_out: e.tty, cols: 80, ..Io::default() };
     if let Some(x) = d.execs.get_mut(eid) {
         x.running = true;
         x.pid = pid;

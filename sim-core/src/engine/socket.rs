@@ -3,7 +3,7 @@
 //! nothing crosses the socket that real HTTP/1.1 could not carry, and the socket log keeps it
 //! all for the inspector.
 
-use crate::client::transport::{ConnectError, DockerTransport, StreamId};
+use crate::client::transport::{ConnectError, DockerTransport, PendingId, StreamId};
 use crate::http::{Request, Response};
 use crate::kernel::vfs::FileType;
 use crate::kernel::{Kernel, Pid};
@@ -14,84 +14,132 @@ use super::{containers, runtime, SocketExchange};
 pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
 
 /// What a hijacked connection is attached to.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 enum StreamSource {
-    /// `docker exec`: its output was produced when the exec started.
-    Exec { bytes: Vec<u8> },
+    /// `docker exec`: the process runs when the client has written its input (or reads).
+    Exec { exec_id: String, stdin: Vec<u8>, output: Option<Vec<u8>>, shell: Option<Box<Shell>> },
     /// `docker attach` / `docker run` without -d: the container's output from this log line on.
     Attach { container: String, from: usize, stdout: bool, stderr: bool },
+    /// An upgrade to something the simulation does not stream.
+    Empty,
+}
+
+/// The machine a transport works on: borrowed (a program calling it), or held while the
+/// docker CLI runs (the CLI and the daemon take turns on it).
+enum Machine<'a> {
+    Borrowed(&'a mut Kernel),
+    Held(Box<Kernel>),
 }
 
 /// A connection from process `pid` to the daemon behind a unix socket path.
 pub struct SimTransport<'a> {
-    pub k: &'a mut Kernel,
+    machine: Machine<'a>,
     pub pid: Pid,
     pub path: String,
     streams: Vec<(StreamSource, usize)>,
     pending: Vec<(Request, usize)>,
-    shells: Vec<Option<Box<Shell>>>,
 }
 
 impl<'a> SimTransport<'a> {
     pub fn new(k: &'a mut Kernel, pid: Pid, path: &str) -> SimTransport<'a> {
-        SimTransport { k, pid, path: path.to_string(), streams: Vec::new(), pending: Vec::new(), shells: Vec::new() }
+        SimTransport { machine: Machine::Borrowed(k), pid, path: path.to_string(), streams: Vec::new(), pending: Vec::new() }
+    }
+
+    /// A transport that holds the machine until `release_kernel`.
+    pub fn holding(k: Box<Kernel>, pid: Pid, path: &str) -> SimTransport<'static> {
+        SimTransport { machine: Machine::Held(k), pid, path: path.to_string(), streams: Vec::new(), pending: Vec::new() }
+    }
+
+    fn k(&mut self) -> &mut Kernel {
+        match &mut self.machine {
+            Machine::Borrowed(k) => k,
+            Machine::Held(k) => k,
+        }
     }
 
     /// `connect(2)` on the socket: the file must be a socket the caller may write to, and a
-    /// daemon must be listening.
+    /// daemon must be listening (systemd starts dockerd when only its socket unit is).
     fn connect(&mut self) -> Result<(), ConnectError> {
-        let r = self.k.resolve(self.pid, &self.path, true).map_err(|_| ConnectError::NotRunning)?;
-        let st = self.k.stat_loc(&r.loc).ok_or(ConnectError::NotRunning)?;
+        let (pid, path) = (self.pid, self.path.clone());
+        let k = self.k();
+        let r = k.resolve(pid, &path, true).map_err(|_| ConnectError::NotRunning)?;
+        let st = k.stat_loc(&r.loc).ok_or(ConnectError::NotRunning)?;
         if st.ftype != FileType::Socket {
             return Err(ConnectError::NotRunning);
         }
-        if !self.k.may_with_groups(self.pid, &st, 2) {
+        if !k.may_with_groups(pid, &st, 2) {
             return Err(ConnectError::PermissionDenied);
         }
-        match &self.k.docker {
+        match &k.docker {
             Some(d) if d.running() => Ok(()),
-            // systemd holds the socket: the connection starts docker.service.
             Some(d) if d.socket_active => {
-                super::service::start(self.k);
+                super::service::start(k);
                 Ok(())
             }
             _ => Err(ConnectError::NotRunning),
         }
     }
 
-    /// One exchange: the request's bytes to the daemon, the response's bytes back.
+    /// One exchange: the request's bytes to the daemon, the response's bytes back; logged.
     fn exchange(&mut self, req: &Request) -> Result<(Response, usize), ConnectError> {
         self.connect()?;
         let bytes = req.emit();
-        let parsed = Request::parse(&bytes).map(|(r, _)| r);
+        let idx = self.log(bytes.clone());
+        let (resp, out) = self.answer(&bytes)?;
+        self.set_response(idx, out);
+        Ok((resp, idx))
+    }
+
+    /// The daemon's answer to request bytes.
+    fn answer(&mut self, bytes: &[u8]) -> Result<(Response, Vec<u8>), ConnectError> {
+        let parsed = Request::parse(bytes).map(|(r, _)| r);
+        let k = self.k();
         let resp = match parsed {
-            Ok(r) => super::serve(self.k, &r).ok_or(ConnectError::NotRunning)?,
+            Ok(r) => super::serve(k, &r).ok_or(ConnectError::NotRunning)?,
             Err(e) => bad_request(&e.to_string()),
         };
         let out = resp.emit();
         let resp = Response::parse(&out).map(|(r, _)| r).unwrap_or(resp);
-        let log = &mut self.k.docker.as_mut().ok_or(ConnectError::NotRunning)?.socket_log;
-        log.push(SocketExchange { request: bytes, response: out, stream: Vec::new() });
-        Ok((resp, log.len() - 1))
+        Ok((resp, out))
+    }
+
+    fn log(&mut self, request: Vec<u8>) -> usize {
+        match self.k().docker.as_mut() {
+            Some(d) => {
+                d.socket_log.push(SocketExchange { request, response: Vec::new(), stream: Vec::new() });
+                d.socket_log.len() - 1
+            }
+            None => usize::MAX,
+        }
+    }
+
+    fn set_response(&mut self, entry: usize, response: Vec<u8>) {
+        if let Some(e) = self.k().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
+            e.response = response;
+        }
     }
 
     fn log_stream(&mut self, entry: usize, bytes: &[u8]) {
-        if let Some(e) = self.k.docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
+        if let Some(e) = self.k().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
             e.stream.extend_from_slice(bytes);
         }
     }
 
-    /// Sends a request whose answer the daemon gives only later (`wait`): it is answered when
-    /// `finish` is called, after whatever the client does in between.
-    pub fn begin(&mut self, req: &Request) -> Result<usize, ConnectError> {
-        self.connect()?;
-        self.pending.push((req.clone(), 0));
-        Ok(self.pending.len() - 1)
-    }
-
-    pub fn finish(&mut self, id: usize) -> Result<Response, ConnectError> {
-        let req = self.pending.get(id).map(|(r, _)| r.clone()).ok_or(ConnectError::NotRunning)?;
-        self.exchange(&req).map(|(r, _)| r)
+    /// Runs a hijacked exec once: with the input written so far.
+    fn run_exec(&mut self, stream: StreamId) {
+        let Some((StreamSource::Exec { exec_id, stdin, output, .. }, _)) = self.streams.get_mut(stream) else { return };
+        if output.is_some() {
+            return;
+        }
+        let (id, input) = (exec_id.clone(), std::mem::take(stdin));
+        let k = self.k();
+        let Some(mut d) = k.docker.take() else { return };
+        let out = runtime::exec(&mut d, k, &id, input);
+        k.docker = Some(d);
+        if let Some((StreamSource::Exec { output, shell, .. }, _)) = self.streams.get_mut(stream) {
+            *output = Some(out.stream);
+            *shell = out.shell;
+        }
     }
 }
 
@@ -101,6 +149,13 @@ fn bad_request(msg: &str) -> Response {
     r.headers.push(("Connection".into(), "close".into()));
     r.body = format!("400 Bad Request: {msg}").into_bytes();
     r
+}
+
+/// `/v1.41/exec/ID/start` -> ["exec", "ID", "start"].
+fn unversioned(path: &str) -> Vec<String> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let skip = usize::from(segs.first().is_some_and(|s| s.starts_with('v') && s.contains('.')));
+    segs[skip..].iter().map(|s| s.to_string()).collect()
 }
 
 impl DockerTransport for SimTransport<'_> {
@@ -113,22 +168,13 @@ impl DockerTransport for SimTransport<'_> {
         if resp.status != 101 {
             return Ok((resp, usize::MAX));
         }
-        let path = req.path();
-        let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let tail: Vec<&str> = if segs.first().is_some_and(|s| s.starts_with('v')) { segs[1..].to_vec() } else { segs };
-        let source = match tail.as_slice() {
-            ["exec", id, "start"] => {
-                let mut d = self.k.docker.take().ok_or(ConnectError::NotRunning)?;
-                let out = runtime::exec(&mut d, self.k, id);
-                self.k.docker = Some(d);
-                self.shells.push(out.shell);
-                StreamSource::Exec { bytes: out.stream }
-            }
+        let tail = unversioned(&req.path());
+        let source = match tail.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["exec", id, "start"] => StreamSource::Exec { exec_id: id.to_string(), stdin: Vec::new(), output: None, shell: None },
             ["containers", id, "attach"] => {
-                let d = self.k.docker.as_ref().ok_or(ConnectError::NotRunning)?;
+                let d = self.k().docker.as_ref().ok_or(ConnectError::NotRunning)?;
                 let cid = containers::find(d, id).unwrap_or_default();
                 let from = d.containers.get(&cid).map(|c| c.logs.len()).unwrap_or(0);
-                self.shells.push(None);
                 StreamSource::Attach {
                     container: cid,
                     from,
@@ -136,53 +182,108 @@ impl DockerTransport for SimTransport<'_> {
                     stderr: crate::engine::api::flag(req, "stderr"),
                 }
             }
-            _ => {
-                self.shells.push(None);
-                StreamSource::Exec { bytes: Vec::new() }
-            }
+            _ => StreamSource::Empty,
         };
         self.streams.push((source, entry));
         Ok((resp, self.streams.len() - 1))
     }
 
     fn read_stream(&mut self, stream: StreamId) -> Vec<u8> {
-        let Some((source, entry)) = self.streams.get(stream).cloned() else { return Vec::new() };
+        self.run_exec(stream);
+        let Some((source, entry)) = self.streams.get(stream) else { return Vec::new() };
+        let entry = *entry;
         let bytes = match source {
-            StreamSource::Exec { bytes, .. } => bytes,
+            StreamSource::Exec { output, .. } => output.clone().unwrap_or_default(),
             StreamSource::Attach { container, from, stdout, stderr } => {
-                let Some(c) = self.k.docker.as_ref().and_then(|d| d.containers.get(&container)) else { return Vec::new() };
+                let (container, from, stdout, stderr) = (container.clone(), *from, *stdout, *stderr);
+                let d = self.k().docker.as_ref();
+                let (logs, tty) = match d.and_then(|d| d.containers.get(&container)) {
+                    Some(c) => (c.logs.clone(), c.tty),
+                    None => (d.and_then(|d| d.removed.get(&container)).map(|x| x.1.clone()).unwrap_or_default(), false),
+                };
                 let mut out = Vec::new();
-                for l in c.logs.iter().skip(from) {
+                for l in logs.iter().skip(from) {
                     if (l.stream == 1 && stdout) || (l.stream == 2 && stderr) {
-                        if c.tty {
+                        if tty {
                             out.extend_from_slice(&l.bytes);
                         } else {
                             out.extend(containers::frame(l.stream, &l.bytes));
                         }
                     }
                 }
-                if let Some(s) = self.streams.get_mut(stream) {
-                    if let StreamSource::Attach { from, .. } = &mut s.0 {
-                        *from = c.logs.len();
-                    }
+                if let Some((StreamSource::Attach { from, .. }, _)) = self.streams.get_mut(stream) {
+                    *from = logs.len();
                 }
                 out
             }
+            StreamSource::Empty => Vec::new(),
         };
-        if let Some(s) = self.streams.get_mut(stream) {
-            if let StreamSource::Exec { bytes, .. } = &mut s.0 {
-                bytes.clear();
-            }
+        // What has been read is not read again.
+        if let Some((StreamSource::Exec { output: Some(o), .. }, _)) = self.streams.get_mut(stream) {
+            o.clear();
         }
         self.log_stream(entry, &bytes);
         bytes
     }
 
+    fn write_stream(&mut self, stream: StreamId, data: &[u8]) {
+        if let Some((StreamSource::Exec { stdin, output: None, .. }, _)) = self.streams.get_mut(stream) {
+            stdin.extend_from_slice(data);
+        }
+    }
+
+    fn close_write(&mut self, stream: StreamId) {
+        self.run_exec(stream);
+    }
+
     fn take_terminal(&mut self, stream: StreamId) -> Option<Box<Shell>> {
-        let (source, _) = self.streams.get(stream).cloned()?;
-        match source {
-            StreamSource::Exec { .. } => self.shells.get_mut(stream)?.take(),
-            StreamSource::Attach { container, .. } => self.k.docker.as_mut()?.containers.get_mut(&container)?.terminal.take(),
+        self.run_exec(stream);
+        let container = match self.streams.get_mut(stream)? {
+            (StreamSource::Exec { shell, .. }, _) => return shell.take(),
+            (StreamSource::Attach { container, .. }, _) => container.clone(),
+            (StreamSource::Empty, _) => return None,
+        };
+        self.k().docker.as_mut()?.containers.get_mut(&container)?.terminal.take()
+    }
+
+    fn send(&mut self, req: &Request) -> Result<PendingId, ConnectError> {
+        self.connect()?;
+        let bytes = req.emit();
+        let entry = self.log(bytes);
+        self.pending.push((req.clone(), entry));
+        Ok(self.pending.len() - 1)
+    }
+
+    fn receive(&mut self, id: PendingId) -> Result<Response, ConnectError> {
+        let (req, entry) = self.pending.get(id).cloned().ok_or(ConnectError::NotRunning)?;
+        let (resp, out) = self.answer(&req.emit())?;
+        self.set_response(entry, out);
+        Ok(resp)
+    }
+
+    fn abandon(&mut self, id: PendingId) {
+        let Some((_, entry)) = self.pending.get(id).cloned() else { return };
+        // dockerd had sent the head; the client's hang-up cancels the wait.
+        let k = self.k();
+        let Some(d) = k.docker.as_deref() else { return };
+        let mut r = super::api::json_stream(d, k, &[]);
+        r.push_chunk(b"{\"Error\":{\"Message\":\"context canceled\"},\"StatusCode\":-1}\n");
+        let out = r.emit();
+        self.set_response(entry, out);
+    }
+
+    fn kernel(&mut self) -> Option<&mut Kernel> {
+        Some(self.k())
+    }
+
+    fn release_kernel(&mut self) -> Option<Box<Kernel>> {
+        let placeholder = Machine::Held(Box::new(Kernel::placeholder()));
+        match std::mem::replace(&mut self.machine, placeholder) {
+            Machine::Held(k) => Some(k),
+            Machine::Borrowed(k) => {
+                self.machine = Machine::Borrowed(k);
+                None
+            }
         }
     }
 }

@@ -227,6 +227,13 @@ impl Kernel {
         k
     }
 
+    /// An empty machine, standing in for one that is elsewhere for a moment (the docker CLI's
+    /// transport holds the real one while the CLI runs).
+    pub fn placeholder() -> Kernel {
+        let uname = Uname { sysname: String::new(), release: String::new(), version: String::new(), machine: String::new(), processor: String::new(), os: String::new() };
+        Kernel::new(uname, 0, 0, 1, 32768)
+    }
+
     /// Allocates a namespace id and an inode number for a new namespace.
     pub fn alloc_ns(&mut self) -> (NsId, u64) {
         let id = NsId(self.next_ns_id);

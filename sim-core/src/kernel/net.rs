@@ -46,6 +46,9 @@ pub struct Link {
     pub master: Option<u32>,
     pub addrs: Vec<IfAddr>,
     pub ipv6_ll: bool,
+    /// `net.ipv6.conf.<dev>.disable_ipv6=1` (Docker sets it in containers): no IPv6 address,
+    /// not even lo's ::1.
+    pub ipv6_disabled: bool,
     pub counters: Counters,
     pub txqueuelen: u32,
     pub qdisc: &'static str,
@@ -113,6 +116,7 @@ impl NetNs {
                 master: None,
                 addrs: Vec::new(),
                 ipv6_ll: false,
+                ipv6_disabled: false,
                 counters: Counters::default(),
                 txqueuelen: txq,
                 qdisc,

@@ -54,7 +54,7 @@ pub fn render(l: &Link) -> String {
             s.push_str(&format!("        inet {}  netmask {}  broadcast {}\n", fmt_ip(a.addr), fmt_ip(m), fmt_ip(b)));
         }
     }
-    if l.up {
+    if l.up && !l.ipv6_disabled {
         if l.kind == LinkKind::Loopback {
             s.push_str("        inet6 ::1  prefixlen 128  scopeid 0x10<host>\n");
         } else if l.ipv6_ll && l.carrier {

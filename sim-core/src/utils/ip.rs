@@ -254,7 +254,7 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
     for l in links {
         if g.brief {
             let mut addrs: Vec<String> = l.addrs.iter().map(|a| format!("{}/{}", fmt_ip(a.addr), a.prefix)).collect();
-            if l.up && !g.family4 {
+            if l.up && !g.family4 && !l.ipv6_disabled {
                 if l.kind == LinkKind::Loopback {
                     addrs.push("::1/128".into());
                 } else if l.ipv6_ll && l.carrier {
@@ -279,7 +279,7 @@ fn addr(ctx: &mut Ctx, g: &Global, ns: NsId, rest: &[String]) -> Outcome {
                 None => out.push_str("       valid_lft forever preferred_lft forever\n"),
             }
         }
-        if l.up && !g.family4 {
+        if l.up && !g.family4 && !l.ipv6_disabled {
             if l.kind == LinkKind::Loopback {
                 out.push_str("    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n");
             } else if l.ipv6_ll && l.carrier {

@@ -26,7 +26,7 @@ fn scaled(bytes: u64) -> String {
 /// Whether the link shows the IPv6 addresses `ip` and the kernel give it.
 pub fn ipv6_lines(l: &Link) -> Vec<(String, u8, &'static str)> {
     let mut v = Vec::new();
-    if l.up {
+    if l.up && !l.ipv6_disabled {
         if l.kind == LinkKind::Loopback {
             v.push(("::1".to_string(), 128, "Host"));
         } else if l.ipv6_ll && l.carrier {
