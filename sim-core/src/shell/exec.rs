@@ -308,7 +308,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 }
                 Err((e, back)) => {
                     io = back;
-                    let (msg, code) = lookup_message(&e, &words[0]);
+                    let (msg, code) = if sh.flavor == super::Flavor::Zsh { super::zsh::lookup_message(&e, &words[0]) } else { lookup_message(&e, &words[0]) };
                     io.write_err(&format!("{}: {}\n", sh.err_name(), msg));
                     status = code;
                 }

@@ -6,6 +6,7 @@ pub mod coreutils;
 pub mod ifconfig;
 pub mod ip;
 pub mod ls;
+pub mod macos;
 pub mod namespaces;
 pub mod ps;
 pub mod shells;
@@ -159,6 +160,14 @@ pub fn program(name: &str) -> Option<Program> {
         "which" => coreutils::which,
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
+        "zsh" => shells::bash,
+        "ps-bsd" => macos::ps::main,
+        "ls-bsd" => macos::ls::main,
+        "ifconfig-bsd" => macos::ifconfig::main,
+        "uname-bsd" => macos::uname::main,
+        "hostname-bsd" => macos::hostname::main,
+        "sw_vers" => macos::sw_vers::main,
+        "rdctl" => macos::rdctl::main,
         _ => return None,
     })
 }
@@ -174,6 +183,10 @@ pub fn footprint(name: &str) -> (u64, u64) {
         "sleep" => (107_956, 356),
         "grep" => (112_828, 976),
         "ip" => (116_624, 1_308),
+        // macOS programs map the 4 GiB shared region: VSZ is large for anything.
+        "ps-bsd" => (4_268_408, 1_148),
+        "ls-bsd" | "uname-bsd" | "hostname-bsd" | "ifconfig-bsd" | "sw_vers" => (4_268_180, 1_020),
+        "rdctl" => (5_011_884, 21_460),
         _ => (107_948, 612),
     }
 }
