@@ -43,7 +43,7 @@ pub fn humanize_number(n: i64, len: usize) -> String {
     // digit + prefix (+ sign), and room for the NUL.
     let baselen = if sign < 0 { 3 } else { 2 };
     let mut max: i64 = 1;
-    for _ in 0..len.saturating_sub(baselen + 1) {
+    for _ in 0..len.saturating_sub(baselen) {
         max = max.saturating_mul(10);
     }
     let mut remainder = 0;
