@@ -100,7 +100,10 @@ pub struct GuestLogin<'a> {
 /// `sshd: USER@pts/0`, then `$SHELL --login` (with `-c CMD` when a command is given).
 /// Returns the interactive shell, already marked as on the guest and with the two sshd
 /// processes as its waiters, or the command's output and status.
-pub fn guest_login(k: &mut Kernel, l: &GuestLogin, command: Option<&str>, cols: usize) -> Result<Result<Box<Shell>, (Vec<u8>, i32)>, Errno> {
+/// An interactive shell in the guest, or a command's output and status.
+pub type GuestSession = Result<Box<Shell>, (Vec<u8>, i32)>;
+
+pub fn guest_login(k: &mut Kernel, l: &GuestLogin, command: Option<&str>, cols: usize) -> Result<GuestSession, Errno> {
     let now = k.now;
     let g = k.guest.as_deref_mut().ok_or(Errno::ENOENT)?;
     let gk = &mut g.kernel;

@@ -50,7 +50,7 @@ fn link_local(l: &Link) -> String {
         return "fe80::1".into();
     }
     let m = l.mac;
-    let mix = |a: u8, b: u8| ((a as u16 ^ 0x5a) << 8 | (b as u16).rotate_left(3)) & 0xffff;
+    let mix = |a: u8, b: u8| ((a as u16 ^ 0x5a) << 8) | (b as u16).rotate_left(3);
     format!("fe80::{:x}:{:x}:{:x}:{:x}", mix(m[0], m[5]) | 0x400, mix(m[1], m[4]), mix(m[2], m[3]), mix(m[5], m[0]))
 }
 

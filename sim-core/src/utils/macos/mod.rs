@@ -64,7 +64,10 @@ pub fn humanize_number(n: i64, len: usize) -> String {
 
 /// BSD getopt over short options (`with_arg` take a value): flags in order, values, and the
 /// operands after the first non-option. `Err(c)` for an unknown option.
-pub fn bsd_getopt(args: &[String], short: &str, with_arg: &str) -> Result<(Vec<char>, Vec<(char, String)>, Vec<String>), char> {
+/// Flags, option values and operands.
+pub type BsdOpts = (Vec<char>, Vec<(char, String)>, Vec<String>);
+
+pub fn bsd_getopt(args: &[String], short: &str, with_arg: &str) -> Result<BsdOpts, char> {
     let mut flags = Vec::new();
     let mut values = Vec::new();
     let mut i = 0;
