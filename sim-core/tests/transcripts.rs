@@ -11,9 +11,18 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/transcripts")
 }
 
+/// A script may start with `#profile NAME` (a line the runner takes, not typed): the machine
+/// it runs on. Without it, the article's Linux host.
 fn transcript(script: &str) -> String {
-    let mut t = Terminal::new(Profile::Linux, TerminalConfig::default());
-    t.transcript(script, Profile::Linux.session_start(), 1)
+    let (profile, body) = match script.strip_prefix("#profile ") {
+        Some(rest) => {
+            let (name, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            (Profile::from_name(name.trim()).expect("known profile"), body)
+        }
+        None => (Profile::Linux, script),
+    };
+    let mut t = Terminal::new(profile, TerminalConfig::default());
+    t.transcript(body, profile.session_start(), 1)
 }
 
 #[test]

@@ -4,8 +4,10 @@
 //! **Architecture invariant:** every table is a `BTreeMap` or a `Vec`, so iteration order is
 //! defined and the same operations always produce the same state.
 
+pub mod binfmt;
 pub mod creds;
 pub mod errno;
+pub mod guest;
 pub mod net;
 pub mod netfilter;
 pub mod overlay;
@@ -153,6 +155,15 @@ pub struct Kernel {
     /// The Docker daemon running on this machine, if Docker is installed. It is userland
     /// state the kernel only carries: programs reach it through its socket.
     pub docker: Option<Box<crate::engine::Dockerd>>,
+    /// The Linux VM the desktop app runs (Docker Desktop's, Rancher Desktop's Lima VM): a
+    /// machine of its own, reached through forwarded sockets and ports. None on Linux hosts.
+    pub guest: Option<Box<guest::Guest>>,
+    /// binfmt_misc, when mounted at /proc/sys/fs/binfmt_misc: foreign binaries run through
+    /// the interpreters registered there (see [`Kernel::emulation_for`]).
+    pub binfmt: Option<binfmt::Binfmt>,
+    /// The CPU architecture the binaries of a filesystem are built for, by superblock (an
+    /// image layer pulled for `linux/amd64`): exec of a file there may need binfmt_misc.
+    pub sb_arch: BTreeMap<usize, String>,
     next_ns_id: u32,
     next_ns_inode: u64,
 }
@@ -210,6 +221,9 @@ impl Kernel {
             rng: 0,
             exit_codes: BTreeMap::new(),
             docker: None,
+            guest: None,
+            binfmt: None,
+            sb_arch: BTreeMap::new(),
             next_ns_id: 1,
             // New namespaces on a running system get inodes from here on.
             next_ns_inode: 4026532160,
@@ -315,5 +329,83 @@ impl Kernel {
     pub fn random_mac(&mut self) -> [u8; 6] {
         let r = self.random().to_be_bytes();
         [(r[0] & 0xfe) | 0x02, r[1], r[2], r[3], r[4], r[5]]
+    }
+}
+
+impl Kernel {
+    /// The interpreter binfmt_misc runs a binary of architecture `arch` (`amd64`, `arm64`,
+    /// `x86_64`, `aarch64`) through on this machine, or None when the CPU runs it natively
+    /// or nothing is registered for it.
+    ///
+    /// How exec uses it (the integrator wires this where an image's executable is run):
+    /// after `Kernel::exec` of a file whose architecture is known (the image's platform for
+    /// files of a container's layers), call [`Kernel::binfmt_exec`]; it leaves a native
+    /// binary alone, fails with ENOEXEC (`exec format error`) when no entry matches, and
+    /// otherwise turns the process into the interpreter running the file, as ps shows it.
+    pub fn emulation_for(&self, arch: &str) -> Option<String> {
+        let machine = binfmt::elf_machine(arch)?;
+        if binfmt::elf_machine(&self.uname.machine) == Some(machine) {
+            return None;
+        }
+        let head = binfmt::elf_header(machine);
+        self.binfmt.as_ref()?.handler(&head).map(|e| e.interpreter.clone())
+    }
+
+    /// Applies binfmt_misc to process `pid`, which has just exec'd `filename` (built for
+    /// `arch`) with `argv`: a foreign binary becomes `INTERP FILENAME ARGS` (argv[0] kept
+    /// only with the `P` flag), keeps the file's basename as comm, has the interpreter as
+    /// exe, and reports the emulated machine to `uname` ([`Kernel::machine_of`]).
+    pub fn binfmt_exec(&mut self, pid: Pid, arch: &str, filename: &str) -> Result<(), Errno> {
+        let Some(machine) = binfmt::elf_machine(arch) else { return Err(Errno::ENOEXEC) };
+        if binfmt::elf_machine(&self.uname.machine) == Some(machine) {
+            if let Some(p) = self.procs.get_mut(&pid) {
+                p.emulated = None;
+            }
+            return Ok(());
+        }
+        let head = binfmt::elf_header(machine);
+        let entry = self.binfmt.as_ref().and_then(|b| b.handler(&head)).cloned().ok_or(Errno::ENOEXEC)?;
+        let exe = self.resolve(pid, &entry.interpreter, true).map(|r| r.path).unwrap_or_else(|_| entry.interpreter.clone());
+        let p = self.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
+        p.argv = binfmt::interpreter_argv(&entry, filename, &p.argv);
+        p.comm = filename.rsplit('/').next().unwrap_or(filename).chars().take(15).collect();
+        p.exe = exe;
+        p.emulated = binfmt::uname_machine(arch).map(str::to_string);
+        // qemu-user's own threads and its translation cache (seen for real: Sl, ~224 MiB VSZ).
+        p.threads = p.threads.max(2);
+        p.vsz_kb += 220_000;
+        p.rss_kb += 10_000;
+        Ok(())
+    }
+
+    /// The machine `uname -m` reports to process `pid`: the emulated CPU for a process run
+    /// by qemu-user, else the kernel's own.
+    pub fn machine_of(&self, pid: Pid) -> String {
+        self.procs.get(&pid).and_then(|p| p.emulated.clone()).unwrap_or_else(|| self.uname.machine.clone())
+    }
+}
+
+impl Kernel {
+    /// The architecture the file at `path` (as `pid` resolves it) is built for, when its
+    /// filesystem is tagged in [`Kernel::sb_arch`] (for an overlay, the layer that has it).
+    pub fn file_arch(&self, pid: Pid, path: &str) -> Option<String> {
+        let r = self.resolve(pid, path, true).ok()?;
+        let sb = match r.loc {
+            vfs::Loc::Tree { sb, .. } => sb,
+            vfs::Loc::Overlay { layer, .. } => layer,
+            vfs::Loc::Proc { .. } => return None,
+        };
+        self.sb_arch.get(&sb).cloned()
+    }
+
+    /// The one line `execve` needs after `Kernel::exec(pid, ..)` of `path`: a file of a
+    /// foreign architecture runs through binfmt_misc ([`Kernel::binfmt_exec`]); ENOEXEC
+    /// (`exec format error`) when nothing is registered for it. Files of untagged
+    /// filesystems are native.
+    pub fn binfmt_exec_file(&mut self, pid: Pid, path: &str) -> Result<(), Errno> {
+        match self.file_arch(pid, path) {
+            Some(arch) => self.binfmt_exec(pid, &arch, path),
+            None => Ok(()),
+        }
     }
 }

@@ -116,6 +116,9 @@ pub struct Process {
     pub cpu_ticks: u64,
     pub vsz_kb: u64,
     pub rss_kb: u64,
+    /// The CPU this process's program is emulated as by a binfmt_misc interpreter
+    /// (`x86_64` for an amd64 program under qemu on an arm64 VM); None when native.
+    pub emulated: Option<String>,
 }
 
 impl Process {
@@ -264,6 +267,8 @@ impl Kernel {
             cpu_ticks: exec.cpu_ticks,
             vsz_kb: exec.vsz_kb,
             rss_kb: exec.rss_kb,
+            // A forked child is still the same (possibly emulated) program.
+            emulated: self.procs.get(&parent).and_then(|p| p.emulated.clone()),
         };
         self.procs.insert(pid, proc);
         Ok(pid)
@@ -280,6 +285,8 @@ impl Kernel {
         p.rss_kb = exec.rss_kb;
         p.uid = exec.uid;
         p.gid = exec.gid;
+        // A new image runs natively until binfmt says otherwise (`Kernel::binfmt_exec`).
+        p.emulated = None;
         Ok(())
     }
 

@@ -57,6 +57,14 @@ const SYS_FILES: &[&str] = &[
     "net/ipv4/ip_forward",
 ];
 
+/// The file of a mounted binfmt_misc a `/proc/sys` path names (`register`, `status` or an
+/// entry's name).
+fn binfmt_file<'a>(k: &Kernel, path: &'a str) -> Option<&'a str> {
+    let name = path.strip_prefix("fs/binfmt_misc/")?;
+    let b = k.binfmt.as_ref()?;
+    (name == "register" || name == "status" || b.entry(name).is_some()).then_some(name)
+}
+
 fn find(list: &[&'static str], name: &str) -> Option<&'static str> {
     list.iter().copied().find(|n| *n == name)
 }
@@ -89,6 +97,9 @@ pub fn lookup(k: &Kernel, pid_ns: NsId, _viewer: Pid, rest: &[&str]) -> Result<P
         ("thread-self", []) => Ok(ProcNode::SelfLink(true)),
         ("sys", _) => {
             let p = tail.join("/");
+            if binfmt_file(k, &p).is_some() {
+                return Ok(ProcNode::Sys(p));
+            }
             if sys_dirs().contains(&p) || SYS_FILES.contains(&p.as_str()) {
                 Ok(ProcNode::Sys(p))
             } else {
@@ -140,6 +151,10 @@ pub fn stat(k: &Kernel, node: &ProcNode, dev: u64) -> Option<Stat> {
             (FileType::File, 0o400, 0, 0, boot)
         }
         ProcNode::Info(_) => (FileType::File, 0o444, 0, 0, boot),
+        ProcNode::Sys(p) if binfmt_file(k, p) == Some("register") => (FileType::File, 0o200, 0, 0, boot),
+        ProcNode::Sys(p) if binfmt_file(k, p).is_some() => (FileType::File, 0o644, 0, 0, boot),
+        // A mounted binfmt_misc is a filesystem of its own, drwxr-xr-x.
+        ProcNode::Sys(p) if p == "fs/binfmt_misc" && k.binfmt.is_some() => (FileType::Dir, 0o755, 0, 0, boot),
         ProcNode::Sys(p) if SYS_FILES.contains(&p.as_str()) && p != "fs/binfmt_misc" => {
             (FileType::File, 0o644, 0, 0, boot)
         }
@@ -243,6 +258,15 @@ pub fn read_dir(k: &Kernel, pid_ns: NsId, _viewer: Pid, node: &ProcNode) -> Resu
             }
             Ok(v)
         }
+        ProcNode::Sys(dir) if dir == "fs/binfmt_misc" => {
+            let Some(b) = &k.binfmt else { return Ok(Vec::new()) };
+            let mut names: Vec<String> = b.entries.iter().map(|e| e.name.clone()).collect();
+            names.push("register".into());
+            names.push("status".into());
+            names.sort();
+            Ok(names.into_iter().map(|n| (n.clone(), ProcNode::Sys(format!("{dir}/{n}")))).collect())
+        }
+        ProcNode::Sys(dir) if binfmt_file(k, dir).is_some() => Err(Errno::ENOTDIR),
         ProcNode::Sys(dir) => {
             let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
             let mut names: Vec<String> = Vec::new();
@@ -287,6 +311,16 @@ pub fn read_dir(k: &Kernel, pid_ns: NsId, _viewer: Pid, node: &ProcNode) -> Resu
 pub fn read(k: &Kernel, pid_ns: NsId, viewer: Pid, node: &ProcNode) -> Result<Vec<u8>, Errno> {
     let text = match node {
         ProcNode::Info(name) => info(k, viewer, name),
+        ProcNode::Sys(path) if binfmt_file(k, path).is_some() => {
+            let b = k.binfmt.as_ref().ok_or(Errno::ENOENT)?;
+            match binfmt_file(k, path) {
+                // register has no read operation.
+                Some("register") => return Err(Errno::EINVAL),
+                Some("status") => b.status_text().to_string(),
+                Some(name) => b.entry(name).map(|e| e.render()).ok_or(Errno::ENOENT)?,
+                None => return Err(Errno::ENOENT),
+            }
+        }
         ProcNode::Sys(path) => match path.as_str() {
             "kernel/hostname" => format!("{}\n", k.hostname_of(viewer)),
             "kernel/ostype" => format!("{}\n", k.uname.sysname),

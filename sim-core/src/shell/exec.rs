@@ -391,6 +391,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                     io = back;
                     let (msg, code) = match sh.flavor {
                         Flavor::Ash => ash::lookup_message(&e, &words[0]),
+                        Flavor::Zsh => super::zsh::lookup_message(&e, &words[0]),
                         _ => lookup_message(&e, &words[0]),
                     };
                     io.write_err(&format!("{}: {}\n", sh.err_name(), msg));

@@ -5,7 +5,9 @@ pub mod builtins;
 pub mod exec;
 pub mod expand;
 pub mod parse;
+pub mod prompt;
 pub mod terminal;
+pub mod zsh;
 
 use crate::kernel::Pid;
 
@@ -18,6 +20,32 @@ pub enum Flavor {
     BashAsSh,
     /// busybox ash (`sh` in alpine images): prompt `\w \$ `, `sh: X: not found`.
     Ash,
+    /// zsh 5.8.1, the login shell of macOS 12: prompt from `PS1` (`%n@%m %1~ %# ` as
+    /// /etc/zshrc sets it), errors as `zsh: command not found: NAME`.
+    Zsh,
+}
+
+/// Which machine a shell runs on, counted from the machine of the program that started it.
+/// Once the shell is in the terminal's stack it is counted from the terminal's machine (the
+/// Mac): depth 0 is the Mac, 1 its Linux VM (`rdctl shell`, Docker Desktop's `nsenter -t 1`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Machine {
+    pub depth: u8,
+    /// For a shell that crossed into a guest: how many of its `waiters` (the first ones)
+    /// are processes of the guest; the rest belong to the machine it was started from.
+    pub waiters_inside: usize,
+}
+
+impl Machine {
+    /// The machine the terminal is connected to.
+    pub const HOST: Machine = Machine { depth: 0, waiters_inside: 0 };
+
+    /// Marks `sh`, started on a guest, as one level further in than the program that
+    /// returns it (`rdctl shell`, a transport that crossed into the VM). The waiters it has
+    /// now are guest processes; whatever the caller pushes after this is on its own machine.
+    pub fn cross_into_guest(sh: &mut Shell) {
+        sh.machine = Machine { depth: sh.machine.depth.saturating_add(1), waiters_inside: sh.waiters.len() };
+    }
 }
 
 /// A shell variable.
@@ -80,11 +108,17 @@ pub struct Shell {
     pub waiters: Vec<Pid>,
     /// Lines typed into this shell, for `history`.
     pub history: Vec<String>,
+    /// The machine whose kernel runs this shell.
+    pub machine: Machine,
 }
 
 impl Shell {
     /// The name used in error messages: `-bash`, `bash`, `sh`.
     pub fn err_name(&self) -> String {
-        self.arg0.clone()
+        match self.flavor {
+            // zsh names itself without the login dash: `zsh: command not found: x`.
+            Flavor::Zsh => self.arg0.trim_start_matches('-').to_string(),
+            _ => self.arg0.clone(),
+        }
     }
 }

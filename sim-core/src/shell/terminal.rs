@@ -3,7 +3,8 @@
 //! and turns typed lines into the bytes the terminal shows.
 
 use super::exec::{run_line, TermInfo};
-use super::{Flavor, Shell, Vars};
+use super::prompt::{self, PromptFacts};
+use super::{Flavor, Machine, Shell, Vars};
 use crate::host::{self, Profile};
 use crate::kernel::process::Exec;
 use crate::kernel::{Kernel, Pid, ProcState};
@@ -58,6 +59,8 @@ impl Completion {
 }
 
 pub struct Terminal {
+    /// The machine the terminal is connected to (the EC2 host, the Mac). A desktop
+    /// profile's Linux VM is `kernel.guest`; a shell runs on the kernel its `machine` names.
     pub kernel: Kernel,
     pub profile: Profile,
     shells: Vec<Shell>,
@@ -69,12 +72,10 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn new(profile: Profile, cfg: TerminalConfig) -> Terminal {
-        let (mut kernel, login_pid) = match profile {
-            Profile::Linux => host::linux::boot(cfg.seed),
-        };
+        let (mut kernel, login_pid) = profile.boot(cfg.seed);
         kernel.now = profile.session_start();
-        let session_parent = kernel.procs.get(&login_pid).map(|p| p.ppid).unwrap_or(1);
-        let shell = login_shell(&mut kernel, login_pid);
+        let session_parent = profile.session_parent(&kernel, login_pid);
+        let shell = login_shell(&mut kernel, profile, login_pid);
         Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent }
     }
 
@@ -103,17 +104,56 @@ impl Terminal {
         &self.shells
     }
 
+    /// The kernel of machine `depth` (0: the terminal's, 1: its guest VM). A depth with no
+    /// machine behind it falls back to the deepest one there is.
+    pub fn kernel_at(&self, depth: u8) -> &Kernel {
+        let mut k = &self.kernel;
+        for _ in 0..depth {
+            match &k.guest {
+                Some(g) => k = &g.kernel,
+                None => break,
+            }
+        }
+        k
+    }
+
+    pub fn kernel_at_mut(&mut self, depth: u8) -> &mut Kernel {
+        kernel_at_mut(&mut self.kernel, depth)
+    }
+
+    /// The kernel the foreground shell runs on.
+    pub fn shell_kernel(&self) -> &Kernel {
+        self.kernel_at(self.shell().machine.depth)
+    }
+
     /// The prompt as the foreground shell prints it.
     pub fn prompt(&self) -> String {
         let sh = self.shell();
-        let uid = self.kernel.procs.get(&sh.pid).map(|p| p.uid).unwrap_or(0);
+        let k = self.kernel_at(sh.machine.depth);
+        let uid = k.procs.get(&sh.pid).map(|p| p.uid).unwrap_or(0);
         let sign = if uid == 0 { '#' } else { '$' };
+        let facts = |user: &str, host: &str| -> String {
+            let f = PromptFacts { user, host, pwd: sh.vars.get("PWD").unwrap_or("/"), home: sh.vars.get("HOME").unwrap_or(""), uid };
+            match sh.flavor {
+                Flavor::Zsh => prompt::zsh(sh.vars.get("PS1").unwrap_or("%m%# "), &f),
+                _ => prompt::bash(sh.vars.get("PS1").unwrap_or(""), &f),
+            }
+        };
         match sh.flavor {
             Flavor::BashAsSh => format!("sh-4.2{sign} "),
-            Flavor::Ash => crate::utils::busybox::ash::prompt(&self.kernel, sh),
+            Flavor::Ash => crate::utils::busybox::ash::prompt(k, sh),
+            Flavor::Zsh => {
+                let user = users::name_of_uid(k, sh.pid, uid).unwrap_or_else(|| uid.to_string());
+                facts(&user, &k.hostname_of(sh.pid))
+            }
+            // A PS1 from the environment (Alpine's /etc/profile exports `\h:\w\$ `).
+            Flavor::Bash if sh.vars.get("PS1").is_some() => {
+                let user = users::name_of_uid(k, sh.pid, uid).unwrap_or_else(|| "I have no name!".to_string());
+                facts(&user, &k.hostname_of(sh.pid))
+            }
             Flavor::Bash => {
-                let user = users::name_of_uid(&self.kernel, sh.pid, uid).unwrap_or_else(|| "I have no name!".to_string());
-                let host = self.kernel.hostname_of(sh.pid);
+                let user = users::name_of_uid(k, sh.pid, uid).unwrap_or_else(|| "I have no name!".to_string());
+                let host = k.hostname_of(sh.pid);
                 let short = host.split('.').next().unwrap_or("").to_string();
                 let pwd = sh.vars.get("PWD").unwrap_or("/");
                 let home = sh.vars.get("HOME").unwrap_or("");
@@ -132,8 +172,13 @@ impl Terminal {
     /// Runs one typed line at time `now` (Unix seconds; the clock never goes back) and
     /// returns what the terminal shows after it, before the next prompt.
     pub fn run(&mut self, line: &str, now: i64) -> String {
-        if now > self.kernel.now {
-            self.kernel.now = now;
+        // One clock for every machine: a VM's clock follows its host's.
+        let mut k = Some(&mut self.kernel);
+        while let Some(kk) = k {
+            if now > kk.now {
+                kk.now = now;
+            }
+            k = kk.guest.as_deref_mut().map(|g| &mut g.kernel);
         }
         let term = TermInfo::terminal(self.cols, self.tty.clone());
         let top = self.shells.len() - 1;
@@ -141,16 +186,23 @@ impl Terminal {
         if !trimmed.is_empty() && self.shells[top].history.last().map(|l| l != line).unwrap_or(true) {
             self.shells[top].history.push(line.to_string());
         }
-        if let Some(p) = self.kernel.procs.get_mut(&self.shells[top].pid) {
+        let depth = self.shells[top].machine.depth;
+        let kernel = kernel_at_mut(&mut self.kernel, depth);
+        if let Some(p) = kernel.procs.get_mut(&self.shells[top].pid) {
             p.foreground = false;
         }
-        let res = run_line(&mut self.kernel, &mut self.shells[top], line, &term);
-        if let Some(p) = self.kernel.procs.get_mut(&self.shells[top].pid) {
+        let res = run_line(kernel, &mut self.shells[top], line, &term);
+        if let Some(p) = kernel.procs.get_mut(&self.shells[top].pid) {
             p.foreground = true;
             p.state = ProcState::Sleeping;
         }
         let mut screen = String::from_utf8_lossy(&res.screen).into_owned();
-        if let Some(new_shell) = res.new_shell {
+        if let Some(mut new_shell) = res.new_shell {
+            // The new shell's machine is counted from the machine of the shell that started it.
+            new_shell.machine = match new_shell.machine.depth {
+                0 => Machine { depth, waiters_inside: new_shell.waiters.len() },
+                d => Machine { depth: depth.saturating_add(d), waiters_inside: new_shell.machine.waiters_inside },
+            };
             self.shells.push(*new_shell);
         } else if let Some(code) = res.exit {
             screen.push_str(&self.pop_shell(code));
@@ -158,17 +210,21 @@ impl Terminal {
         screen
     }
 
-    /// The foreground shell exits with `code`: the processes waiting for it end too.
+    /// The foreground shell exits with `code`: the processes waiting for it end too, each
+    /// on its own machine (`rdctl` on the Mac waits for the shell in the VM).
     fn pop_shell(&mut self, code: i32) -> String {
         let Some(sh) = self.shells.pop() else { return String::new() };
-        self.kernel.exit(sh.pid);
-        for w in &sh.waiters {
-            self.kernel.exit(*w);
+        let outer = self.shells.last().map(|s| s.machine.depth).unwrap_or(0);
+        let inner = sh.machine.depth;
+        kernel_at_mut(&mut self.kernel, inner).exit(sh.pid);
+        for (i, w) in sh.waiters.iter().enumerate() {
+            let depth = if i < sh.machine.waiters_inside { inner } else { outer };
+            kernel_at_mut(&mut self.kernel, depth).exit(*w);
         }
         if self.shells.is_empty() {
             // The login shell logged out: the connection is made again, as a new login.
-            let pid = new_login(&mut self.kernel, self.session_parent);
-            self.shells.push(login_shell(&mut self.kernel, pid));
+            let pid = self.profile.new_login(&mut self.kernel, self.session_parent);
+            self.shells.push(login_shell(&mut self.kernel, self.profile, pid));
             return String::new();
         }
         let top = self.shells.len() - 1;
@@ -182,6 +238,7 @@ impl Terminal {
         let word = &line[start..];
         let first_word = line[..start].trim().is_empty() || line[..start].trim_end().ends_with(['|', ';', '&']) || line[..start].trim_end() == "sudo";
         let sh = self.shell();
+        let kernel = self.kernel_at(sh.machine.depth);
         let mut candidates: Vec<String> = Vec::new();
         if first_word && !word.contains('/') {
             for b in ["cd", "echo", "exit", "export", "history", "pwd", "type", "unset", "logout"] {
@@ -191,8 +248,8 @@ impl Terminal {
             }
             let path = sh.vars.get("PATH").unwrap_or("").to_string();
             for dir in path.split(':') {
-                let Ok(r) = self.kernel.resolve(sh.pid, dir, true) else { continue };
-                let Ok(entries) = self.kernel.read_dir(sh.pid, &r.loc) else { continue };
+                let Ok(r) = kernel.resolve(sh.pid, dir, true) else { continue };
+                let Ok(entries) = kernel.read_dir(sh.pid, &r.loc) else { continue };
                 for (name, _) in entries {
                     if name.starts_with(word) {
                         candidates.push(format!("{name} "));
@@ -205,14 +262,14 @@ impl Terminal {
                 None => ("", word),
             };
             let lookup = if dir.is_empty() { "." } else { dir };
-            if let Ok(r) = self.kernel.resolve(sh.pid, lookup, true) {
-                if let Ok(entries) = self.kernel.read_dir(sh.pid, &r.loc) {
+            if let Ok(r) = kernel.resolve(sh.pid, lookup, true) {
+                if let Ok(entries) = kernel.read_dir(sh.pid, &r.loc) {
                     for (name, loc) in entries {
                         if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
                             continue;
                         }
-                        let is_dir = self.kernel.stat_loc(&loc).map(|s| s.ftype == crate::kernel::vfs::FileType::Dir).unwrap_or(false)
-                            || self.kernel.resolve(sh.pid, &format!("{dir}{name}/"), true).is_ok();
+                        let is_dir = kernel.stat_loc(&loc).map(|s| s.ftype == crate::kernel::vfs::FileType::Dir).unwrap_or(false)
+                            || kernel.resolve(sh.pid, &format!("{dir}{name}/"), true).is_ok();
                         candidates.push(format!("{dir}{name}{}", if is_dir { "/" } else { " " }));
                     }
                 }
@@ -263,25 +320,42 @@ fn common_prefix(v: &[String]) -> String {
     first[..end].to_string()
 }
 
-fn login_shell(k: &mut Kernel, pid: Pid) -> Shell {
-    let env = host::linux::login_env();
+/// The kernel of machine `depth` below `k` (the deepest there is if fewer).
+fn kernel_at_mut(k: &mut Kernel, depth: u8) -> &mut Kernel {
+    if depth == 0 || k.guest.is_none() {
+        return k;
+    }
+    let g = k.guest.as_deref_mut().expect("checked just above");
+    kernel_at_mut(&mut g.kernel, depth - 1)
+}
+
+fn login_shell(k: &mut Kernel, profile: Profile, pid: Pid) -> Shell {
+    let env = profile.login_env();
     if let Some(p) = k.procs.get_mut(&pid) {
         p.env = env.clone();
     }
+    let mut vars = Vars::from_environ(&env);
+    // Variables the login shell's startup files set without exporting (zsh's PS1 from /etc/zshrc).
+    for (name, value) in profile.login_shell_vars() {
+        vars.set(name, value, false);
+    }
+    let arg0 = profile.login_arg0();
     Shell {
         pid,
-        flavor: Flavor::Bash,
+        flavor: if arg0 == "-zsh" { Flavor::Zsh } else { Flavor::Bash },
         login: true,
         interactive: true,
-        vars: Vars::from_environ(&env),
-        arg0: "-bash".into(),
+        vars,
+        arg0: arg0.into(),
         status: 0,
         waiters: Vec::new(),
         history: Vec::new(),
+        machine: Machine::HOST,
     }
 }
 
-fn new_login(k: &mut Kernel, parent: Pid) -> Pid {
+/// A new ssh login on the article's host: bash as ec2-user on pts/0, under `parent` (sshd).
+pub fn new_linux_login(k: &mut Kernel, parent: Pid) -> Pid {
     let exec = Exec {
         comm: "bash".into(),
         argv: vec!["-bash".into()],

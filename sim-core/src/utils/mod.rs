@@ -9,6 +9,7 @@ pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
 pub mod ls;
+pub mod macos;
 pub mod namespaces;
 pub mod ps;
 pub mod shells;
@@ -170,6 +171,14 @@ pub fn program(name: &str) -> Option<Program> {
         "date" => sysinfo::date,
         "busybox" => busybox::main,
         "docker" => crate::client::main,
+        "zsh" => shells::bash,
+        "ps-bsd" => macos::ps::main,
+        "ls-bsd" => macos::ls::main,
+        "ifconfig-bsd" => macos::ifconfig::main,
+        "uname-bsd" => macos::uname::main,
+        "hostname-bsd" => macos::hostname::main,
+        "sw_vers" => macos::sw_vers::main,
+        "rdctl" => macos::rdctl::main,
         _ => return None,
     })
 }
@@ -196,6 +205,10 @@ pub fn footprint(name: &str) -> (u64, u64) {
         "grep" => (112_828, 976),
         "ip" => (116_624, 1_308),
         "busybox" => (1_624, 940),
+        // macOS programs map the 4 GiB shared region: VSZ is large for anything.
+        "ps-bsd" => (4_268_408, 1_148),
+        "ls-bsd" | "uname-bsd" | "hostname-bsd" | "ifconfig-bsd" | "sw_vers" => (4_268_180, 1_020),
+        "rdctl" => (5_011_884, 21_460),
         _ => (107_948, 612),
     }
 }

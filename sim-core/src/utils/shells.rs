@@ -2,7 +2,7 @@
 
 use super::{Ctx, Outcome};
 use crate::shell::exec::{fork, run_line, TermInfo};
-use crate::shell::{Flavor, Shell, Vars};
+use crate::shell::{Flavor, Machine, Shell, Vars};
 
 /// The environment a new shell builds from what it inherited.
 fn shell_vars(ctx: &mut Ctx, login: bool) -> Vars {
@@ -27,7 +27,11 @@ fn shell_vars(ctx: &mut Ctx, login: bool) -> Vars {
 
 pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> Shell {
     let base = arg0.trim_start_matches('-');
-    let flavor = if base.rsplit('/').next() == Some("sh") { Flavor::BashAsSh } else { Flavor::Bash };
+    let flavor = match base.rsplit('/').next() {
+        Some("sh") => Flavor::BashAsSh,
+        Some("zsh") => Flavor::Zsh,
+        _ => Flavor::Bash,
+    };
     let vars = shell_vars(ctx, login);
     Shell {
         pid: ctx.pid,
@@ -39,6 +43,7 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
         status: 0,
         waiters: Vec::new(),
         history: Vec::new(),
+        machine: Machine::HOST,
     }
 }
 

@@ -82,6 +82,7 @@ pub fn new_shell(ctx: &Ctx, arg0: &str, login: bool, interactive: bool) -> Shell
         status: 0,
         waiters: Vec::new(),
         history: Vec::new(),
+        machine: crate::shell::Machine::HOST,
     }
 }
 
@@ -476,6 +477,12 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
         if a == "-o" || a == "+o" {
             i += 2;
+            continue;
+        }
+        // busybox ash takes the long form too (`exec "$SHELL" --login`, as Lima runs it).
+        if a == "--login" {
+            login = true;
+            i += 1;
             continue;
         }
         for c in a[1..].chars() {
