@@ -360,7 +360,17 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let _ = hostfs::write(k, daemon, &format!("{dir}/config.v2.json"), b"{}", 0o600);
     let _ = hostfs::write(k, daemon, &format!("{dir}/hostconfig.json"), &serde_json::to_vec(&c.host_config).unwrap_or_default(), 0o644);
     d.containers.insert(id.clone(), c);
-    json_response(d, k, 201, &json!({ "Id": id, "Warnings": [] }))
+    // An image for another CPU, run without asking for its platform: dockerd warns.
+    let mut warnings: Vec<String> = Vec::new();
+    let asked = req.query_value("platform").is_some_and(|p| !p.is_empty());
+    if !img.config.platform().matches(&d.platform) && !asked {
+        warnings.push(format!(
+            "The requested image's platform ({}) does not match the detected host platform ({}) and no specific platform was requested",
+            img.config.platform().to_string_full(),
+            d.platform.to_string_full()
+        ));
+    }
+    json_response(d, k, 201, &json!({ "Id": id, "Warnings": warnings }))
 }
 
 /// The `-init` layer (what every container gets: .dockerenv, /dev and /etc mount points) and

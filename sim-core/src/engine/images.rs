@@ -328,6 +328,10 @@ pub fn pull_messages(d: &mut Dockerd, k: &mut Kernel, repo: &str, tag: &str, pla
             msgs.push(json!({ "status": "Download complete", "progressDetail": {}, "id": id }));
         }
         let chain = d.store.add_trusted_layer(k, daemon, parent.as_ref(), &l.blob).map_err(|e| (500, e.to_string()))?;
+        // The layer's files are built for the image's CPU (binfmt_misc runs foreign ones).
+        if let Some(sb) = d.store.layers.get(&chain).map(|x| x.sb) {
+            k.sb_arch.insert(sb, img.config.architecture.clone());
+        }
         d.store.blob_diff_ids.insert(l.digest.clone(), l.diff_id.clone());
         if !*h {
             msgs.push(json!({ "status": "Extracting", "progressDetail": { "current": size, "total": size }, "progress": progress_bar(size, size), "id": id }));

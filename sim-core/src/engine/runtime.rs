@@ -223,6 +223,7 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
             let (msg, code) = match e {
                 LookupError::NotFound => (format!("exec: \"{name}\": executable file not found in $PATH"), 127),
                 LookupError::NoSuchFile => (format!("exec: \"{name}\": stat {name}: no such file or directory"), 127),
+                LookupError::ExecFormat => ("exec format error".to_string(), 1),
                 _ => (format!("exec: \"{name}\": permission denied"), 126),
             };
             teardown(d, k, id, shim, init, &proxies, netns);

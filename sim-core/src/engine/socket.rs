@@ -36,18 +36,21 @@ pub struct SimTransport<'a> {
     machine: Machine<'a>,
     pub pid: Pid,
     pub path: String,
+    /// The socket leads into the machine's guest (a desktop app's VM): the daemon, its
+    /// process and its socket path there.
+    guest: Option<(Pid, String)>,
     streams: Vec<(StreamSource, usize)>,
     pending: Vec<(Request, usize)>,
 }
 
 impl<'a> SimTransport<'a> {
     pub fn new(k: &'a mut Kernel, pid: Pid, path: &str) -> SimTransport<'a> {
-        SimTransport { machine: Machine::Borrowed(k), pid, path: path.to_string(), streams: Vec::new(), pending: Vec::new() }
+        SimTransport { machine: Machine::Borrowed(k), pid, path: path.to_string(), guest: None, streams: Vec::new(), pending: Vec::new() }
     }
 
     /// A transport that holds the machine until `release_kernel`.
     pub fn holding(k: Box<Kernel>, pid: Pid, path: &str) -> SimTransport<'static> {
-        SimTransport { machine: Machine::Held(k), pid, path: path.to_string(), streams: Vec::new(), pending: Vec::new() }
+        SimTransport { machine: Machine::Held(k), pid, path: path.to_string(), guest: None, streams: Vec::new(), pending: Vec::new() }
     }
 
     fn k(&mut self) -> &mut Kernel {
@@ -57,11 +60,30 @@ impl<'a> SimTransport<'a> {
         }
     }
 
+    /// The kernel dockerd runs on: this machine's, or its guest's when the socket is forwarded.
+    fn dk(&mut self) -> &mut Kernel {
+        let inside = self.guest.is_some() && self.k().guest.is_some();
+        let k = self.k();
+        if inside {
+            return &mut k.guest.as_deref_mut().expect("checked just above").kernel;
+        }
+        k
+    }
+
     /// `connect(2)` on the socket: the file must be a socket the caller may write to, and a
     /// daemon must be listening (systemd starts dockerd when only its socket unit is).
     fn connect(&mut self) -> Result<(), ConnectError> {
-        let (pid, path) = (self.pid, self.path.clone());
-        let k = self.k();
+        let (mut pid, mut path) = (self.pid, self.path.clone());
+        if self.k().guest.is_some() {
+            let ep = crate::host::desktop::daemon_endpoint(self.k(), pid, &path);
+            if ep.crossed {
+                let (gp, gpath) = (ep.pid, ep.path.clone());
+                self.guest = Some((gp, gpath.clone()));
+                pid = gp;
+                path = gpath;
+            }
+        }
+        let k = self.dk();
         let r = k.resolve(pid, &path, true).map_err(|_| ConnectError::NotRunning)?;
         let st = k.stat_loc(&r.loc).ok_or(ConnectError::NotRunning)?;
         if st.ftype != FileType::Socket {
@@ -93,7 +115,7 @@ impl<'a> SimTransport<'a> {
     /// The daemon's answer to request bytes.
     fn answer(&mut self, bytes: &[u8]) -> Result<(Response, Vec<u8>), ConnectError> {
         let parsed = Request::parse(bytes).map(|(r, _)| r);
-        let k = self.k();
+        let k = self.dk();
         let resp = match parsed {
             Ok(r) => super::serve(k, &r).ok_or(ConnectError::NotRunning)?,
             Err(e) => bad_request(&e.to_string()),
@@ -104,7 +126,7 @@ impl<'a> SimTransport<'a> {
     }
 
     fn log(&mut self, request: Vec<u8>) -> usize {
-        match self.k().docker.as_mut() {
+        match self.dk().docker.as_mut() {
             Some(d) => {
                 d.socket_log.push(SocketExchange { request, response: Vec::new(), stream: Vec::new() });
                 d.socket_log.len() - 1
@@ -114,13 +136,13 @@ impl<'a> SimTransport<'a> {
     }
 
     fn set_response(&mut self, entry: usize, response: Vec<u8>) {
-        if let Some(e) = self.k().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
+        if let Some(e) = self.dk().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
             e.response = response;
         }
     }
 
     fn log_stream(&mut self, entry: usize, bytes: &[u8]) {
-        if let Some(e) = self.k().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
+        if let Some(e) = self.dk().docker.as_mut().and_then(|d| d.socket_log.get_mut(entry)) {
             e.stream.extend_from_slice(bytes);
         }
     }
@@ -132,7 +154,7 @@ impl<'a> SimTransport<'a> {
             return;
         }
         let (id, input) = (exec_id.clone(), std::mem::take(stdin));
-        let k = self.k();
+        let k = self.dk();
         let Some(mut d) = k.docker.take() else { return };
         let out = runtime::exec(&mut d, k, &id, input);
         k.docker = Some(d);
@@ -172,7 +194,7 @@ impl DockerTransport for SimTransport<'_> {
         let source = match tail.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["exec", id, "start"] => StreamSource::Exec { exec_id: id.to_string(), stdin: Vec::new(), output: None, shell: None },
             ["containers", id, "attach"] => {
-                let d = self.k().docker.as_ref().ok_or(ConnectError::NotRunning)?;
+                let d = self.dk().docker.as_ref().ok_or(ConnectError::NotRunning)?;
                 let cid = containers::find(d, id).unwrap_or_default();
                 let from = d.containers.get(&cid).map(|c| c.logs.len()).unwrap_or(0);
                 StreamSource::Attach {
@@ -196,7 +218,7 @@ impl DockerTransport for SimTransport<'_> {
             StreamSource::Exec { output, .. } => output.clone().unwrap_or_default(),
             StreamSource::Attach { container, from, stdout, stderr } => {
                 let (container, from, stdout, stderr) = (container.clone(), *from, *stdout, *stderr);
-                let d = self.k().docker.as_ref();
+                let d = self.dk().docker.as_ref();
                 let (logs, tty) = match d.and_then(|d| d.containers.get(&container)) {
                     Some(c) => (c.logs.clone(), c.tty),
                     None => (d.and_then(|d| d.removed.get(&container)).map(|x| x.1.clone()).unwrap_or_default(), false),
@@ -238,12 +260,21 @@ impl DockerTransport for SimTransport<'_> {
 
     fn take_terminal(&mut self, stream: StreamId) -> Option<Box<Shell>> {
         self.run_exec(stream);
-        let container = match self.streams.get_mut(stream)? {
-            (StreamSource::Exec { shell, .. }, _) => return shell.take(),
-            (StreamSource::Attach { container, .. }, _) => container.clone(),
-            (StreamSource::Empty, _) => return None,
+        let sh = match self.streams.get_mut(stream)? {
+            (StreamSource::Exec { shell, .. }, _) => shell.take(),
+            (StreamSource::Attach { container, .. }, _) => {
+                let container = container.clone();
+                self.dk().docker.as_mut()?.containers.get_mut(&container)?.terminal.take()
+            }
+            (StreamSource::Empty, _) => None,
         };
-        self.k().docker.as_mut()?.containers.get_mut(&container)?.terminal.take()
+        // A shell in the VM's container is one machine further in than the CLI.
+        sh.map(|mut sh| {
+            if self.guest.is_some() {
+                crate::shell::Machine::cross_into_guest(&mut sh);
+            }
+            sh
+        })
     }
 
     fn send(&mut self, req: &Request) -> Result<PendingId, ConnectError> {
@@ -264,7 +295,7 @@ impl DockerTransport for SimTransport<'_> {
     fn abandon(&mut self, id: PendingId) {
         let Some((_, entry)) = self.pending.get(id).cloned() else { return };
         // dockerd had sent the head; the client's hang-up cancels the wait.
-        let k = self.k();
+        let k = self.dk();
         let Some(d) = k.docker.as_deref() else { return };
         let mut r = super::api::json_stream(d, k, &[]);
         r.push_chunk(b"{\"Error\":{\"Message\":\"context canceled\"},\"StatusCode\":-1}\n");

@@ -104,6 +104,7 @@ const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/bin/sleep", "sleep", 118_528, 0o755),
     ("/bin/zsh", "zsh", 1_366_624, 0o755),
     ("/sbin/ifconfig", "ifconfig-bsd", 270_640, 0o755),
+    ("/usr/bin/curl", "curl", 208_064, 0o755),
     ("/usr/bin/env", "env", 118_672, 0o755),
     ("/usr/bin/false", "false", 118_432, 0o755),
     ("/usr/bin/grep", "grep", 202_112, 0o755),

@@ -17,6 +17,17 @@ pub fn binary_at(path: &str) -> Option<&'static str> {
         "/usr/bin/curl" => "curl",
         "/usr/local/bin/docker-entrypoint.sh" => "mysql-entrypoint",
         "/usr/sbin/mysqld" => "mysqld",
+        // Oracle Linux (the mysql image's base) has GNU coreutils, procps and bash.
+        "/usr/bin/bash" => "bash",
+        "/usr/bin/ls" => "ls",
+        "/usr/bin/cat" => "cat",
+        "/usr/bin/echo" => "echo",
+        "/usr/bin/ps" => "ps",
+        "/usr/bin/sleep" => "sleep",
+        "/usr/bin/env" => "env",
+        "/usr/bin/id" => "id",
+        "/usr/bin/hostname" => "hostname",
+        "/usr/bin/uname" => "uname",
         _ => return None,
     })
 }

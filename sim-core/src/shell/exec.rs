@@ -47,6 +47,8 @@ pub enum LookupError {
     Denied,
     IsDir,
     NotBinary,
+    /// A binary for another CPU that no binfmt_misc entry runs (ENOEXEC).
+    ExecFormat,
 }
 
 /// Finds the program for `name` like `execvp`: through `PATH` unless `name` has a slash.
@@ -161,8 +163,12 @@ fn exec_depth(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, Str
     let (vsz, rss) = utils::footprint(&program);
     let (uid, gid) = k.procs.get(&pid).map(|p| (p.uid, p.gid)).unwrap_or((0, 0));
     // /proc/PID/exe names the file itself, symlinks resolved (`/bin/ls` runs `/bin/busybox`).
-    let exe = k.resolve(pid, &path, true).map(|r| r.path).unwrap_or(path);
+    let exe = k.resolve(pid, &path, true).map(|r| r.path).unwrap_or_else(|_| path.clone());
     let _ = k.exec(pid, Exec { comm, argv: argv.clone(), env: env.clone(), exe, uid, gid, vsz_kb: vsz, rss_kb: rss, ..Exec::default() });
+    // A binary built for another CPU runs through the interpreter binfmt_misc names.
+    if k.binfmt_exec_file(pid, &path).is_err() {
+        return Err((LookupError::ExecFormat, io));
+    }
     let mut ctx = Ctx { k, pid, argv, env, io };
     let outcome = run(&mut ctx);
     Ok((outcome, ctx.io))
@@ -176,6 +182,7 @@ pub fn lookup_message(e: &LookupError, name: &str) -> (String, i32) {
         LookupError::Denied => (format!("{name}: Permission denied"), 126),
         LookupError::IsDir => (format!("{name}: Is a directory"), 126),
         LookupError::NotBinary => (format!("{name}: cannot execute binary file"), 126),
+        LookupError::ExecFormat => (format!("{name}: cannot execute binary file: Exec format error"), 126),
     }
 }
 

@@ -11,6 +11,6 @@ pub fn lookup_message(e: &LookupError, name: &str) -> (String, i32) {
         LookupError::NoSuchFile => (format!("no such file or directory: {name}"), 127),
         LookupError::Denied => (format!("permission denied: {name}"), 126),
         LookupError::IsDir => (format!("is a directory: {name}"), 126),
-        LookupError::NotBinary => (format!("exec format error: {name}"), 126),
+        LookupError::NotBinary | LookupError::ExecFormat => (format!("exec format error: {name}"), 126),
     }
 }

@@ -152,7 +152,14 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         let Some(ip) = resolve(ctx, &host) else { return fail(ctx, 6, format!("curl: (6) Could not resolve host: {host}\n")) };
         let Ok(ns) = ctx.k.net_of(ctx.pid) else { return refused(ctx) };
         let src = if ip[0] == 127 { [127, 0, 0, 1] } else { own_address(ctx, ip).unwrap_or([0, 0, 0, 0]) };
-        match connect(ctx.k, ns, src, ip, port, &req.emit()) {
+        let mut answer = connect(ctx.k, ns, src, ip, port, &req.emit());
+        // On a Mac, the desktop app forwards published ports of the VM's containers.
+        if answer == Connection::Refused && ip[0] == 127 && crate::host::desktop::forwarded_port(ctx.k, port).is_some() {
+            if let Some(g) = ctx.k.guest.as_deref_mut() {
+                answer = connect(&mut g.kernel, crate::kernel::NsId(0), [127, 0, 0, 1], [127, 0, 0, 1], port, &req.emit());
+            }
+        }
+        match answer {
             Connection::Answered(b) => b,
             Connection::Refused => return refused(ctx),
             Connection::Reset => return fail(ctx, 56, "curl: (56) Recv failure: Connection reset by peer\n".into()),

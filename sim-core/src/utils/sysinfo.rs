@@ -72,7 +72,12 @@ pub fn uname(ctx: &mut Ctx) -> Outcome {
         ctx.err(&gnu_try("uname"));
         return Outcome::Exit(1);
     }
-    let u = ctx.k.uname.clone();
+    let mut u = ctx.k.uname.clone();
+    // Under qemu-user (binfmt_misc) the emulated CPU is what uname reports.
+    u.machine = ctx.k.machine_of(ctx.pid);
+    if u.machine != ctx.k.uname.machine {
+        u.processor = u.machine.clone();
+    }
     let node = ctx.k.hostname_of(ctx.pid);
     let all = p.has("a") || p.has("all");
     let want = |s: &str, l: &str| all || p.has(s) || p.has(l);

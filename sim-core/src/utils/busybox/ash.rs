@@ -133,6 +133,8 @@ pub fn lookup_message(e: &LookupError, name: &str) -> (String, i32) {
         LookupError::NotFound | LookupError::NoSuchFile => (format!("{name}: not found"), 127),
         LookupError::Denied | LookupError::IsDir => (format!("{name}: Permission denied"), 126),
         LookupError::NotBinary => (format!("{name}: applet not simulated in this playground"), 127),
+        // musl's strerror(ENOEXEC), as ash prints a failed exec.
+        LookupError::ExecFormat => (format!("{name}: Exec format error"), 126),
     }
 }
 

@@ -91,7 +91,12 @@ pub fn uname(ctx: &mut Ctx) -> Outcome {
     if !o.operands.is_empty() {
         return show_usage(ctx);
     }
-    let u = ctx.k.uname.clone();
+    let mut u = ctx.k.uname.clone();
+    // Under qemu-user (binfmt_misc) the emulated CPU is what uname reports.
+    u.machine = ctx.k.machine_of(ctx.pid);
+    if u.machine != ctx.k.uname.machine {
+        u.processor = u.machine.clone();
+    }
     let node = ctx.k.hostname_of(ctx.pid);
     let all = o.has('a');
     let none = o.list.is_empty();
