@@ -333,7 +333,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             stdin_tty,
             out: Vec::new(),
             err: Vec::new(),
-            err_to_out: last,
+            err_to_out: last && term.out_tty,
             tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
