@@ -538,7 +538,7 @@ impl Kernel {
                             st.size = 20 * (entries + 2);
                             st.blocks = 0;
                         }
-                        "devpts" | "cgroup" => {
+                        "devpts" | "cgroup" | "sysfs" => {
                             st.size = 0;
                             st.blocks = 0;
                         }
@@ -547,11 +547,12 @@ impl Kernel {
                 }
                 Some(st)
             }
-            Loc::Overlay { sb, layer, ino, .. } => {
+            Loc::Overlay { sb, path, layer, ino } => {
                 let s = self.vfs.sbs.get(*sb)?;
                 let mut st = self.vfs.tree(*layer)?.stat(*ino, s.dev)?;
-                // overlayfs reports one link for a merged directory.
-                if st.ftype == FileType::Dir {
+                // overlayfs reports one link for a directory merged from several layers;
+                // a directory only one layer has keeps its own count.
+                if st.ftype == FileType::Dir && self.overlay_layers_at(*sb, path) > 1 {
                     st.nlink = 1;
                 }
                 Some(st)
