@@ -304,6 +304,10 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         }
     }
     let host_config = body.get("HostConfig").cloned().unwrap_or_else(|| json!({}));
+    let policy = host_config.get("RestartPolicy").and_then(|p| p.get("Name")).and_then(Value::as_str).unwrap_or("");
+    if !matches!(policy, "" | "no" | "always" | "unless-stopped" | "on-failure") {
+        return error(d, k, 400, &format!("invalid restart policy '{policy}'"));
+    }
     let mut ports = Vec::new();
     if let Some(Value::Object(pb)) = host_config.get("PortBindings") {
         for (port, list) in pb {
@@ -622,7 +626,8 @@ fn ports_json(c: &Container) -> Value {
 
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let all = super::api::flag(req, "all");
-    let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).collect();
+    let filters = super::api::filters(req);
+    let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
     cs.sort_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
     let list: Vec<Value> = cs
         .iter()
@@ -665,6 +670,22 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
         })
         .collect();
     json_response(d, k, 200, &Value::Array(list))
+}
+
+/// `filters={"label":["k=v"],"name":["x"]}` (docker-py's lists, or the Go client's
+/// `{"label":{"k=v":true}}`): every key must match one of its values.
+fn matches_filters(c: &Container, filters: &[(String, Vec<String>)]) -> bool {
+    let labels = c.config.get("Labels");
+    filters.iter().all(|(key, values)| match key.as_str() {
+        "label" => values.iter().all(|want| match want.split_once('=') {
+            Some((k, v)) => labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v),
+            None => labels.and_then(|l| l.get(want.as_str())).is_some(),
+        }),
+        "name" => values.iter().any(|n| c.name.trim_start_matches('/').contains(n.trim_start_matches('/'))),
+        "status" => values.iter().any(|s| *s == c.state.status),
+        "id" => values.iter().any(|i| c.id.starts_with(i.as_str())),
+        _ => true,
+    })
 }
 
 /// The `Status` text dockerd sends: `Up 3 minutes`, `Exited (137) 2 seconds ago`, `Created`.

@@ -169,6 +169,7 @@ pub fn program(name: &str) -> Option<Program> {
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
         "busybox" => busybox::main,
+        "docker-compose" => crate::compose::v1_main,
         _ => return None,
     })
 }

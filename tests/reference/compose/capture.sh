@@ -55,6 +55,10 @@ captty v1-no-file-tty 'cd /tmp/compose-empty && docker-compose up -d'
 captty v1-down-again-tty 'cd /tmp/compose-check && docker-compose down'
 cap v1-bad-command 'cd /tmp/compose-check && docker-compose frobnicate'
 cap v1-version 'docker-compose version'
+cap v1-no-args 'cd /tmp/compose-check && docker-compose'
+cp "$HERE/files/article.yml" /tmp/compose-yaml/docker-compose.yml
+cap v1-up-bad-option 'cd /tmp/compose-yaml && docker-compose up --bogus'
+cap v1-no-daemon 'cd /tmp/compose-yaml && DOCKER_HOST=unix:///tmp/compose-nosuch.sock docker-compose ps'
 # Clean up whatever is left.
 docker ps -aq --filter label=com.docker.compose.project | xargs -r docker rm -f >/dev/null
 docker network ls -q --filter label=com.docker.compose.project | xargs -r docker network rm >/dev/null
