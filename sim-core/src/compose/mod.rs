@@ -27,7 +27,7 @@ pub mod words;
 pub mod yaml;
 
 pub use v1::main as v1_main;
-pub use v2::plugin_main;
+pub use v2::{plugin_main, plugin_sim};
 
 /// Where docker-compose is installed on the article's host (the 1.29.2 release binary that
 /// the install instructions of the time downloaded): `/usr/local/bin/docker-compose`.

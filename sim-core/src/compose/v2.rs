@@ -21,9 +21,47 @@ const PARSE_FAILURE: i32 = 15;
 const SYNTAX_FAILURE: i32 = 16;
 const PULL_FAILURE: i32 = 18;
 
-/// `docker compose ARGS...`: `args` are the words after `compose`. The CLI's `compose`
-/// subcommand calls this with a transport to the daemon it talks to.
+/// `docker compose ARGS...`: `args` are the words after `compose`; `transport` reaches the
+/// daemon the CLI talks to (it must not hold `ctx.k`: see `plugin_sim` for the simulated
+/// socket).
 pub fn plugin_main(ctx: &mut Ctx, transport: &mut dyn DockerTransport, args: &[String]) -> Outcome {
+    match prepare(ctx, args) {
+        Ok(p) => execute(p, &mut ctx.io, transport),
+        Err(o) => o,
+    }
+}
+
+/// `docker compose ARGS...` over the simulated socket `DOCKER_HOST` names (default
+/// `/var/run/docker.sock`), connecting as the calling process.
+pub fn plugin_sim(ctx: &mut Ctx, args: &[String]) -> Outcome {
+    let p = match prepare(ctx, args) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let sock = match project::socket_path(ctx) {
+        Ok(s) => s,
+        Err(h) => {
+            ctx.err(&format!("Cannot connect to the Docker daemon at {h}. Is the docker daemon running?\n"));
+            return Outcome::Exit(1);
+        }
+    };
+    let Ctx { k, pid, io, .. } = ctx;
+    let mut t = crate::engine::socket::SimTransport::new(k, *pid, &sock);
+    execute(p, io, &mut t)
+}
+
+/// What the command line and the compose file say, read before the daemon is contacted.
+pub struct Prepared {
+    cmd: String,
+    opts: Opts,
+    project: Project,
+    err_tty: bool,
+    color: bool,
+    cols: usize,
+}
+
+fn prepare(ctx: &mut Ctx, args: &[String]) -> Result<Prepared, Outcome> {
+    let flag_error = |ctx: &mut Ctx, m: &str| Err(flag_error(ctx, m));
     let mut files = Vec::new();
     let mut name = None;
     let mut i = 0;
@@ -37,7 +75,7 @@ pub fn plugin_main(ctx: &mut Ctx, transport: &mut dyn DockerTransport, args: &[S
         match a {
             "-f" | "--file" => match value(&mut i) {
                 Some(v) => files.push(v),
-                None => return flag_error(ctx, &format!("flag needs an argument: '{}' in -{}", 'f', 'f')),
+                None => return flag_error(ctx, "flag needs an argument: 'f' in -f"),
             },
             "-p" | "--project-name" => match value(&mut i) {
                 Some(v) => name = Some(v),
@@ -58,16 +96,16 @@ pub fn plugin_main(ctx: &mut Ctx, transport: &mut dyn DockerTransport, args: &[S
     }
     let Some((cmd, rest)) = args[i.min(args.len())..].split_first() else {
         ctx.out("\nUsage:  docker compose [OPTIONS] COMMAND\n\nDocker Compose\n\n");
-        return Outcome::Exit(0);
+        return Err(Outcome::Exit(0));
     };
     let rest: Vec<String> = rest.to_vec();
     if cmd == "version" {
         ctx.out(&format!("Docker Compose version v{VERSION}\n"));
-        return Outcome::Exit(0);
+        return Err(Outcome::Exit(0));
     }
     if !matches!(cmd.as_str(), "up" | "down" | "ps" | "logs" | "pull") {
         ctx.err(&format!("docker: '{cmd}' is not a docker command.\nSee 'docker --help'\n"));
-        return Outcome::Exit(1);
+        return Err(Outcome::Exit(1));
     }
     let opts = match parse(cmd, &rest) {
         Ok(o) => o,
@@ -77,26 +115,26 @@ pub fn plugin_main(ctx: &mut Ctx, transport: &mut dyn DockerTransport, args: &[S
     if let Some(n) = &name {
         if *n != model::normalize_v2(n) {
             ctx.err(&format!("{n:?} is not a valid project name\n"));
-            return Outcome::Exit(PARSE_FAILURE);
+            return Err(Outcome::Exit(PARSE_FAILURE));
         }
     }
     let found = match project::find(ctx, &files, project::V2_NAMES) {
         Ok(f) => f,
         Err(FindError::NotFound) => {
             ctx.err("no configuration file provided: not found\n");
-            return Outcome::Exit(FILE_NOT_FOUND);
+            return Err(Outcome::Exit(FILE_NOT_FOUND));
         }
         Err(FindError::Unreadable(_, path, e)) => {
             ctx.err(&format!("open {path}: {}\n", e.message().to_lowercase()));
-            return Outcome::Exit(FILE_NOT_FOUND);
+            return Err(Outcome::Exit(FILE_NOT_FOUND));
         }
     };
-    let Some(first) = found.first().cloned() else { return Outcome::Exit(FILE_NOT_FOUND) };
+    let Some(first) = found.first().cloned() else { return Err(Outcome::Exit(FILE_NOT_FOUND)) };
     let mut p = match model::load(&first.text) {
         Ok(p) => p,
         Err(e) => {
             ctx.err(&format!("{}\n", e.v2_message()));
-            return Outcome::Exit(PARSE_FAILURE);
+            return Err(Outcome::Exit(PARSE_FAILURE));
         }
     };
     let dir = project::dirname(&first.path);
@@ -111,13 +149,18 @@ pub fn plugin_main(ctx: &mut Ctx, transport: &mut dyn DockerTransport, args: &[S
         _ => ctx.io.tty_out,
     };
     let cols = if ctx.io.cols == 0 { 80 } else { ctx.io.cols };
+    Ok(Prepared { cmd: cmd.clone(), opts, project: p, err_tty, color, cols })
+}
+
+fn execute(p: Prepared, io: &mut Io, transport: &mut dyn DockerTransport) -> Outcome {
     let mut api = Api::new(transport, Client::Go, "Docker-Client/unknown-version (linux)");
     if let Err(e) = api.raw("HEAD", "/_ping", None) {
-        ctx.err(&format!("{}\n", e.message()));
+        io.write_err(&format!("{}\n", e.message()));
         return Outcome::Exit(1);
     }
-    let mut r = V2 { api, io: &mut ctx.io, project: p, err_tty, color, cols };
-    let code = match cmd.as_str() {
+    let mut r = V2 { api, io, project: p.project, err_tty: p.err_tty, color: p.color, cols: p.cols };
+    let opts = p.opts;
+    let code = match p.cmd.as_str() {
         "up" => r.up(&opts),
         "down" => r.down(),
         "ps" => r.ps(&opts),

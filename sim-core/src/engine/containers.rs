@@ -274,6 +274,11 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     for (k2, v) in ic.labels.iter().flatten() {
         labels.insert(k2.clone(), json!(v));
     }
+    if let Some(Value::Object(given)) = body.get("Labels") {
+        for (k2, v) in given {
+            labels.insert(k2.clone(), v.clone());
+        }
+    }
     let b = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
     let mut config = json!({
         "Hostname": hostname,
