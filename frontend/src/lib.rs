@@ -4,12 +4,12 @@
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
 //! components, one per file; [`course`] the built-in lessons, [`i18n`] the page's words,
 //! [`storage`] what survives a reload, [`query`] the permalink, [`fetch`] files in and
-//! out; [`escape`] and [`clock`] are small helpers (control sequences, the simulated clock).
+//! out; [`clock`] is the simulated clock. Terminal output goes through
+//! `sim_core::view::screen` (escape sequences, colours) before it is shown.
 
 pub mod clock;
 pub mod components;
 pub mod course;
-pub mod escape;
 pub mod fetch;
 pub mod i18n;
 pub mod query;
