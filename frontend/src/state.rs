@@ -149,6 +149,8 @@ pub struct Session {
     ambiguous: Option<String>,
     /// Commands from the URL or the saved session, typed again once the width is known.
     pending: Vec<Typed>,
+    /// Lines entered into the static terminal before the page ran, typed after `pending`.
+    boot_lines: Vec<String>,
     pub lang: Lang,
     pub lessons: Rc<Vec<Lesson>>,
     /// How many of `lessons` are built in (the rest a teacher loaded).
@@ -224,6 +226,7 @@ impl Session {
             draft: String::new(),
             ambiguous: None,
             pending: Vec::new(),
+            boot_lines: Vec::new(),
             lang,
             lessons: Rc::new(lessons),
             builtin: nbuiltin,
@@ -274,6 +277,15 @@ impl Session {
         s.panel = s.step_panels().first().copied().unwrap_or(Panel::Processes);
         s.refresh();
         s
+    }
+
+    /// What the static terminal received before the page ran: its lines are typed once
+    /// the terminal's width is known, its unfinished line stays in the input.
+    pub fn boot(&mut self, boot: crate::boot::Boot) {
+        self.boot_lines = boot.lines;
+        if !boot.input.is_empty() {
+            self.input = boot.input;
+        }
     }
 
     /// What a reload must find again.
@@ -644,6 +656,11 @@ impl Reducible for Session {
                     s.step_start = step_start;
                     s.refresh();
                 }
+                let input = std::mem::take(&mut s.input);
+                for line in std::mem::take(&mut s.boot_lines) {
+                    s.submit(line);
+                }
+                s.input = input;
             }
             Action::SetLang(lang) => {
                 s.lang = lang;

@@ -162,6 +162,30 @@ test("a desktop lesson boots its Mac; the socket panel shows the crossing into t
   await page.context().close();
 });
 
+test("before the WebAssembly has loaded, the terminal takes typing and the page types it", async () => {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route(/frontend_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url, { waitUntil: "domcontentloaded" });
+  const input = page.locator("#boot #terminal-input");
+  await input.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "terminal-input", "focused at once");
+  await input.pressSequentially("echo early", { delay: 0 });
+  await input.press("Enter");
+  assert.match(await text(page, "#boot-log"), /\$ echo early$/);
+  await input.pressSequentially("echo late", { delay: 0 });
+  release();
+  await page.waitForSelector("#terminal .output");
+  assert.equal(await page.locator("#boot").count(), 0, "the static terminal is gone");
+  assert.match(await text(page, "#terminal"), /\$ echo early\nearly/);
+  assert.equal(await page.locator("#terminal-input").inputValue(), "echo late", "the unfinished line is kept");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /late$/.test(document.querySelector("#terminal")?.innerText.trim()));
+  await context.close();
+});
+
 test("the language switches at any time, and stays after a reload", async () => {
   const page = await freshPage();
   await page.selectOption("#lesson-select", { label: "3. Network namespace: what ifconfig sees" });
