@@ -134,7 +134,7 @@ pub fn handle(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
             base_headers(d, &mut r);
             r.headers.push(("Content-Type".into(), "application/json".into()));
             tail_headers(d, k, &mut r);
-            r.body = format!("{{\"message\":\"page not found\"}}\n").into_bytes();
+            r.body = b"{\"message\":\"page not found\"}\n".to_vec();
             r.headers.push(("Content-Length".into(), r.body.len().to_string()));
             r
         }

@@ -451,9 +451,15 @@ fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
             no_content(d, k)
         }
         Err(e) => {
+            let mut auto_remove = false;
             if let Some(c) = d.containers.get_mut(id) {
                 c.state.exit_code = e.exit_code;
                 c.state.error = e.message.clone();
+                auto_remove = c.auto_remove;
+            }
+            // A --rm container that could not start is removed as well.
+            if auto_remove {
+                runtime::destroy(d, k, id);
             }
             error(d, k, 400, &format!("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {}: unknown", e.message))
         }
@@ -604,8 +610,44 @@ fn top(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
     if !c.state.running {
         return error(d, k, 409, &format!("Container {id} is not running"));
     }
-    let _ = req;
     let pid_ns = k.procs.get(&c.state.pid).map(|p| p.ns.pid);
+    // `docker top C -o pid,comm`: ps -o with the columns asked for.
+    let ps_args = req.query_value("ps_args").unwrap_or_default();
+    let words: Vec<&str> = ps_args.split_whitespace().collect();
+    if let Some(i) = words.iter().position(|w| *w == "-o") {
+        let cols: Vec<&str> = words.get(i + 1).map(|c| c.split(',').collect()).unwrap_or_default();
+        fn title(c: &str) -> String {
+            match c {
+                "pid" => "PID",
+                "ppid" => "PPID",
+                "comm" | "args" | "cmd" => "COMMAND",
+                "user" => "USER",
+                "uid" => "UID",
+                "stat" => "STAT",
+                other => return other.to_uppercase(),
+            }
+            .to_string()
+        }
+        let mut procs: Vec<Value> = Vec::new();
+        for p in k.procs.values().filter(|p| Some(p.ns.pid) == pid_ns) {
+            let row: Vec<String> = cols
+                .iter()
+                .map(|c| match *c {
+                    "pid" => p.pid.to_string(),
+                    "ppid" => p.ppid.to_string(),
+                    "comm" => p.comm.clone(),
+                    "args" | "cmd" => p.command(),
+                    "user" => if p.uid == 0 { "root".to_string() } else { p.uid.to_string() },
+                    "uid" => p.uid.to_string(),
+                    "stat" => p.state.letter().to_string(),
+                    _ => "-".to_string(),
+                })
+                .collect();
+            procs.push(json!(row));
+        }
+        let titles: Vec<String> = cols.iter().map(|c| title(c)).collect();
+        return json_response(d, k, 200, &json!({ "Processes": procs, "Titles": titles }));
+    }
     let mut procs: Vec<Value> = Vec::new();
     for p in k.procs.values().filter(|p| Some(p.ns.pid) == pid_ns) {
         let user = if p.uid == 0 { "root".to_string() } else { p.uid.to_string() };
@@ -644,9 +686,43 @@ fn ports_json(c: &Container) -> Value {
     Value::Object(out)
 }
 
+/// `filters={"name":{"web":true}}` (or the older `{"name":["web"]}`): key -> values.
+pub fn filters(req: &Request) -> Vec<(String, Vec<String>)> {
+    let Some(text) = req.query_value("filters") else { return Vec::new() };
+    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else { return Vec::new() };
+    m.iter()
+        .map(|(k, v)| {
+            let vals = match v {
+                Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+                Value::Object(o) => o.keys().cloned().collect(),
+                _ => Vec::new(),
+            };
+            (k.clone(), vals)
+        })
+        .collect()
+}
+
+/// Whether a container passes `docker ps --filter` (every key must match one of its values).
+fn passes(c: &Container, f: &[(String, Vec<String>)]) -> bool {
+    f.iter().all(|(key, vals)| {
+        vals.iter().any(|v| match key.as_str() {
+            "name" => c.name.contains(v.trim_start_matches('/')),
+            "id" => c.id.starts_with(v),
+            "status" => c.state.status == *v,
+            "ancestor" => c.image == *v || c.image_id.0 == *v,
+            "label" => match v.split_once('=') {
+                Some((lk, lv)) => c.config.get("Labels").and_then(|l| l.get(lk)).and_then(Value::as_str) == Some(lv),
+                None => c.config.get("Labels").and_then(|l| l.get(v)).is_some(),
+            },
+            _ => true,
+        })
+    })
+}
+
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let all = super::api::flag(req, "all");
-    let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).collect();
+    let f = filters(req);
+    let mut cs: Vec<&Container> = d.containers.values().filter(|c| (all || c.state.running) && passes(c, &f)).collect();
     cs.sort_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
     let list: Vec<Value> = cs
         .iter()

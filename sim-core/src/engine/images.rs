@@ -52,8 +52,9 @@ fn created_unix(img: &StoredImage) -> i64 {
 }
 
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
-    let all = super::api::flag(req, "all");
-    let mut imgs: Vec<&StoredImage> = d.store.images.values().filter(|i| all || !i.repo_tags.is_empty() || true).collect();
+    // Built images' intermediates would show with `all`; pulled and loaded ones have none.
+    let _ = req;
+    let mut imgs: Vec<&StoredImage> = d.store.images.values().collect();
     imgs.sort_by_key(|i| std::cmp::Reverse((created_unix(i), i.id.clone())));
     let list: Vec<Value> = imgs
         .iter()
@@ -211,7 +212,7 @@ fn tag(d: &mut Dockerd, k: &mut Kernel, name: &str, req: &Request) -> Response {
 fn remove(d: &mut Dockerd, k: &mut Kernel, name: &str, force: bool) -> Response {
     let Some(img) = d.store.lookup(name).cloned() else { return no_such_image(d, k, name) };
     let normalized = normalize_ref(name);
-    let by_tag = img.repo_tags.iter().any(|t| *t == normalized);
+    let by_tag = img.repo_tags.contains(&normalized);
     let users: Vec<&super::containers::Container> = d.containers.values().filter(|c| c.image_id == img.id).collect();
     let mut out: Vec<Value> = Vec::new();
     if by_tag && (img.repo_tags.len() > 1 || (!users.is_empty() && !force)) {
@@ -355,7 +356,7 @@ pub fn pull_messages(d: &mut Dockerd, k: &mut Kernel, repo: &str, tag: &str, pla
 /// `[==================================================>]  2.814MB/2.814MB`.
 pub fn progress_bar(current: u64, total: u64) -> String {
     let width = 50u64;
-    let filled = if total == 0 { width } else { (current * width / total).min(width) };
+    let filled = (current * width).checked_div(total).map(|f| f.min(width)).unwrap_or(width);
     let bar = if filled >= width {
         "=".repeat(width as usize - 1) + ">"
     } else {

@@ -265,6 +265,7 @@ fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &su
     let shm_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o1777, now)), 65_536, 0);
     let mq_sb = k.vfs.add_sb("mqueue", SbKind::Tree(TreeFs::new(0o1777, now)), 0, 0);
     let cg_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o755, now)), 0, 0);
+    let cgv1_sb = k.vfs.add_sb("cgroup", SbKind::Tree(TreeFs::new(0o555, now)), 0, 0);
     let empty_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(TreeFs::new(0o555, now)), 0, 0);
     let sys_sb = k.mounts_of(daemon).iter().find(|m| m.target == "/sys").map(|m| m.sb);
     let files: Vec<(String, Option<(usize, usize)>)> = ["resolv.conf", "hostname", "hosts"]
@@ -284,6 +285,11 @@ fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &su
     if let Some(sys) = sys_sb {
         ns.mount("/sys", sys, "sysfs", "ro,nosuid,nodev,noexec,relatime");
         ns.mount("/sys/fs/cgroup", cg_sb, "tmpfs", "rw,nosuid,nodev,noexec,relatime,mode=755");
+        // cgroup v1: one hierarchy per controller, read-only in the container.
+        for c in ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids"] {
+            ns.mount(&format!("/sys/fs/cgroup/{c}"), cgv1_sb, "cgroup", &format!("ro,nosuid,nodev,noexec,relatime,{c}"));
+        }
+        ns.mount("/sys/fs/cgroup/systemd", cgv1_sb, "cgroup", "ro,nosuid,nodev,noexec,relatime,name=systemd");
     }
     ns.mount("/dev/mqueue", mq_sb, "mqueue", "rw,nosuid,nodev,noexec,relatime");
     ns.mount("/dev/shm", shm_sb, "shm", "rw,nosuid,nodev,noexec,relatime,size=65536k");

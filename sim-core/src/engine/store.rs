@@ -206,7 +206,7 @@ impl ImageStore {
     /// Finds an image by `name:tag` (tag defaults to latest), full or short ID, or digest.
     pub fn lookup(&self, reference: &str) -> Option<&StoredImage> {
         let normalized = normalize_ref(reference);
-        if let Some(i) = self.images.values().find(|i| i.repo_tags.iter().any(|t| *t == normalized)) {
+        if let Some(i) = self.images.values().find(|i| i.repo_tags.contains(&normalized)) {
             return Some(i);
         }
         if let Some(i) = self.images.values().find(|i| i.repo_digests.iter().any(|d| d == reference)) {

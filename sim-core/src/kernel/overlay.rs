@@ -80,6 +80,12 @@ impl Kernel {
         Ok(stack)
     }
 
+    /// How many layers have a directory at `path` (1 for a directory only one layer has).
+    pub fn overlay_layers_at(&self, ov: usize, path: &[String]) -> usize {
+        let comps: Vec<&str> = path.iter().map(String::as_str).collect();
+        self.overlay_stack(ov, &comps).map(|s| s.len()).unwrap_or(1)
+    }
+
     /// What `comps` names inside overlay `ov`.
     pub fn overlay_lookup(&self, ov: usize, comps: &[&str]) -> Result<Loc, Errno> {
         let stack = self.overlay_stack(ov, comps)?;

@@ -206,6 +206,7 @@ pub fn stat(k: &Kernel, node: &ProcNode, dev: u64) -> Option<Stat> {
         ino: ino_of(node),
         dev,
         rdev: (0, 0),
+        blocks: 0,
     })
 }
 

@@ -149,6 +149,9 @@ pub struct Stat {
     pub ino: u64,
     pub dev: u64,
     pub rdev: (u32, u32),
+    /// 512-byte blocks allocated (`st_blocks`): 4K units for files and directories on a
+    /// disk filesystem, none for a tmpfs directory, a symlink or a device.
+    pub blocks: u64,
 }
 
 impl Node {
@@ -280,6 +283,10 @@ impl TreeFs {
             ino: 1000 + ino as u64,
             dev,
             rdev,
+            blocks: match n.ftype() {
+                FileType::File | FileType::Dir => size.div_ceil(4096) * 8,
+                _ => 0,
+            },
         })
     }
 }
@@ -519,11 +526,36 @@ impl Kernel {
         match loc {
             Loc::Tree { sb, ino } => {
                 let s = self.vfs.sbs.get(*sb)?;
-                self.vfs.tree(*sb)?.stat(*ino, s.dev)
+                let mut st = self.vfs.tree(*sb)?.stat(*ino, s.dev)?;
+                if st.ftype == FileType::Dir {
+                    let entries = match self.vfs.tree(*sb)?.node(*ino).map(|n| &n.kind) {
+                        Some(NodeKind::Dir(e)) => e.len() as u64,
+                        _ => 0,
+                    };
+                    match s.fstype.as_str() {
+                        // tmpfs counts 20 bytes per entry, `.` and `..` included, and no blocks.
+                        "tmpfs" | "mqueue" | "shm" => {
+                            st.size = 20 * (entries + 2);
+                            st.blocks = 0;
+                        }
+                        "devpts" | "cgroup" | "sysfs" => {
+                            st.size = 0;
+                            st.blocks = 0;
+                        }
+                        _ => {}
+                    }
+                }
+                Some(st)
             }
-            Loc::Overlay { sb, layer, ino, .. } => {
+            Loc::Overlay { sb, path, layer, ino } => {
                 let s = self.vfs.sbs.get(*sb)?;
-                self.vfs.tree(*layer)?.stat(*ino, s.dev)
+                let mut st = self.vfs.tree(*layer)?.stat(*ino, s.dev)?;
+                // overlayfs reports one link for a directory merged from several layers;
+                // a directory only one layer has keeps its own count.
+                if st.ftype == FileType::Dir && self.overlay_layers_at(*sb, path) > 1 {
+                    st.nlink = 1;
+                }
+                Some(st)
             }
             Loc::Proc { sb, node } => {
                 let dev = self.vfs.sbs.get(*sb)?.dev;

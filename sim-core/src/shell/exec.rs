@@ -333,7 +333,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             stdin_tty,
             out: Vec::new(),
             err: Vec::new(),
-            err_to_out: last,
+            err_to_out: last && term.out_tty,
             tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
@@ -410,8 +410,13 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             proc.state = ProcState::Sleeping;
         }
         stdin_tty = false;
-        // stderr not merged into stdout reaches the terminal now.
-        if !io.err_to_out && !io.err.is_empty() {
+        // stderr not merged into stdout reaches the terminal now, or its redirection.
+        if let Some(dest) = io.err_redirect.take() {
+            if let Some(path) = dest {
+                let _ = k.write_file(pid, &path, &io.err, true);
+            }
+            io.err.clear();
+        } else if !io.err_to_out && !io.err.is_empty() {
             res.screen.extend_from_slice(&std::mem::take(&mut io.err));
         }
         if last {

@@ -87,7 +87,7 @@ fn split_url(url: &str) -> Result<(String, u16, String), String> {
         None => (rest, "/".to_string()),
     };
     let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => (h.to_string(), p.parse::<u16>().map_err(|_| format!("curl: (3) URL using bad/illegal format or missing URL\n"))?),
+        Some((h, p)) => (h.to_string(), p.parse::<u16>().map_err(|_| "curl: (3) URL using bad/illegal format or missing URL\n".to_string())?),
         None => (hostport.to_string(), 80),
     };
     if host.is_empty() {

@@ -128,7 +128,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     };
     let chosen: Vec<&Chain> = chains.iter().filter(|c| chain.as_ref().is_none_or(|w| *w == c.name)).collect();
     if chosen.is_empty() {
-        ctx.err(&format!("iptables: No chain/target/match by that name.\n"));
+        ctx.err("iptables: No chain/target/match by that name.\n");
         return Outcome::Exit(1);
     }
     let mut out = String::new();

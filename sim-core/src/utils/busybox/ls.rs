@@ -217,10 +217,7 @@ pub fn mode_string(t: FileType, perm: u32) -> String {
 /// 512-byte blocks a file occupies: 4K allocation units for files and directories (as
 /// on ext4/xfs; a procfs directory has size 0), none for symlinks and devices.
 pub fn blocks_512(st: &Stat) -> u64 {
-    match st.ftype {
-        FileType::File | FileType::Dir => st.size.div_ceil(4096) * 8,
-        _ => 0,
-    }
+    st.blocks
 }
 
 /// `make_human_readable_str(val, block_size, 0)`: powers of 1024 with one decimal (or

@@ -7,6 +7,7 @@
 //! - `total N` (512-byte blocks) before a directory's long listing;
 //! - columns on a terminal: tab stops of 8, column width (longest name + 8) & ~7, filled top
 //!   to bottom; one per line off a terminal; names sorted by strcoll (byte order here).
+//!
 //! Assumed: APFS facts (a directory's link count is 2 + its entries, directories and
 //! symlinks take 0 blocks, files 4 KiB blocks), the `illegal option` wording.
 
@@ -143,9 +144,9 @@ fn print_long(ctx: &mut Ctx, list: &[Entry], o: &Opts, total: bool) {
     let w_size = sizes.iter().map(|s| s.len()).max().unwrap_or(0).max(if o.human { 5 } else { 0 });
     for ((e, r), size) in list.iter().zip(&rows).zip(&sizes) {
         let mut line = format!(
-            "{} {:>wl$} {:<wu$}  {:<wg$}  {:>ws$} {} {}",
             // The mode, then its suffix: ' ' (no extended attributes, no ACL).
-            format!("{} ", mode_string(&e.st)),
+            "{}  {:>wl$} {:<wu$}  {:<wg$}  {:>ws$} {} {}",
+            mode_string(&e.st),
             r.0,
             r.1,
             r.2,

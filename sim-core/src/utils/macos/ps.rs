@@ -13,6 +13,7 @@
 //! - STARTED: `%l:%M%p` within a day, `%a%I%p` within a week, else `%e%b%y` (local time).
 //! - TIME: `%3ld:%02ld.%02ld` (minutes, seconds, hundredths).
 //! - COMMAND is cut at the terminal width less one (unlimited with `-f`, `-ww`, or a pipe).
+//!
 //! Assumed: /bin/ps runs set-uid root, so plain `ps` does not list itself (KERN_PROC_UID
 //! matches the effective uid); %CPU as the lifetime average; ties in `u` order by PID.
 
