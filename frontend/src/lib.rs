@@ -4,12 +4,13 @@
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
 //! components, one per file; [`course`] the built-in lessons, [`i18n`] the page's words,
 //! [`storage`] what survives a reload, [`query`] the permalink, [`fetch`] files in and
-//! out; [`escape`] and [`clock`] are small helpers (control sequences, the simulated clock).
+//! out; [`clock`] is the simulated clock, [`boot`] takes over from the static terminal. Terminal output goes through
+//! `sim_core::view::screen` (escape sequences, colours) before it is shown.
 
+pub mod boot;
 pub mod clock;
 pub mod components;
 pub mod course;
-pub mod escape;
 pub mod fetch;
 pub mod i18n;
 pub mod query;
@@ -32,6 +33,8 @@ pub fn start() {
     mark("wasm-start");
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     if let Some(root) = root {
+        // The static terminal of index.html hands over what was typed before the app runs.
+        boot::hand_over();
         // The app lives as long as the page: never unmounted.
         std::mem::forget(mount(root));
     }

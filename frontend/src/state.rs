@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use sim_core::lesson::{Lesson, Outcome, Panel, World};
-use sim_core::view::MachineView;
+use sim_core::view::screen::{Line, Screen};
+use sim_core::view::{MachineView, SocketMark};
 use sim_core::{Profile, Terminal, TerminalConfig};
 use yew::Reducible;
 
 use crate::clock::Clock;
-use crate::escape;
 use crate::i18n::Lang;
 use crate::query::Link;
 use crate::storage::{Saved, Typed, VERSION};
@@ -36,11 +36,25 @@ pub struct Command {
 }
 
 /// One block of scrollback: the command (absent for text left after a screen clear) and
-/// what was printed after it, free of escape sequences.
+/// what the terminal shows of its output: lines of styled text, after the escape
+/// sequences moved the cursor, erased and coloured (`sim_core::view::screen`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub command: Option<Command>,
-    pub output: Rc<str>,
+    pub output: Rc<[Line]>,
+}
+
+impl Entry {
+    /// The output as plain text, one `\n` between lines.
+    pub fn text(&self) -> String {
+        let lines: Vec<String> = self.output.iter().map(|l| l.iter().map(|s| s.text.as_str()).collect()).collect();
+        lines.join("\n")
+    }
+}
+
+/// Plain text (no escape sequences) as lines.
+fn plain_lines(text: &str) -> Rc<[Line]> {
+    Screen::of(text).lines().into()
 }
 
 /// What the page is showing: free play, or a lesson (index into `lessons`).
@@ -100,18 +114,27 @@ pub enum Action {
 pub struct Machine {
     term: Rc<RefCell<Terminal>>,
     pub typed: Rc<Vec<Typed>>,
+    /// Where the socket log stood before the last command.
+    mark: SocketMark,
 }
 
 impl Machine {
-    fn fresh(cols: usize) -> Machine {
-        let term = Terminal::new(Profile::Linux, TerminalConfig { cols, rows: 30, seed: SEED });
-        Machine { term: Rc::new(RefCell::new(term)), typed: Rc::new(Vec::new()) }
+    fn fresh(profile: Profile, cols: usize) -> Machine {
+        let term = Terminal::new(profile, TerminalConfig { cols, rows: 30, seed: SEED });
+        Machine { term: Rc::new(RefCell::new(term)), typed: Rc::new(Vec::new()), mark: SocketMark::default() }
     }
+}
+
+/// The machine a lesson runs on (its `profile`); the sandbox is the Linux host.
+pub fn profile_of(lesson: Option<&Lesson>) -> Profile {
+    lesson.and_then(|l| Profile::from_name(&l.profile)).unwrap_or(Profile::Linux)
 }
 
 #[derive(Clone)]
 pub struct Session {
     machine: Machine,
+    /// The machine profile of the open lesson (the sandbox's is Linux).
+    pub profile: Profile,
     clock: Rc<Clock>,
     cols: usize,
     pub entries: Rc<Vec<Entry>>,
@@ -126,6 +149,8 @@ pub struct Session {
     ambiguous: Option<String>,
     /// Commands from the URL or the saved session, typed again once the width is known.
     pending: Vec<Typed>,
+    /// Lines entered into the static terminal before the page ran, typed after `pending`.
+    boot_lines: Vec<String>,
     pub lang: Lang,
     pub lessons: Rc<Vec<Lesson>>,
     /// How many of `lessons` are built in (the rest a teacher loaded).
@@ -175,13 +200,22 @@ impl Session {
                 }
             }
         }
-        let machine = Machine::fresh(DEFAULT_COLS);
+        let find = |id: &str| lessons.iter().position(|l| l.id == id);
+        // The lesson the session opens in decides the machine to boot.
+        let opening = if link.is_session() {
+            link.lesson.as_deref().and_then(find).filter(|_| !link.sandbox)
+        } else {
+            saved.lesson.as_deref().and_then(find)
+        };
+        let profile = profile_of(opening.and_then(|i| lessons.get(i)));
+        let machine = Machine::fresh(profile, DEFAULT_COLS);
         crate::mark("machine-booted");
         let prompt: Rc<str> = machine.term.borrow().prompt().into();
-        let start = Profile::Linux.session_start();
+        let start = profile.session_start();
         let lang = link.lang.as_deref().or(Some(saved.lang.as_str())).and_then(Lang::from_code).unwrap_or_default();
         let mut s = Session {
             machine,
+            profile,
             clock: Rc::new(Clock::new(start)),
             cols: DEFAULT_COLS,
             entries: Rc::new(Vec::new()),
@@ -192,6 +226,7 @@ impl Session {
             draft: String::new(),
             ambiguous: None,
             pending: Vec::new(),
+            boot_lines: Vec::new(),
             lang,
             lessons: Rc::new(lessons),
             builtin: nbuiltin,
@@ -210,7 +245,6 @@ impl Session {
             notice,
             generation: 0,
         };
-        let find = |id: &str, lessons: &[Lesson]| lessons.iter().position(|l| l.id == id);
         if link.is_session() {
             // A permalink: its commands, typed again at one-second intervals.
             let typed: Vec<Typed> = link
@@ -221,18 +255,15 @@ impl Session {
                 .map(|(i, line)| Typed { line, at: start + i as i64 })
                 .collect();
             s.sandbox_saved = Rc::new(saved.sandbox);
-            match link.lesson.as_deref().and_then(|id| find(id, &s.lessons)) {
-                Some(i) if !link.sandbox => {
-                    s.mode = Mode::Lesson(i);
-                    s.step = link.step.unwrap_or(0).min(s.lessons[i].steps.len().saturating_sub(1));
-                    // The step's check looks at the commands typed since it began.
-                    s.step_start = typed.len().saturating_sub(link.since.unwrap_or(0));
-                }
-                _ => {}
+            if let Some(i) = opening {
+                s.mode = Mode::Lesson(i);
+                s.step = link.step.unwrap_or(0).min(s.lessons[i].steps.len().saturating_sub(1));
+                // The step's check looks at the commands typed since it began.
+                s.step_start = typed.len().saturating_sub(link.since.unwrap_or(0));
             }
             s.pending = typed;
         } else {
-            match saved.lesson.as_deref().and_then(|id| find(id, &s.lessons)) {
+            match opening {
                 Some(i) => {
                     s.mode = Mode::Lesson(i);
                     s.step = saved.step.min(s.lessons[i].steps.len().saturating_sub(1));
@@ -246,6 +277,15 @@ impl Session {
         s.panel = s.step_panels().first().copied().unwrap_or(Panel::Processes);
         s.refresh();
         s
+    }
+
+    /// What the static terminal received before the page ran: its lines are typed once
+    /// the terminal's width is known, its unfinished line stays in the input.
+    pub fn boot(&mut self, boot: crate::boot::Boot) {
+        self.boot_lines = boot.lines;
+        if !boot.input.is_empty() {
+            self.input = boot.input;
+        }
     }
 
     /// What a reload must find again.
@@ -334,16 +374,21 @@ impl Session {
 
     /// Types `line` at simulated time `at`: scrollback, history, the record of commands.
     fn type_line(&mut self, line: String, at: i64) {
-        let output = self.machine.term.borrow_mut().run(&line, at);
-        let (cleared, rest) = escape::split_clear(&output);
-        let text = escape::strip(rest);
-        if cleared {
+        let output = {
+            let mut term = self.machine.term.borrow_mut();
+            self.machine.mark = SocketMark::of(&term.kernel);
+            term.run(&line, at)
+        };
+        let screen = Screen::of(&output);
+        let lines: Rc<[Line]> = screen.lines().into();
+        if screen.cleared() {
+            // The display was erased: what was on it, this command's line included, is gone.
             self.entries = Rc::new(Vec::new());
-            if !text.is_empty() {
-                self.push(Entry { command: None, output: text.into() });
+            if !lines.is_empty() {
+                self.push(Entry { command: None, output: lines });
             }
         } else {
-            self.push(Entry { command: self.command(&line), output: text.into() });
+            self.push(Entry { command: self.command(&line), output: lines });
         }
         if !line.trim().is_empty() && self.history.last() != Some(&line) {
             Rc::make_mut(&mut self.history).push(line.clone());
@@ -379,7 +424,7 @@ impl Session {
 
     /// A fresh machine with `typed` typed into it again.
     fn rebuild(&mut self, typed: Vec<Typed>) {
-        self.machine = Machine::fresh(self.cols);
+        self.machine = Machine::fresh(self.profile, self.cols);
         self.entries = Rc::new(Vec::new());
         self.history = Rc::new(Vec::new());
         self.prompt = self.machine.term.borrow().prompt().into();
@@ -395,7 +440,7 @@ impl Session {
     fn refresh(&mut self) {
         let term = self.machine.term.borrow();
         let shell = term.shell().pid;
-        self.view = Rc::new(MachineView::of(&term.kernel, shell));
+        self.view = Rc::new(MachineView::of_terminal(&term, self.machine.mark));
         let Mode::Lesson(i) = self.mode else {
             self.outcome = None;
             return;
@@ -408,7 +453,7 @@ impl Session {
             self.outcome = None;
             return;
         }
-        let outcome = step.check.eval(&World { kernel: &term.kernel, shell, commands: &commands });
+        let outcome = step.check.eval(&World { kernel: term.shell_kernel(), shell, commands: &commands });
         self.outcome = Some(outcome);
         if outcome == Outcome::Passed {
             let (lid, sid) = (lesson.id.clone(), step.id.clone());
@@ -459,6 +504,12 @@ impl Session {
         self.hints_shown = 0;
         self.solution_shown = false;
         self.outcome = None;
+        // A lesson written for another machine boots that machine.
+        let profile = profile_of(self.lesson());
+        if profile != self.profile {
+            self.profile = profile;
+            self.clock = Rc::new(Clock::new(profile.session_start()));
+        }
         self.rebuild(typed);
         self.step_start = self.machine.typed.len();
         self.panel = self.step_panels().first().copied().unwrap_or(Panel::Processes);
@@ -481,7 +532,7 @@ impl Session {
                     self.input = format!("{head}{}", comp.common);
                 } else if self.ambiguous.as_deref() == Some(line.as_str()) {
                     let listed = comp.listing(self.cols);
-                    self.push(Entry { command: self.command(&line), output: listed.into() });
+                    self.push(Entry { command: self.command(&line), output: plain_lines(&listed) });
                     self.input = line;
                 } else {
                     self.input = line;
@@ -558,7 +609,9 @@ impl Session {
                 let link = Link::default();
                 let mut s = Session::new(link, Ok(Some(saved)));
                 s.cols = self.cols;
-                s.clock = self.clock.clone();
+                if s.profile == self.profile {
+                    s.clock = self.clock.clone();
+                }
                 s.notice = Some(Notice::Key("import_ok"));
                 let pending = std::mem::take(&mut s.pending);
                 let step_start = s.step_start;
@@ -582,7 +635,7 @@ impl Reducible for Session {
             Action::Input(text) => s.input = text,
             Action::Submit(line) => s.submit(line),
             Action::Interrupt(line) => {
-                s.push(Entry { command: s.command(&format!("{line}^C")), output: "".into() });
+                s.push(Entry { command: s.command(&format!("{line}^C")), output: Rc::from(Vec::new()) });
                 s.input.clear();
                 s.hist_pos = None;
                 s.ambiguous = None;
@@ -603,6 +656,11 @@ impl Reducible for Session {
                     s.step_start = step_start;
                     s.refresh();
                 }
+                let input = std::mem::take(&mut s.input);
+                for line in std::mem::take(&mut s.boot_lines) {
+                    s.submit(line);
+                }
+                s.input = input;
             }
             Action::SetLang(lang) => {
                 s.lang = lang;

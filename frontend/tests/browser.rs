@@ -208,9 +208,48 @@ async fn language_switches_lesson_and_page_text() {
 }
 
 #[wasm_bindgen_test]
-async fn docker_draft_step_says_unavailable() {
+async fn docker_pull_progress_and_colours_render_as_a_terminal_shows_them() {
+    let root = fresh_app().await;
+    run(&root, "docker run -d --name nginx -p 8080:80 nginx:1.21-alpine").await;
+    let out = outputs(&root).pop().unwrap_or_default();
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "no control bytes: {out:?}");
+    let layers: Vec<&str> = out.lines().filter(|l| l.ends_with(": Pull complete")).collect();
+    assert_eq!(layers.len(), 6, "one line per layer: {out}");
+    assert!(out.contains("Status: Downloaded newer image for nginx:1.21-alpine"), "{out}");
+    run(&root, "docker exec -it nginx sh").await;
+    run(&root, "ls /").await;
+    let bin = root.query_selector_all("#terminal .output span.fg-4.bold").unwrap();
+    let names: Vec<String> = (0..bin.length()).filter_map(|i| bin.item(i)).filter_map(|n| n.text_content()).collect();
+    assert!(names.iter().any(|n| n == "bin") && names.iter().any(|n| n == "etc"), "directories in bold blue: {names:?}");
+    let prompt = text_of(&root, ".prompt-line.live .prompt");
+    assert_eq!(prompt, "/ # ");
+}
+
+#[wasm_bindgen_test]
+async fn docker_lesson_step_passes_by_typing_and_the_socket_panel_reads_the_request() {
     let root = fresh_app().await;
     choose(&root, "#lesson-select", "4").await;
+    assert!(text_of(&root, "#lesson-title").contains("dockerd"), "{}", text_of(&root, "#lesson-title"));
+    run(&root, "docker run -d --name nginx -p 8080:80 nginx:1.21-alpine").await;
+    assert!(text_of(&root, "#step-status").contains("Done"), "{}", text_of(&root, "#step-status"));
+    click(&root, "#tab-socket").await;
+    let panel = text_of(&root, "#socket-panel");
+    assert!(panel.contains("POST /v1.41/containers/create"), "{panel}");
     run(&root, "docker ps").await;
-    assert!(text_of(&root, "#step-status").contains("not available in this profile yet"), "{}", text_of(&root, "#step-status"));
+    // Typing moved the lesson to its next step, whose first panel is shown.
+    click(&root, "#tab-socket").await;
+    let panel = text_of(&root, "#socket-panel");
+    assert!(panel.contains("GET /v1.41/containers/json"), "{panel}");
+}
+
+#[wasm_bindgen_test]
+async fn a_desktop_lesson_boots_its_mac_and_the_sandbox_boots_linux_again() {
+    let root = fresh_app().await;
+    choose(&root, "#lesson-select", "6").await;
+    assert!(text_of(&root, "#lesson-machine").contains("M1 Mac"), "{}", text_of(&root, "#lesson-machine"));
+    assert!(text_of(&root, ".prompt-line.live .prompt").contains("MacBook-Pro"));
+    let out = run(&root, "uname -m").await;
+    assert!(out.contains("arm64"), "{out}");
+    choose(&root, "#lesson-select", "sandbox").await;
+    assert!(text_of(&root, ".prompt-line.live .prompt").contains("ec2-user@"));
 }

@@ -4,12 +4,24 @@
 //!
 //! Namespaces are named by their inode number (what `/proc/PID/ns/*` and `lsns` show),
 //! never by the kernel's internal table ids.
+//!
+//! - [`screen`]: a terminal screen model, what a terminal shows after output bytes.
+//! - [`socket`]: the Docker socket's exchanges, parsed for reading.
+//! - [`layers`]: a container's overlay layers and the changes in its upper layer.
+
+pub mod layers;
+pub mod screen;
+pub mod socket;
 
 use serde::Serialize;
 
 use crate::kernel::net::{fmt_ip, fmt_mac, LinkKind};
 use crate::kernel::vfs::SbKind;
 use crate::kernel::{Kernel, NsId, Pid};
+use crate::Terminal;
+
+pub use layers::ContainerFsView;
+pub use socket::{SocketMark, SocketView};
 
 /// Everything the panels draw, taken after a command has run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -18,11 +30,14 @@ pub struct MachineView {
     pub processes: Vec<ProcessView>,
     pub net_namespaces: Vec<NetNsView>,
     pub mount_namespaces: Vec<MountNsView>,
-    /// The HTTP exchanges on `/var/run/docker.sock`, oldest first. Empty until the
-    /// Docker engine exposes them.
-    pub socket: Vec<SocketExchange>,
+    /// The Docker socket: the exchanges of the last command (see [`SocketMark`]).
+    pub socket: SocketView,
+    /// The containers of the machine's dockerd (in its VM on a desktop) and their layers.
+    pub containers: Vec<ContainerFsView>,
     /// Global PID of the foreground shell (the one the learner types into).
     pub shell_pid: Pid,
+    /// The shell runs in the machine's VM (`rdctl shell`): the tables above are the VM's.
+    pub in_vm: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -113,16 +128,29 @@ pub struct MountView {
     pub proc_pid_ns: Option<u64>,
 }
 
-/// One request on the Docker socket and its response, as the bytes were sent (HTTP/1.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SocketExchange {
-    pub request: String,
-    pub response: String,
-}
-
 impl MachineView {
-    /// The view of `kernel` as the learner's foreground shell `shell_pid` is running.
+    /// The view of a terminal's machine: the kernel its foreground shell runs on, and the
+    /// socket exchanges since `mark` (taken before the last command).
+    pub fn of_terminal(t: &Terminal, mark: SocketMark) -> MachineView {
+        let mut v = MachineView::of_since(t.shell_kernel(), t.shell().pid, mark);
+        if !std::ptr::eq(t.shell_kernel(), &t.kernel) {
+            // In the VM: the socket and the containers are still read from the terminal's
+            // machine (the daemon is the VM's either way).
+            v.socket = SocketView::since(&t.kernel, mark);
+            v.containers = containers_of(&t.kernel);
+            v.in_vm = true;
+        }
+        v
+    }
+
+    /// The view of `kernel` as the learner's foreground shell `shell_pid` is running, with
+    /// every socket exchange.
     pub fn of(kernel: &Kernel, shell_pid: Pid) -> MachineView {
+        MachineView::of_since(kernel, shell_pid, SocketMark::default())
+    }
+
+    /// The view of `kernel` with the socket exchanges since `mark`.
+    pub fn of_since(kernel: &Kernel, shell_pid: Pid, mark: SocketMark) -> MachineView {
         let pid_inode = |id: &NsId| kernel.pid_ns.get(id).map(|n| n.inode).unwrap_or(0);
         let net_inode = |id: &NsId| kernel.net_ns.get(id).map(|n| n.inode).unwrap_or(0);
         let pid_namespaces = kernel
@@ -242,20 +270,9 @@ impl MachineView {
                 pids: kernel.procs.values().filter(|p| p.ns.mnt == *id).map(|p| p.pid).collect(),
             })
             .collect();
-        let socket = kernel
-            .docker
-            .as_deref()
-            .map(|d| {
-                d.socket_log
-                    .iter()
-                    .map(|e| SocketExchange {
-                        request: String::from_utf8_lossy(&e.request).into_owned(),
-                        response: String::from_utf8_lossy(&e.response).into_owned(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        MachineView { pid_namespaces, processes, net_namespaces, mount_namespaces, socket, shell_pid }
+        let socket = SocketView::since(kernel, mark);
+        let containers = containers_of(kernel);
+        MachineView { pid_namespaces, processes, net_namespaces, mount_namespaces, socket, containers, shell_pid, in_vm: false }
     }
 
     pub fn process(&self, pid: Pid) -> Option<&ProcessView> {
@@ -265,6 +282,15 @@ impl MachineView {
     /// The inode of the initial (host) PID namespace.
     pub fn initial_pid_ns(&self) -> u64 {
         self.pid_namespaces.iter().find(|n| n.level == 0).map(|n| n.inode).unwrap_or(0)
+    }
+}
+
+/// The containers of the daemon the machine's docker CLI reaches, with their layers.
+fn containers_of(k: &Kernel) -> Vec<ContainerFsView> {
+    match (&k.docker, &k.guest) {
+        (Some(d), _) => layers::containers(k, d),
+        (None, Some(g)) => g.kernel.docker.as_deref().map(|d| layers::containers(&g.kernel, d)).unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 

@@ -85,6 +85,107 @@ test("the network lesson draws namespaces and the veth pair", async () => {
   await page.context().close();
 });
 
+test("the docker lesson is completed by typing; the terminal, the socket and the layers follow", async () => {
+  const page = await freshPage();
+  await page.selectOption("#lesson-select", { label: "5. The docker client and dockerd, over docker.sock" });
+  await typeLine(page, "docker run -d --name nginx -p 8080:80 nginx:1.21-alpine");
+  await page.waitForSelector("#step-status.done");
+  // The pull progress ends as a terminal shows it: one line per layer.
+  const out = await page.locator("#terminal .output").last().innerText();
+  assert.equal(out.split("\n").filter((l) => l.endsWith(": Pull complete")).length, 6, out);
+  assert.doesNotMatch(out, /\x1b|\[1A|\[2K/, "no escape sequences shown");
+  await page.click("#tab-socket");
+  await page.waitForSelector('#socket-panel .exchange[data-target="/v1.41/containers/create?name=nginx"]');
+  await shot(page, "socket-docker-run");
+  await page.click("#tab-filesystem");
+  await page.waitForSelector('#filesystem-panel .container-fs[data-container="nginx"] .layer.image');
+  for (const line of ["curl localhost:8080", "ps auxf", "docker exec -it nginx sh", "ps aux"]) {
+    await typeLine(page, line);
+  }
+  await page.waitForFunction(() => /Step 4 of 7/.test(document.querySelector("#step-goal")?.textContent) && document.querySelector("#step-status.done"));
+  // busybox ls colours: directories bold blue.
+  await typeLine(page, "ls /");
+  await page.waitForSelector("#terminal .output span.fg-4.bold");
+  // A change in the container: copied up, added, deleted (a whiteout).
+  await typeLine(page, "echo '# changed' >> /etc/nginx/nginx.conf; echo hi > /tmp/new.txt; rm /etc/motd");
+  await page.click("#tab-filesystem");
+  const upper = page.locator('#filesystem-panel .container-fs[data-container="nginx"] .layer.upper');
+  await upper.locator(".entry-row.whiteout").waitFor();
+  assert.match(await upper.innerText(), /\/etc\/nginx\/nginx\.conf[\s\S]*copied up/);
+  assert.match(await upper.innerText(), /\/etc\/motd[\s\S]*whiteout c 0\/0/);
+  assert.match(await upper.innerText(), /\/tmp\/new\.txt[\s\S]*new/);
+  await shot(page, "filesystem-layers");
+  await shot(page, "processes-docker", "processes");
+  await shot(page, "network-docker", "network");
+  await typeLine(page, "exit");
+  await typeLine(page, "docker ps");
+  await page.waitForFunction(() => /Step 5 of 7/.test(document.querySelector("#step-goal")?.textContent) && document.querySelector("#step-status.done"));
+  await page.click("#tab-socket");
+  const list = page.locator('#socket-panel .exchange[data-target="/v1.41/containers/json"]');
+  await list.waitFor();
+  assert.match(await list.locator("summary").innerText(), /^GET \/v1\.41\/containers\/json → 200 OK/);
+  // A command of one or two requests shows them opened.
+  assert.notEqual(await list.locator("details").getAttribute("open"), null);
+  assert.match(await list.innerText(), /"Names": \[\s*"\/nginx"\s*\]/, "the JSON body is pretty-printed");
+  await shot(page, "socket-docker-ps");
+  for (const line of ["sudo systemctl stop docker", "docker ps", "sudo systemctl stop docker.socket docker", "docker ps"]) {
+    await typeLine(page, line);
+  }
+  await page.waitForFunction(() => document.querySelector("#step-status")?.textContent.includes("Lesson complete"));
+  assert.match(await text(page, "#terminal"), /Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock\. Is the docker daemon running\?/);
+  await page.click("#tab-socket");
+  assert.match(await text(page, "#socket-panel"), /dockerd is not running/);
+  await shot(page, "architecture-docker-socket", "architecture");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a desktop lesson boots its Mac; the socket panel shows the crossing into the VM", async () => {
+  const page = await freshPage();
+  await page.selectOption("#lesson-select", { label: "7. Rancher Desktop on an M1 Mac: CPU emulation" });
+  assert.match(await text(page, "#lesson-machine"), /M1 Mac with Rancher Desktop/);
+  assert.match(await text(page, ".prompt-line.live .prompt"), /MacBook-Pro ~ %/);
+  await page.click("#type-for-me");
+  await page.waitForSelector("#step-status.done", { timeout: 10000 });
+  assert.match(await text(page, "#terminal"), /-> \/Users\/playground-user\/\.rd\/docker\.sock/);
+  await typeLine(page, "docker ps");
+  await page.click("#tab-socket");
+  const crossing = page.locator("#socket-panel .crossing").first();
+  await crossing.waitFor();
+  assert.match(await crossing.innerText(), /\/Users\/playground-user\/\.rd\/docker\.sock\s*⟶\s*VM\s*\/var\/run\/docker\.sock/);
+  assert.match(await text(page, "#socket-panel"), /GET \/v1\.41\/containers\/json/);
+  await shot(page, "socket-rancher-desktop");
+  await shot(page, "architecture-rancher-desktop", "architecture");
+  await page.selectOption("#lesson-select", { label: "Sandbox (free play)" });
+  assert.match(await text(page, ".prompt-line.live .prompt"), /ec2-user@ip-172-30-1-40/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("before the WebAssembly has loaded, the terminal takes typing and the page types it", async () => {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route(/frontend_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url, { waitUntil: "domcontentloaded" });
+  const input = page.locator("#boot #terminal-input");
+  await input.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "terminal-input", "focused at once");
+  await input.pressSequentially("echo early", { delay: 0 });
+  await input.press("Enter");
+  assert.match(await text(page, "#boot-log"), /\$ echo early$/);
+  await input.pressSequentially("echo late", { delay: 0 });
+  release();
+  await page.waitForSelector("#terminal .output");
+  assert.equal(await page.locator("#boot").count(), 0, "the static terminal is gone");
+  assert.match(await text(page, "#terminal"), /\$ echo early\nearly/);
+  assert.equal(await page.locator("#terminal-input").inputValue(), "echo late", "the unfinished line is kept");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /late$/.test(document.querySelector("#terminal")?.innerText.trim()));
+  await context.close();
+});
+
 test("the language switches at any time, and stays after a reload", async () => {
   const page = await freshPage();
   await page.selectOption("#lesson-select", { label: "3. Network namespace: what ifconfig sees" });

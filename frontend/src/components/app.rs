@@ -22,7 +22,8 @@ const TYPE_DELAY_MS: u32 = 45;
 #[function_component(App)]
 pub fn app() -> Html {
     let session = use_reducer(|| {
-        let s = Session::new(query::current(), storage::load());
+        let mut s = Session::new(query::current(), storage::load());
+        s.boot(crate::boot::take());
         crate::mark("session-ready");
         s
     });

@@ -1,4 +1,5 @@
 use sim_core::lesson::{Outcome, Panel};
+use sim_core::Profile;
 use yew::prelude::*;
 
 use super::panels::panel_key;
@@ -49,7 +50,10 @@ pub fn lesson_pane(props: &LessonPaneProps) -> Html {
         let p = *p;
         html! { <button class="panel-link" onclick={props.on_action.reform(move |_| Action::ShowPanel(p))}>{ t(lang, panel_key(p)) }</button> }
     });
-    let profile_note = (lesson.profile != "linux").then(|| html! { <p class="note">{ t(lang, "profile_unavailable") }</p> });
+    // A lesson on another machine than the article's Linux host says which one.
+    let profile_note = (s.profile != Profile::Linux).then(|| {
+        html! { <p class="machine-note" id="lesson-machine">{ format!("{}: {}", t(lang, "runs_on"), t(lang, machine_key(s.profile))) }</p> }
+    });
     html! {
         <section class="lesson-pane" id="lesson" aria-labelledby="lesson-title">
             <h2 id="lesson-title">{ lesson.title.get(code) }
@@ -94,5 +98,14 @@ pub fn lesson_pane(props: &LessonPaneProps) -> Html {
                     onclick={props.on_action.reform(|_| Action::NextStep)}>{ t(lang, "next") }</button>
             </div>
         </section>
+    }
+}
+
+/// The key of a machine profile's name in the page's texts.
+pub fn machine_key(p: Profile) -> &'static str {
+    match p {
+        Profile::Linux => "machine_linux",
+        Profile::DockerDesktopMac => "machine_docker_desktop_mac",
+        Profile::RancherDesktopM1 => "machine_rancher_desktop_m1",
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! A check file names a check as `{ "kind": { fields } }`, e.g.
 //! `{ "process": { "comm": "sh", "pid_ns": "new", "pid": 1 } }`. Checks on the Docker
-//! engine are part of the format already; until the engine exposes its state to
-//! lessons they evaluate to [`Outcome::Unavailable`].
+//! engine read the daemon the machine's docker CLI reaches (on a desktop profile, the one
+//! in the VM); on a machine without one they evaluate to [`Outcome::Unavailable`].
 
 use serde::{Deserialize, Serialize};
 
@@ -109,8 +109,7 @@ pub enum Check {
     All(Vec<Check>),
     Any(Vec<Check>),
     Not(Box<Check>),
-    // The Docker engine's state: part of the format, evaluated once the engine exposes
-    // it to lessons.
+    // The Docker engine's state.
     ContainerRunning { name: String },
     ContainerExists { name: String },
     ImagePresent { reference: String },
@@ -270,8 +269,9 @@ impl Check {
                 Outcome::NotYet => Outcome::Passed,
                 u => u,
             },
-            docker => match k.docker.as_deref() {
-                Some(d) => ok(docker_check(docker, d)),
+            // The daemon the machine's docker CLI reaches: its own, or its VM's (a desktop).
+            docker => match crate::view::socket::daemon(k) {
+                Some((d, _)) => ok(docker_check(docker, d)),
                 None => Outcome::Unavailable("docker"),
             },
         }

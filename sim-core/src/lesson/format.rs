@@ -84,7 +84,8 @@ pub struct Lesson {
     /// A draft may lack Japanese text and may use checks no profile offers yet.
     #[serde(default)]
     pub draft: bool,
-    /// The machine profile the lesson runs on ("linux", ...).
+    /// The machine profile the lesson runs on: `linux` (the article's EC2 host),
+    /// `docker-desktop-mac`, `rancher-desktop-m1`; the page boots it for the lesson.
     #[serde(default = "default_profile")]
     pub profile: String,
     #[serde(default)]
@@ -150,6 +151,10 @@ fn validate(lesson: &Lesson, src: &str) -> Result<(), LessonError> {
     }
     if !valid_id(&lesson.id) {
         return Err(at("id", &lesson.id, format!("the lesson id {:?} must be 1-64 characters of a-z, 0-9 and -", lesson.id)));
+    }
+    if crate::Profile::from_name(&lesson.profile).is_none() {
+        let names: Vec<&str> = crate::Profile::ALL.iter().map(|p| p.name()).collect();
+        return Err(at("profile", &lesson.profile, format!("the profile {:?} is not a machine of this playground: {}", lesson.profile, names.join(", "))));
     }
     if lesson.steps.is_empty() {
         return Err(at("steps", "", "the lesson has no steps".into()));

@@ -34,29 +34,39 @@ fn every_lesson_file_parses() {
 
 #[test]
 fn solutions_solve_every_ready_step() {
-    let mut ready = 0;
+    let mut ready = Vec::new();
     for (path, src) in lesson_files() {
         let lesson = parse(&src).expect("parses");
         if lesson.draft {
             continue;
         }
-        ready += 1;
-        let mut t = Terminal::new(Profile::Linux, TerminalConfig::default());
-        let mut now = Profile::Linux.session_start();
+        // Each lesson on its machine, as the page boots it.
+        let profile = Profile::from_name(&lesson.profile).expect("a known profile");
+        ready.push((lesson.chapter, profile));
+        let mut t = Terminal::new(profile, TerminalConfig::default());
+        let mut now = profile.session_start();
+        let eval = |t: &Terminal, typed: &[String], check: &super::Check| {
+            check.eval(&World { kernel: t.shell_kernel(), shell: t.shell().pid, commands: typed })
+        };
         for step in &lesson.steps {
             let mut typed: Vec<String> = Vec::new();
-            let before = step.check.eval(&World { kernel: &t.kernel, shell: t.shell().pid, commands: &typed });
+            let before = eval(&t, &typed, &step.check);
             assert_eq!(before, Outcome::NotYet, "{path} step {}: passed before its solution", step.id);
+            let mut transcript = String::new();
             for line in &step.solution {
                 now += 1;
-                t.run(line, now);
+                let out = t.run(line, now);
+                transcript.push_str(&format!("$ {line}\n{out}"));
                 typed.push(line.clone());
             }
-            let after = step.check.eval(&World { kernel: &t.kernel, shell: t.shell().pid, commands: &typed });
-            assert_eq!(after, Outcome::Passed, "{path} step {}: not passed after {:?}", step.id, step.solution);
+            let after = eval(&t, &typed, &step.check);
+            assert_eq!(after, Outcome::Passed, "{path} step {}: not passed after {:?}:\n{transcript}", step.id, step.solution);
         }
     }
-    assert!(ready >= 4, "ready lessons: {ready}");
+    assert!(ready.len() >= 7, "ready lessons: {ready:?}");
+    for p in Profile::ALL {
+        assert!(ready.iter().any(|(_, q)| *q == p), "a ready lesson runs on {p:?}: {ready:?}");
+    }
 }
 
 #[test]
