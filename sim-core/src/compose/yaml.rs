@@ -309,8 +309,14 @@ impl Parser {
         let start = Mark { line: first, col: ind };
         let mut entries = Vec::new();
         self.at = first;
+        // The first key may start mid-line (`- key: value`): it is taken where it is.
+        let mut pending = Some((first, ind));
         loop {
-            let Some((line, i)) = self.peek_line()? else { break };
+            let next = match pending.take() {
+                Some(x) => Some(x),
+                None => self.peek_line()?,
+            };
+            let Some((line, i)) = next else { break };
             if i < ind {
                 break;
             }
@@ -329,6 +335,8 @@ impl Parser {
                     self.at = line + 1;
                     let value = self.map_value(line, after, ind)?;
                     entries.push((key, value));
+                    // Every entry moves on by a line at least.
+                    self.at = self.at.max(line + 1);
                 }
                 Start::Entry => {
                     return Err(parser_error("while parsing a block mapping", start, "expected <block end>, but found '-'", at, "did not find expected key"));
@@ -365,8 +373,13 @@ impl Parser {
         let start = Mark { line: first, col: ind };
         let mut items = Vec::new();
         self.at = first;
+        let mut pending = Some((first, ind));
         loop {
-            let Some((line, i)) = self.peek_line()? else { break };
+            let next = match pending.take() {
+                Some(x) => Some(x),
+                None => self.peek_line()?,
+            };
+            let Some((line, i)) = next else { break };
             if i < ind {
                 break;
             }
@@ -403,6 +416,7 @@ impl Parser {
                     items.push(self.inline_value(Mark { line, col: c }, ind)?);
                 }
             }
+            self.at = self.at.max(line + 1);
         }
         Ok(Node::new(start, Value::Seq(items)))
     }
