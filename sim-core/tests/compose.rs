@@ -404,6 +404,17 @@ mod yaml_never_panics {
         }
 
         #[test]
+        fn any_structure(lines in prop::collection::vec(prop::sample::select(vec![
+            "services:", "  db:", "    image: alpine:3.15", "- a: 1", "  - b", "    c: d", "e:", "  f: [x, \"y\"", "- - z",
+            "g: |", "   text", "'q'", "\"r", "h: {i: j}", "\t- k", "  # c", "---", "l: m: n", "  -", "    - o: p",
+            "      q: r", "s: >-", "]", "}", "t: 'u", "v: \"w\\x\"", "  x:", "y", ":", "- ", "   command: sleep 1000",
+        ]), 0..14)) {
+            let text = lines.join("\n");
+            let _ = sim_core::compose::yaml::parse(&text);
+            let _ = sim_core::compose::model::load(&text);
+        }
+
+        #[test]
         fn any_unicode(s in "\\PC{0,120}") {
             let _ = sim_core::compose::model::load(&s);
         }

@@ -176,6 +176,18 @@ pub fn run(t: &mut dyn DockerTransport, out: Out, project: Project, kernel_relea
     }
     let mut r = Run { api, out, project, lines: Vec::new(), width: 0 };
     let code = match cmd {
+        "up" if !opts.has("--detach") => {
+            // Attached: the containers' output follows until Ctrl-C (log_printer with follow).
+            let code = v1_up::up(&mut r, opts);
+            if code != 0 {
+                return Outcome::Exit(code);
+            }
+            let follow = Opts { services: opts.services.clone(), ..Opts::default() };
+            if logs(&mut r, &follow) != 0 {
+                return Outcome::Exit(1);
+            }
+            return Outcome::Running { until: None };
+        }
         "up" => v1_up::up(&mut r, opts),
         "down" => v1_up::down(&mut r, opts),
         "ps" => ps(&mut r, opts),

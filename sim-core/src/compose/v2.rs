@@ -20,6 +20,8 @@ const FILE_NOT_FOUND: i32 = 14;
 const PARSE_FAILURE: i32 = 15;
 const SYNTAX_FAILURE: i32 = 16;
 const PULL_FAILURE: i32 = 18;
+/// Not an exit status: `up` without `-d` stays attached (Ctrl-C ends it).
+const RUNNING: i32 = -1;
 
 /// `docker compose ARGS...`: `args` are the words after `compose`; `transport` reaches the
 /// daemon the CLI talks to (it must not hold `ctx.k`: see `plugin_sim` for the simulated
@@ -174,7 +176,10 @@ fn execute(p: Prepared, io: &mut Io, transport: &mut dyn DockerTransport) -> Out
     let mut r = V2 { api, io, project: p.project, err_tty: p.err_tty, color: p.color, cols: p.cols };
     let opts = p.opts;
     let code = match p.cmd.as_str() {
-        "up" => r.up(&opts),
+        "up" => match r.up(&opts) {
+            RUNNING => return Outcome::Running { until: None },
+            c => c,
+        },
         "down" => r.down(),
         "ps" => r.ps(&opts),
         "logs" => r.logs(&opts),
@@ -404,6 +409,19 @@ impl V2<'_, '_> {
             self.flush(&mut w);
             return 0;
         }
+        let attached = !o.has("--detach");
+        if attached {
+            // up.go: the progress block ends with the creation; `attach` prints the names,
+            // and the containers start without progress events, their output following.
+            self.flush(&mut w);
+            let labels = ["com.docker.compose.oneoff=False".to_string(), pl.clone()];
+            let mut names: Vec<String> = match self.containers(&labels, true) {
+                Ok(cs) => cs.iter().filter(|c| o.services.is_empty() || o.services.iter().any(|s| s == super::v1::label(c, "com.docker.compose.service"))).map(super::v1::name_of).collect(),
+                Err(e) => return self.fail(&Self::daemon_error(&e), 1),
+            };
+            names.sort();
+            self.io.write_out(&format!("Attaching to {}\n", names.join(", ")));
+        }
         // Start what is not running.
         for s in &services {
             let labels = [format!("com.docker.compose.oneoff=False"), pl.clone(), format!("com.docker.compose.service={}", s.name)];
@@ -417,6 +435,12 @@ impl V2<'_, '_> {
             for c in cs.iter().filter(|c| c.get("State").and_then(Value::as_str) != Some("running")) {
                 let id = c.get("Id").and_then(Value::as_str).unwrap_or("").to_string();
                 let ev = format!("Container {}", super::v1::name_of(c));
+                if attached {
+                    if let Err(e) = self.api.call("POST", &format!("/containers/{id}/start"), None) {
+                        return self.fail(&Self::daemon_error(&e), 1);
+                    }
+                    continue;
+                }
                 w.status(&ev, Status::Working, "Starting");
                 let res = self.api.call("POST", &format!("/containers/{id}/start"), None);
                 w.advance(START_MS);
@@ -429,6 +453,10 @@ impl V2<'_, '_> {
                     }
                 }
             }
+        }
+        if attached {
+            let follow = Opts { flags: Vec::new(), services: o.services.clone() };
+            return if self.logs(&follow) == 0 { RUNNING } else { 1 };
         }
         self.flush(&mut w);
         0
