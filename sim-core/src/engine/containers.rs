@@ -769,42 +769,9 @@ pub fn status_words(c: &Container, now: i64) -> String {
     }
 }
 
-/// go-units `HumanDuration`.
+/// go-units `HumanDuration` of whole seconds (the CLI's `client::humanize`).
 pub fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    if s < 1 {
-        return "Less than a second".into();
-    }
-    if s == 1 {
-        return "1 second".into();
-    }
-    if s < 60 {
-        return format!("{s} seconds");
-    }
-    let m = s / 60;
-    if m == 1 {
-        return "About a minute".into();
-    }
-    if m < 60 {
-        return format!("{m} minutes");
-    }
-    let h = (s as f64 / 3600.0).round() as i64;
-    if h == 1 {
-        return "About an hour".into();
-    }
-    if h < 48 {
-        return format!("{h} hours");
-    }
-    if h < 24 * 7 * 2 {
-        return format!("{} days", h / 24);
-    }
-    if h < 24 * 30 * 2 {
-        return format!("{} weeks", h / 24 / 7);
-    }
-    if h < 24 * 365 * 2 {
-        return format!("{} months", h / 24 / 30);
-    }
-    format!("{} years", h / 24 / 365)
+    crate::client::humanize::human_duration(secs.max(0) as i128 * 1_000_000_000)
 }
 
 fn networks_json(d: &Dockerd, c: &Container) -> Value {

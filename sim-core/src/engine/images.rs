@@ -362,7 +362,7 @@ pub fn progress_bar(current: u64, total: u64) -> String {
     } else {
         "=".repeat(filled as usize) + ">" + &" ".repeat((width - filled - 1) as usize)
     };
-    let h = |n: u64| crate::engine::json::human_size(n);
+    let h = |n: u64| crate::client::humanize::human_size(n as f64);
     format!("[{bar}] {:>8}/{}", h(current), h(total))
 }
 

@@ -182,52 +182,17 @@ mod tests {
     }
 }
 
-/// C's `%.{prec}g`, as Go's `%.4g` formats: `prec` significant digits, trailing zeros dropped,
-/// exponent form when the exponent is below -4 or at least `prec`.
-pub fn format_g(v: f64, prec: usize) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    let prec = prec.max(1);
-    let sci = format!("{:.*e}", prec - 1, v);
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let trim = |s: &str| -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s.to_string()
-        }
-    };
-    if exp < -4 || exp >= prec as i32 {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim(mant), exp.abs())
-    } else {
-        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
-        trim(&format!("{v:.decimals$}"))
-    }
-}
-
-/// go-units `HumanSizeWithPrecision`: decimal units (`kB`, `MB`, ...).
-pub fn human_size_prec(n: u64, prec: usize) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i < UNITS.len() - 1 {
-        v /= 1000.0;
-        i += 1;
-    }
-    format!("{}{}", format_g(v, prec), UNITS[i])
-}
-
-/// go-units `HumanSize` (4 significant digits), as progress bars show sizes.
-pub fn human_size(n: u64) -> String {
-    human_size_prec(n, 4)
-}
-
 #[cfg(test)]
 mod size_tests {
-    use super::*;
+    // dockerd's progress sizes are go-units', the same the CLI uses (`client::humanize`).
+    use crate::client::humanize::{go_g as format_g, human_size_precision};
+
+    fn human_size(n: u64) -> String {
+        crate::client::humanize::human_size(n as f64)
+    }
+    fn human_size_prec(n: u64, p: usize) -> String {
+        human_size_precision(n as f64, p)
+    }
 
     #[test]
     fn sizes_read_like_go_units() {
