@@ -16,6 +16,7 @@
 //! - [`view`]: read-only snapshots of the machine for the page's panels.
 
 pub mod client;
+pub mod compose;
 pub mod engine;
 pub mod clock;
 pub mod host;

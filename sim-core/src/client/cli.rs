@@ -218,6 +218,15 @@ fn dispatch(cli: &mut Cli, argv: &[String]) -> R {
     if words[0] == "help" {
         return help_command(cli, &words[1..]);
     }
+    // `docker compose`: the compose v2 plugin, talking to the same daemon.
+    if words[0] == "compose" {
+        let rest: Vec<String> = words[1..].to_vec();
+        return Ok(match crate::compose::plugin_main(cli.ctx, cli.api.transport(), &rest) {
+            crate::utils::Outcome::Exit(c) => Done::Exit(c),
+            crate::utils::Outcome::Shell(sh) => Done::Shell(sh),
+            crate::utils::Outcome::Running { .. } => Done::Exit(0),
+        });
+    }
     let Some((spec, used)) = cmd::find(words) else {
         if g.on("version") {
             cli.out(&format!("Docker version {CLIENT_VERSION}, build e6534b4\n"));

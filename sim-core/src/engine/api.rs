@@ -158,6 +158,24 @@ fn ping(d: &Dockerd, k: &Kernel, head: bool) -> Response {
     r
 }
 
+/// The `filters` query parameter: each key with its values, from either JSON form the
+/// clients send (`{"label":["a=b"]}` or `{"label":{"a=b":true}}`).
+pub fn filters(req: &Request) -> Vec<(String, Vec<String>)> {
+    let Some(text) = req.query_value("filters") else { return Vec::new() };
+    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else { return Vec::new() };
+    m.into_iter()
+        .map(|(k, v)| {
+            let values = match v {
+                Value::Array(a) => a.into_iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+                Value::Object(o) => o.into_iter().filter(|(_, b)| b.as_bool() != Some(false)).map(|(x, _)| x).collect(),
+                Value::String(s) => vec![s],
+                _ => Vec::new(),
+            };
+            (k, values)
+        })
+        .collect()
+}
+
 /// A boolean query parameter as Docker reads it (`1`, `true`, `True`).
 pub fn flag(req: &Request, key: &str) -> bool {
     matches!(req.query_value(key).as_deref(), Some("1" | "true" | "True" | "TRUE"))

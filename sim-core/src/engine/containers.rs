@@ -283,6 +283,11 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     for (k2, v) in ic.labels.iter().flatten() {
         labels.insert(k2.clone(), json!(v));
     }
+    if let Some(Value::Object(given)) = body.get("Labels") {
+        for (k2, v) in given {
+            labels.insert(k2.clone(), v.clone());
+        }
+    }
     let b = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
     let mut config = json!({
         "Hostname": hostname,
@@ -313,6 +318,10 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         }
     }
     let host_config = body.get("HostConfig").cloned().unwrap_or_else(|| json!({}));
+    let policy = host_config.get("RestartPolicy").and_then(|p| p.get("Name")).and_then(Value::as_str).unwrap_or("");
+    if !matches!(policy, "" | "no" | "always" | "unless-stopped" | "on-failure") {
+        return error(d, k, 400, &format!("invalid restart policy '{policy}'"));
+    }
     let mut ports = Vec::new();
     if let Some(Value::Object(pb)) = host_config.get("PortBindings") {
         for (port, list) in pb {
@@ -686,43 +695,10 @@ fn ports_json(c: &Container) -> Value {
     Value::Object(out)
 }
 
-/// `filters={"name":{"web":true}}` (or the older `{"name":["web"]}`): key -> values.
-pub fn filters(req: &Request) -> Vec<(String, Vec<String>)> {
-    let Some(text) = req.query_value("filters") else { return Vec::new() };
-    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else { return Vec::new() };
-    m.iter()
-        .map(|(k, v)| {
-            let vals = match v {
-                Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-                Value::Object(o) => o.keys().cloned().collect(),
-                _ => Vec::new(),
-            };
-            (k.clone(), vals)
-        })
-        .collect()
-}
-
-/// Whether a container passes `docker ps --filter` (every key must match one of its values).
-fn passes(c: &Container, f: &[(String, Vec<String>)]) -> bool {
-    f.iter().all(|(key, vals)| {
-        vals.iter().any(|v| match key.as_str() {
-            "name" => c.name.contains(v.trim_start_matches('/')),
-            "id" => c.id.starts_with(v),
-            "status" => c.state.status == *v,
-            "ancestor" => c.image == *v || c.image_id.0 == *v,
-            "label" => match v.split_once('=') {
-                Some((lk, lv)) => c.config.get("Labels").and_then(|l| l.get(lk)).and_then(Value::as_str) == Some(lv),
-                None => c.config.get("Labels").and_then(|l| l.get(v)).is_some(),
-            },
-            _ => true,
-        })
-    })
-}
-
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let all = super::api::flag(req, "all");
-    let f = filters(req);
-    let mut cs: Vec<&Container> = d.containers.values().filter(|c| (all || c.state.running) && passes(c, &f)).collect();
+    let filters = super::api::filters(req);
+    let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
     cs.sort_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
     let list: Vec<Value> = cs
         .iter()
@@ -765,6 +741,23 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
         })
         .collect();
     json_response(d, k, 200, &Value::Array(list))
+}
+
+/// `filters={"label":["k=v"],"name":["x"]}` (docker-py's lists, or the Go client's
+/// `{"label":{"k=v":true}}`): every key must match one of its values.
+fn matches_filters(c: &Container, filters: &[(String, Vec<String>)]) -> bool {
+    let labels = c.config.get("Labels");
+    filters.iter().all(|(key, values)| match key.as_str() {
+        "label" => values.iter().all(|want| match want.split_once('=') {
+            Some((k, v)) => labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v),
+            None => labels.and_then(|l| l.get(want.as_str())).is_some(),
+        }),
+        "name" => values.iter().any(|n| c.name.trim_start_matches('/').contains(n.trim_start_matches('/'))),
+        "status" => values.iter().any(|s| *s == c.state.status),
+        "id" => values.iter().any(|i| c.id.starts_with(i.as_str())),
+        "ancestor" => values.iter().any(|a| c.image == *a || c.image_id.0 == *a),
+        _ => true,
+    })
 }
 
 /// The `Status` text dockerd sends: `Up 3 minutes`, `Exited (137) 2 seconds ago`, `Created`.

@@ -37,6 +37,9 @@ pub struct Network {
     pub bridge: Option<String>,
     pub default_bridge: bool,
     pub endpoints: BTreeMap<String, Endpoint>,
+    /// `Labels` given at create (compose marks its networks with them).
+    pub labels: serde_json::Map<String, Value>,
+    pub attachable: bool,
 }
 
 impl Network {
@@ -67,6 +70,8 @@ pub fn create_defaults(d: &mut Dockerd, k: &mut Kernel) {
         bridge: None,
         default_bridge: false,
         endpoints: BTreeMap::new(),
+        labels: serde_json::Map::new(),
+        attachable: false,
     };
     let host = Network { id: random_hex64(k), name: "host".into(), driver: "host".into(), created: Stamp::now(k), ..none.clone() };
     let bridge = Network {
@@ -79,6 +84,8 @@ pub fn create_defaults(d: &mut Dockerd, k: &mut Kernel) {
         bridge: Some("docker0".into()),
         default_bridge: true,
         endpoints: BTreeMap::new(),
+        labels: serde_json::Map::new(),
+        attachable: false,
     };
     ensure_bridge(k, &bridge);
     base_rules(k, "docker0", "172.17.0.0/16");
@@ -259,13 +266,13 @@ pub fn inspect(d: &Dockerd, n: &Network) -> Value {
         "EnableIPv6": false,
         "IPAM": { "Driver": "default", "Options": if n.driver == "bridge" && !n.default_bridge { json!({}) } else { Value::Null }, "Config": config },
         "Internal": false,
-        "Attachable": false,
+        "Attachable": n.attachable,
         "Ingress": false,
         "ConfigFrom": { "Network": "" },
         "ConfigOnly": false,
         "Containers": containers,
         "Options": options,
-        "Labels": {}
+        "Labels": n.labels
     })
 }
 
@@ -280,7 +287,8 @@ pub fn find<'a>(d: &'a Dockerd, r: &str) -> Option<&'a Network> {
 pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> crate::http::Response {
     match (req.method.as_str(), segs) {
         ("GET", [] | [""]) => {
-            let list: Vec<Value> = d.networks.iter().map(|n| inspect(d, n)).collect();
+            let filters = api::filters(req);
+            let list: Vec<Value> = d.networks.iter().filter(|n| matches_filters(n, &filters)).map(|n| inspect(d, n)).collect();
             json_response(d, k, 200, &Value::Array(list))
         }
         ("POST", ["create"]) => create(d, k, req),
@@ -289,6 +297,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> c
             None => error(d, k, 404, &format!("network {id} not found")),
         },
         ("DELETE", [id]) => remove(d, k, id),
+        ("POST", [id, op @ ("connect" | "disconnect")]) => connect_route(d, k, req, id, op),
         _ => error(d, k, 404, "page not found"),
     }
 }
@@ -317,6 +326,8 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> crate::http::Respon
         gateway: Some([172, second, 0, 1]),
         default_bridge: false,
         endpoints: BTreeMap::new(),
+        labels: body.get("Labels").and_then(Value::as_object).cloned().unwrap_or_default(),
+        attachable: body.get("Attachable").and_then(Value::as_bool).unwrap_or(false),
     };
     ensure_bridge(k, &n);
     d.networks.push(n);
@@ -340,4 +351,38 @@ fn remove(d: &mut Dockerd, k: &mut Kernel, r: &str) -> crate::http::Response {
     }
     d.networks.retain(|x| x.id != n.id);
     api::no_content(d, k)
+}
+
+/// `filters={"name":{"x":true}}` / `{"label":[...]}` on the network list.
+fn matches_filters(n: &Network, filters: &[(String, Vec<String>)]) -> bool {
+    filters.iter().all(|(key, values)| match key.as_str() {
+        "name" => values.iter().any(|v| n.name.contains(v.as_str())),
+        "id" => values.iter().any(|v| n.id.starts_with(v.as_str())),
+        "driver" => values.iter().any(|v| *v == n.driver),
+        "label" => values.iter().all(|want| match want.split_once('=') {
+            Some((k, v)) => n.labels.get(k).and_then(Value::as_str) == Some(v),
+            None => n.labels.contains_key(want.as_str()),
+        }),
+        _ => true,
+    })
+}
+
+/// `POST /networks/{id}/connect|disconnect` for a container that is not running: dockerd
+/// records the endpoint settings for its next start. Here the container joins the network
+/// its `NetworkMode` names when it starts, and aliases are not modeled: only the checks and
+/// the answer (`200`, empty body) remain.
+fn connect_route(d: &mut Dockerd, k: &mut Kernel, req: &Request, id: &str, op: &str) -> crate::http::Response {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let Some(n) = find(d, id) else { return error(d, k, 404, &format!("network {id} not found")) };
+    let cref = body.get("Container").and_then(Value::as_str).unwrap_or("").to_string();
+    let Some(cid) = super::containers::find(d, &cref) else { return error(d, k, 404, &format!("No such container: {cref}")) };
+    let _ = (cid, op, n);
+    let mut r = crate::http::Response::new(200);
+    r.headers.push(("Api-Version".into(), d.versions.api.clone()));
+    r.headers.push(("Docker-Experimental".into(), "false".into()));
+    r.headers.push(("Ostype".into(), "linux".into()));
+    r.headers.push(("Server".into(), format!("Docker/{} (linux)", d.versions.engine)));
+    r.headers.push(("Date".into(), api::http_date(k.now)));
+    r.headers.push(("Content-Length".into(), "0".into()));
+    r
 }

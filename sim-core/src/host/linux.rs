@@ -437,6 +437,7 @@ pub fn boot(seed: u64) -> (Kernel, u32) {
     let saved = k.now;
     k.now = BOOT + 120;
     crate::engine::install::install(&mut k, DOCKERD_PID, CONTAINERD_PID, Platform::new("linux", "amd64", None), &[LOGIN_USER]);
+    crate::compose::install(&mut k);
     k.now = saved;
     let login = SESSION_START - 45 - BOOT;
     place(&mut k, &ProcSpec { pid: 3012, ppid: 2172, uid: 0, argv: "sshd: ec2-user [priv]", comm: "sshd", stat: "Ss", tty: None, vsz: 154_816, rss: 8_640, started: login, cpu_ticks: 1 });

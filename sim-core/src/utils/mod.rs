@@ -179,6 +179,7 @@ pub fn program(name: &str) -> Option<Program> {
         "hostname-bsd" => macos::hostname::main,
         "sw_vers" => macos::sw_vers::main,
         "rdctl" => macos::rdctl::main,
+        "docker-compose" => crate::compose::v1_main,
         _ => return None,
     })
 }
