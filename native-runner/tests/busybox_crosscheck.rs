@@ -119,7 +119,7 @@ fn mirror(dir: &Path) -> TreeFs {
                     continue;
                 }
             }
-            let node = Node { kind, perm: md.mode() & 0o7777, uid: md.uid(), gid: md.gid(), mtime: md.mtime(), nlink: md.nlink() as u32, program: None };
+            let node = Node { kind, perm: md.mode() & 0o7777, uid: md.uid(), gid: md.gid(), mtime: md.mtime(), nlink: md.nlink() as u32, program: None, xattrs: Default::default() };
             let child = t.insert(ino, &name, node).expect("insert");
             if !ft.is_dir() && md.nlink() > 1 {
                 inodes.push(((md.dev(), md.ino()), child));
@@ -167,7 +167,7 @@ impl Sim {
         }
         let io = Io { err_to_out: true, cols: 80, ..Io::default() };
         let out = match exec_program(&mut self.t.kernel, pid, argv, env, io) {
-            Ok((Outcome::Exit(_), io)) | Ok((Outcome::Shell(_), io)) => String::from_utf8_lossy(&io.out).into_owned(),
+            Ok((Outcome::Exit(_), io)) | Ok((Outcome::Shell(_), io)) | Ok((Outcome::Running { .. }, io)) => String::from_utf8_lossy(&io.out).into_owned(),
             Err(_) => "exec failed".into(),
         };
         self.t.kernel.exit(pid);

@@ -285,7 +285,7 @@ fn ls_on_a_known_tree() {
         for s in tree() {
             let node = match s.kind {
                 'd' => Node::dir(s.perm, s.uid, s.gid, s.mtime),
-                'l' => Node { kind: NodeKind::Symlink(s.link.into()), perm: 0o777, uid: 0, gid: 0, mtime: s.mtime, nlink: 1, program: None },
+                'l' => Node { kind: NodeKind::Symlink(s.link.into()), perm: 0o777, uid: 0, gid: 0, mtime: s.mtime, nlink: 1, program: None, xattrs: Default::default() },
                 _ => Node::file(vec![b'x'; s.size], s.perm, s.uid, s.gid, s.mtime),
             };
             tree_fs.put(&format!("{base}/{}", s.path), node);
