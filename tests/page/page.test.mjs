@@ -186,6 +186,21 @@ test("before the WebAssembly has loaded, the terminal takes typing and the page 
   await context.close();
 });
 
+test("the compose lesson: the file, docker-compose up -d, the services' containers", async () => {
+  const page = await freshPage("?lesson=compose");
+  await typeLine(page, "echo -e \"version: '3.1'\\n\\nservices:\\n\\n  db:\\n    image: mysql:5.7\\n    command: --default-authentication-plugin=mysql_native_password\\n    restart: always\\n    environment:\\n      MYSQL_ROOT_PASSWORD: example\\n\\n  web:\\n    image: nginx:1.21-alpine\\n    ports:\\n      - 8080:80\\n\" > docker-compose.yml");
+  await page.waitForSelector("#step-status.done");
+  await typeLine(page, "docker-compose up -d");
+  await page.waitForFunction(() => /Step 2 of 5/.test(document.querySelector("#step-goal")?.textContent) && document.querySelector("#step-status.done"));
+  const out = await page.locator("#terminal .output").last().innerText();
+  assert.match(out, /Creating ec2-user_db_1 \.\.\. done\nCreating ec2-user_web_1 \.\.\. done$/, out);
+  await page.click("#tab-filesystem");
+  await page.waitForSelector('#filesystem-panel .container-fs[data-container="ec2-user_web_1"]');
+  await page.waitForSelector('#filesystem-panel .container-fs[data-container="ec2-user_db_1"]');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("the language switches at any time, and stays after a reload", async () => {
   const page = await freshPage();
   await page.selectOption("#lesson-select", { label: "3. Network namespace: what ifconfig sees" });

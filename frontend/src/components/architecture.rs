@@ -131,10 +131,25 @@ pub fn architecture(props: &ArchitectureProps) -> Html {
             }) }
         },
     };
+    // The Docker pictures with what the machine has now: containers, and the last
+    // command's trip over the socket (into the VM on a desktop).
+    let docker = matches!(props.diagram, Diagram::DockerSocket | Diagram::DockerDesktop | Diagram::RancherDesktop | Diagram::Compose);
+    let live = docker.then(|| {
+        let running = v.containers.iter().filter(|c| c.running).count();
+        let mut text = format!("{}: {running}/{}", w("containers running", "実行中のコンテナ"), v.containers.len());
+        if !v.socket.exchanges.is_empty() {
+            text.push_str(&format!(" · {}: {}", w("requests of the last command", "直前のコマンドのリクエスト"), v.socket.exchanges.len() + v.socket.more));
+        }
+        for c in &v.socket.crossings {
+            text.push_str(&format!(" · {} ⟶ VM {}", c.host_path, c.guest_path));
+        }
+        html! { <p class="arch-counts arch-live">{ text }</p> }
+    });
     html! {
         <div class="architecture-panel" id="architecture-panel">
             { body }
             { counts }
+            { for live }
         </div>
     }
 }

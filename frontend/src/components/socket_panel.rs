@@ -70,7 +70,7 @@ fn status_class(status: u16) -> &'static str {
 }
 
 fn exchange(x: &ExchangeView, lang: Lang, open: bool) -> Html {
-    let status_text = x.response.start_line.splitn(2, ' ').nth(1).unwrap_or("").to_string();
+    let status_text = x.response.start_line.split_once(' ').map(|(_, s)| s).unwrap_or("").to_string();
     html! {
         <li class="exchange" data-method={x.method.clone()} data-target={x.target.clone()}>
             <details {open}>

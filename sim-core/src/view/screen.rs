@@ -524,6 +524,7 @@ mod tests {
     const LS: &str = include_str!("testdata/busybox-ls.out");
     const LS_L: &str = include_str!("testdata/busybox-ls-l.out");
     const CLEAR: &str = include_str!("testdata/clear.out");
+    const COMPOSE_UP: &str = include_str!("testdata/compose-up.out");
 
     fn plain(text: &str) -> String {
         Screen::of(text).text()
@@ -561,6 +562,19 @@ mod tests {
         assert_eq!(lines[9], "Status: Downloaded newer image for nginx:1.21-alpine");
         assert_eq!(lines[10].len(), 64);
         assert_eq!(lines.len(), 11);
+    }
+
+    #[test]
+    fn compose_up_ends_with_one_done_line_per_container() {
+        let s = Screen::of(COMPOSE_UP);
+        let text = s.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Creating network \"ec2-user_default\" with the default driver", "{text}");
+        assert!(lines.contains(&"Pulling db (mysql:5.7)..."), "{text}");
+        assert!(!text.contains("Pulling fs layer") && !text.contains("Downloading"), "{text}");
+        assert_eq!(lines[lines.len() - 2..], ["Creating ec2-user_db_1 ... done", "Creating ec2-user_web_1 ... done"], "{text}");
+        let done = s.lines().into_iter().last().and_then(|l| l.into_iter().find(|sp| sp.text == "done")).expect("done");
+        assert_eq!(done.style.fg, Some(2), "green");
     }
 
     #[test]

@@ -278,10 +278,8 @@ fn is_multiplexed(bytes: &[u8]) -> bool {
             return false;
         }
         let size = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        if rest.len() < 8 + size {
-            return false;
-        }
-        rest = &rest[8 + size..];
+        let Some(end) = size.checked_add(8).filter(|e| *e <= rest.len()) else { return false };
+        rest = &rest[end..];
         frames += 1;
     }
     frames > 0
@@ -298,7 +296,7 @@ fn multiplexed(bytes: &[u8], mut v: BodyView) -> BodyView {
             1 => "stdout",
             _ => "stderr",
         };
-        let end = (8 + size).min(rest.len());
+        let end = size.saturating_add(8).min(rest.len());
         let payload = String::from_utf8_lossy(&rest[8..end]);
         let shown = super::screen::Screen::of(&payload).text();
         lines.push(format!("[{name} {size} B] {}", shown.replace('\n', "⏎")));
@@ -488,6 +486,27 @@ mod tests {
         let v = body_view(&b, "application/vnd.docker.multiplexed-stream", &[]);
         assert_eq!(v.kind, BodyKind::Multiplexed);
         assert_eq!(v.text, "[stdout 3 B] hi\n[stderr 2 B] oh");
+    }
+
+    #[test]
+    fn a_frame_longer_than_the_body_is_cut() {
+        let b = [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, b'x'];
+        let v = body_view(&b, "application/vnd.docker.multiplexed-stream", &[]);
+        assert_eq!(v.text, "[stdout 4294967295 B] x");
+        assert_eq!(body_view(&b, "", &[]).kind, BodyKind::Binary);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(request in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                                       body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                                       ctype in "(application/json|application/vnd.docker.multiplexed-stream|text/plain|)") {
+            let mut response = format!("HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+            response.extend_from_slice(&body);
+            let _ = exchange(&SocketExchange { request: request.clone(), response, stream: body.clone() });
+            let _ = exchange(&SocketExchange { request: body.clone(), response: request, stream: Vec::new() });
+            let _ = body_view(&body, &ctype, &[1, 2, 3, body.len()]);
+        }
     }
 
     #[test]
