@@ -85,6 +85,10 @@ pub struct Container {
     pub ports: Vec<PortBinding>,
     pub auto_remove: bool,
     pub network_mode: String,
+    /// `--pid=host`: PID 1 and its children stay in the host's (the VM's) PID namespace.
+    pub pid_host: bool,
+    /// `--privileged`: every capability, instead of Docker's default set.
+    pub privileged: bool,
     pub state: ContainerState,
     pub rootfs: Rootfs,
     pub logs: Vec<LogLine>,
@@ -131,6 +135,8 @@ pub struct ExecInstance {
     pub workdir: String,
     pub tty: bool,
     pub attach_stdin: bool,
+    /// `docker exec --privileged`.
+    pub privileged: bool,
     pub running: bool,
     pub exit_code: Option<i32>,
     pub pid: Pid,
@@ -336,6 +342,9 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if !matches!(network_mode.as_str(), "default" | "bridge" | "host" | "none") && network::find(d, &network_mode).is_none() {
         return error(d, k, 404, &format!("network {network_mode} not found"));
     }
+    // The CLI checks the mode's syntax; dockerd takes what it is sent.
+    let pid_host = host_config.get("PidMode").and_then(Value::as_str) == Some("host");
+    let privileged = host_config.get("Privileged").and_then(Value::as_bool).unwrap_or(false);
     let auto_remove = host_config.get("AutoRemove").and_then(Value::as_bool).unwrap_or(false);
     let Some(rootfs) = make_rootfs(d, k, &id, &img) else { return error(d, k, 500, "failed to create the container's layers") };
     let c = Container {
@@ -351,6 +360,8 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         ports,
         auto_remove,
         network_mode,
+        pid_host,
+        privileged,
         state: ContainerState { status: "created".into(), ..ContainerState::default() },
         rootfs,
         logs: Vec::new(),
@@ -915,6 +926,7 @@ fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Resp
         workdir: body.get("WorkingDir").and_then(Value::as_str).unwrap_or("").to_string(),
         tty: body.get("Tty").and_then(Value::as_bool).unwrap_or(false),
         attach_stdin: body.get("AttachStdin").and_then(Value::as_bool).unwrap_or(false),
+        privileged: body.get("Privileged").and_then(Value::as_bool).unwrap_or(false),
         running: false,
         exit_code: None,
         pid: 0,
@@ -945,7 +957,7 @@ pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str])
                 "ID": e.id,
                 "Running": e.running,
                 "ExitCode": e.exit_code,
-                "ProcessConfig": { "tty": e.tty, "entrypoint": e.argv.first(), "arguments": e.argv.iter().skip(1).collect::<Vec<_>>(), "privileged": false },
+                "ProcessConfig": { "tty": e.tty, "entrypoint": e.argv.first(), "arguments": e.argv.iter().skip(1).collect::<Vec<_>>(), "privileged": e.privileged },
                 "OpenStdin": e.attach_stdin,
                 "OpenStderr": true,
                 "OpenStdout": true,

@@ -2,7 +2,7 @@
 //! mounts and network, and their teardown. This is the engine's kernel-facing side: the same
 //! steps native-runner performs with real syscalls.
 
-use crate::kernel::process::Exec;
+use crate::kernel::process::{Caps, Exec};
 use crate::kernel::vfs::{Loc, Node, NodeKind, SbKind, TreeFs};
 use crate::kernel::{Kernel, NsId, Pid, ProcState};
 use crate::shell::exec::{exec_program, LookupError};
@@ -122,7 +122,7 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         k.exit(shim);
         StartError { message: msg, exit_code: code }
     };
-    if k.unshare_pid(shim).is_err() {
+    if !c.pid_host && k.unshare_pid(shim).is_err() {
         return Err(fail(k, "cannot create a PID namespace".into(), 125));
     }
     k.skip_pids(NsId(0), 22);
@@ -139,6 +139,9 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         ..Exec::default()
     };
     let Ok(init) = k.spawn(shim, init_exec) else { return Err(fail(k, "cannot start the container's init".into(), 125)) };
+    if let Some(p) = k.procs.get_mut(&init) {
+        p.caps = if c.privileged { Caps::Full } else { Caps::DockerDefault };
+    }
     // The container's namespaces: mount, UTS (its hostname), IPC, and network.
     let _ = k.enter_empty_mount_ns(init);
     let _ = k.unshare_uts(init);
@@ -430,6 +433,7 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
     if let Some(p) = k.procs.get_mut(&pid) {
         p.uid = uid;
         p.gid = gid;
+        p.caps = if c.privileged || e.privileged { Caps::Full } else { Caps::DockerDefault };
     }
     let mut env_list = c.env();
     env_list.extend(e.env.iter().cloned());

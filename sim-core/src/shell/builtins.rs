@@ -7,7 +7,7 @@ use crate::kernel::Kernel;
 use crate::utils::Io;
 
 const BUILTINS: &[&str] = &[
-    ":", "cd", "echo", "exit", "export", "false", "history", "logout", "pwd", "true", "type", "unset",
+    ":", "cd", "echo", "exit", "export", "false", "history", "kill", "logout", "pwd", "true", "type", "unset",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -36,6 +36,7 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         ":" | "true" => 0,
         "false" => 1,
         "echo" => echo(args, io),
+        "kill" => super::kill::run(k, sh, args, io),
         "pwd" => {
             let cwd = sh.vars.get("PWD").map(str::to_string).unwrap_or_else(|| cwd_of(k, sh));
             io.write_out(&format!("{cwd}\n"));

@@ -311,7 +311,15 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
     let mut pids = Vec::with_capacity(n);
     for (words, _) in &expanded {
         match fork(k, sh.pid, words, None) {
-            Some(pid) => pids.push(pid),
+            Some(pid) => {
+                // The members of a pipeline run together: by the time `ps` in `ps aux | grep
+                // sh` reads /proc, grep has exec'd (busybox ps shows `grep sh`, not `{sh} grep sh`).
+                let external = words.first().filter(|w| n > 1 && !builtins::is_builtin_for(sh.flavor, w));
+                if let (Some(name), Some(pr)) = (external, k.procs.get_mut(&pid)) {
+                    pr.comm = name.rsplit('/').next().unwrap_or(name).chars().take(15).collect();
+                }
+                pids.push(pid)
+            }
             None => {
                 res.screen.extend_from_slice(format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
                 for pid in pids {

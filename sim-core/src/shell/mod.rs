@@ -4,6 +4,7 @@
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod kill;
 pub mod parse;
 pub mod prompt;
 pub mod terminal;
