@@ -299,7 +299,10 @@ pub fn pull_messages(d: &mut Dockerd, k: &mut Kernel, repo: &str, tag: &str, pla
         Err(RegistryError::Build(e)) => return Err((500, e)),
     };
     let Some(img) = built.for_platform(platform).cloned() else {
-        return Err((404, format!("no matching manifest for {} in the manifest list entries", platform.to_string_full())));
+        // The index was fetched, so "Pulling from" is already on its way when the platform
+        // is found missing: the error comes in the stream (a 200), not as an error response.
+        let msg = format!("no matching manifest for {} in the manifest list entries", platform.to_string_full());
+        return Ok(vec![json!({ "status": format!("Pulling from {hub_path}"), "id": tag }), json!({ "errorDetail": { "message": msg }, "error": msg })]);
     };
     let name = format!("{short}:{tag}");
     let repo_digest = format!("{short}@{}", built.index_digest());

@@ -22,9 +22,10 @@ pub enum RegistryError {
     Build(String),
 }
 
-/// Tags that name another tag's images. The simulation's Hub holds one alpine, and `latest`
-/// names it, so `docker run alpine ...` (Docker Desktop's known `nsenter` line) finds it.
-const ALIASES: &[(&str, &str)] = &[("alpine:latest", "alpine:3.15")];
+/// Tags that name another tag's images. The simulation's Hub holds one alpine and one mysql,
+/// and `latest` names them: `docker run alpine ...` (Docker Desktop's known `nsenter` line)
+/// and the article's compose file (`image: mysql`, linux/amd64 only in mid-2022) find them.
+const ALIASES: &[(&str, &str)] = &[("alpine:latest", "alpine:3.15"), ("mysql:latest", "mysql:5.7")];
 
 impl Registry {
     /// The repositories the registry holds (`library/nginx` style names are shown as `nginx`).

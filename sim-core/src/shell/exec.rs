@@ -20,12 +20,18 @@ pub struct TermInfo {
     /// The shell's own stdout and stdin are that terminal (not so for `sh -c` in a pipe).
     pub out_tty: bool,
     pub in_tty: bool,
+    /// Nobody waits for this shell (a detached container's PID 1): a command that keeps
+    /// running blocks the shell instead of being waited out.
+    pub detached: bool,
+    /// busybox ash running `-c`: the script's last command replaces the shell (no fork),
+    /// so `sh -c "echo hi && sleep 1000"` leaves `sleep 1000` as the process.
+    pub exec_last: bool,
 }
 
 impl TermInfo {
     /// A shell reading and writing the terminal.
     pub fn terminal(cols: usize, tty: String) -> TermInfo {
-        TermInfo { cols, tty, out_tty: true, in_tty: true }
+        TermInfo { cols, tty, out_tty: true, in_tty: true, detached: false, exec_last: false }
     }
 }
 
@@ -38,6 +44,9 @@ pub struct LineResult {
     pub new_shell: Option<Box<Shell>>,
     /// `exit N` was run: the shell ends with this status.
     pub exit: Option<i32>,
+    /// A detached shell is blocked on a command that still runs (`sleep 1000` as the last
+    /// thing PID 1 does), until the given time (None: until killed).
+    pub blocked: Option<Option<i64>>,
 }
 
 /// Why a command could not be found or run.
@@ -224,11 +233,14 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
             return res;
         }
     };
-    for (andor, _background) in &script.items {
-        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res);
+    let items = script.items.len();
+    for (i, (andor, background)) in script.items.iter().enumerate() {
+        // The command that ends the script, for ash's exec of the last command under `-c`.
+        let ends_script = term.exec_last && !background && i + 1 == items;
+        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res, ends_script && andor.rest.is_empty());
         sh.status = status;
-        for (conn, p) in &andor.rest {
-            if res.exit.is_some() || res.new_shell.is_some() {
+        for (j, (conn, p)) in andor.rest.iter().enumerate() {
+            if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
                 break;
             }
             let run = match conn {
@@ -236,11 +248,11 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 Connector::Or => status != 0,
             };
             if run {
-                status = run_pipeline(k, sh, p, term, &mut res);
+                status = run_pipeline(k, sh, p, term, &mut res, ends_script && j + 1 == andor.rest.len());
                 sh.status = status;
             }
         }
-        if res.exit.is_some() || res.new_shell.is_some() {
+        if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
             break;
         }
     }
@@ -258,7 +270,7 @@ enum OutTarget {
     Null,
 }
 
-fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult) -> i32 {
+fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult, ends_script: bool) -> i32 {
     let n = p.cmds.len();
     // Expand every command first, then create the processes, as a pipeline starts together.
     let expanded: Vec<Expanded> = p
@@ -308,6 +320,12 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
     }
 
+    if ends_script && n == 1 && !p.negate && p.cmds[0].redirs.is_empty() && p.cmds[0].assigns.is_empty() {
+        if let Some(status) = exec_in_shell(k, sh, &expanded[0].0, term, res) {
+            return status;
+        }
+    }
+
     let mut pids = Vec::with_capacity(n);
     for (words, _) in &expanded {
         match fork(k, sh.pid, words, None) {
@@ -345,7 +363,8 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
-            background: false,
+            // In a shell nobody waits for, its commands are not waited out either.
+            background: term.detached,
         };
         let redirected = match open_redirs(k, sh, cmd, &mut io, pid) {
             Ok(r) => r,
@@ -384,6 +403,13 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 Ok((Outcome::Exit(code), back)) => {
                     io = back;
                     status = code;
+                }
+                Ok((Outcome::Running { until }, back)) if term.detached => {
+                    // Nobody waits for this shell: it blocks on the command, which runs on.
+                    io = back;
+                    keep_alive.push(pid);
+                    res.blocked = Some(until);
+                    status = 0;
                 }
                 Ok((Outcome::Running { until }, back)) => {
                     // The shell waits for it: the clock runs on to its end.
@@ -435,7 +461,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 other => finish_io(k, pid, io, other, res),
             }
         }
-        if res.new_shell.is_some() {
+        if res.new_shell.is_some() || res.blocked.is_some() {
             break;
         }
     }
@@ -449,6 +475,45 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
     } else {
         status
     }
+}
+
+/// ash's last command of `-c`: exec'd by the shell's own process, which becomes it. The
+/// shell ends with the program (its status is the shell's exit), or blocks on it when it
+/// runs on in a shell nobody waits for. None when it must run as usual (a builtin).
+fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermInfo, res: &mut LineResult) -> Option<i32> {
+    let first = words.first()?;
+    if builtins::is_builtin_for(sh.flavor, first) {
+        return None;
+    }
+    let io = Io { tty_out: term.out_tty, err_to_out: term.out_tty, stdin_tty: term.in_tty, cols: term.cols, background: term.detached, ..Io::default() };
+    let (status, io) = match exec_program(k, sh.pid, words.to_vec(), ash::environ(&sh.vars), io) {
+        Ok((Outcome::Exit(code), io)) => (code, io),
+        Ok((Outcome::Running { until }, io)) if term.detached => {
+            res.blocked = Some(until);
+            (0, io)
+        }
+        Ok((Outcome::Running { until }, io)) => {
+            if let Some(t) = until {
+                k.now = k.now.max(t);
+            }
+            (0, io)
+        }
+        Ok((Outcome::Shell(new_sh), io)) => {
+            res.new_shell = Some(new_sh);
+            (0, io)
+        }
+        Err((e, io)) => {
+            let (msg, code) = ash::lookup_message(&e, first);
+            res.screen.extend_from_slice(format!("{}: {msg}\n", sh.err_name()).as_bytes());
+            (code, io)
+        }
+    };
+    res.screen.extend_from_slice(&io.out);
+    res.screen.extend_from_slice(&io.err);
+    if res.blocked.is_none() && res.new_shell.is_none() {
+        res.exit = Some(status);
+    }
+    Some(status)
 }
 
 /// Applies a command's redirections to its I/O; returns where stdout goes.
