@@ -566,6 +566,8 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                     .unwrap_or(false);
                 if fd == 1 {
                     io.tty_out = false;
+                    // stderr stays where it was (the terminal) unless a later `2>&1` follows.
+                    io.err_to_out = false;
                     target = if is_null { OutTarget::Null } else { OutTarget::File { path: path.clone() } };
                 } else if fd == 2 {
                     io.err_to_out = false;
