@@ -37,7 +37,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("GET", "history") => history(d, k, &name),
                 ("POST", "tag") => tag(d, k, &name, req),
                 ("DELETE", _) => remove(d, k, &name, super::api::flag(req, "force")),
-                _ => error(d, k, 404, "page not found"),
+                _ => super::api::not_found(k),
             }
         }
     }
