@@ -12,10 +12,12 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::daemon_http;
+
 use sim_core::client::transport::DockerTransport;
 use sim_core::engine::socket::SimTransport;
 use sim_core::host::Profile;
-use sim_core::http::{HttpError, Request, Response};
+use sim_core::http::{Request, Response};
 use sim_core::shell::terminal::{Terminal, TerminalConfig};
 
 /// Longest a `wait` or an attached stream is held open for a container that keeps running.
@@ -61,46 +63,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads one request (head and body) from the connection; None at a clean EOF.
-fn read_request(conn: &mut UnixStream, buf: &mut Vec<u8>) -> Result<Option<Request>, String> {
-    loop {
-        match Request::parse(buf) {
-            Ok((req, used)) => {
-                buf.drain(..used);
-                return Ok(Some(req));
-            }
-            Err(HttpError::Incomplete) => {}
-            Err(e) => return Err(e.to_string()),
-        }
-        let mut chunk = [0u8; 16384];
-        let n = conn.read(&mut chunk).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return if buf.is_empty() { Ok(None) } else { Err("unexpected EOF".into()) };
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
-fn bad_request(msg: &str) -> Vec<u8> {
-    let mut r = Response::new(400);
-    r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
-    r.headers.push(("Connection".into(), "close".into()));
-    r.body = format!("400 Bad Request: {msg}").into_bytes();
-    r.emit()
-}
-
 fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), String> {
     let mut buf = Vec::new();
     loop {
-        let req = match read_request(&mut conn, &mut buf) {
+        let req = match daemon_http::read_request(&mut conn, &mut buf) {
             Ok(Some(r)) => r,
             Ok(None) => return Ok(()),
-            Err(e) => {
-                // A malformed request gets 400 and the connection closes; the daemon goes on.
-                let _ = conn.write_all(&bad_request(&e));
+            Err(refusal) => {
+                // What Go's server answers (400, 431, 505), then the connection closes; the daemon goes on.
+                let _ = conn.write_all(&refusal.bytes());
                 return Ok(());
             }
         };
+        let close = daemon_http::wants_close(&req);
         let path = req.path();
         let upgrade = req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("tcp"));
         if path.ends_with("/wait") && req.method == "POST" {
@@ -126,8 +101,16 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
                 }
             }
         };
+        let mut resp = resp;
+        if close && stream.is_none() {
+            daemon_http::mark_close(&mut resp);
+        }
         conn.write_all(&resp.emit()).map_err(|e| e.to_string())?;
+        if close && stream.is_none() {
+            return Ok(());
+        }
         if let Some(bytes) = stream {
+            daemon_http::wait_until_read(&conn, Duration::from_secs(2));
             if path.ends_with("/attach") {
                 attach_stream(&mut conn, m, &path)?;
             } else {

@@ -11,6 +11,7 @@
 
 mod bench_engine;
 mod daemon;
+mod daemon_http;
 mod images;
 mod runtime;
 mod serve;
