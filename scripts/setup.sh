@@ -21,6 +21,7 @@ apt_install() {
 # The real tools the cross-checks compare against, and the browser for page tests.
 if [ "${1:-}" = "--test" ]; then
   apt_install procps net-tools iproute2 util-linux bsdutils coreutils iptables curl chromium chromium-driver \
+    python3-docker \
     docker.io
 fi
 
