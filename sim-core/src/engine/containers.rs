@@ -324,7 +324,7 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if let Value::Object(m) = &mut config {
         for key in ["ExposedPorts", "StopSignal"] {
             if m.get(key).is_some_and(Value::is_null) {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
@@ -866,6 +866,9 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         m.insert("MaskedPaths".into(), json!(["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"]));
         m.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
     }
+    // An exec leaves the container's list when its process exits (created or running stay).
+    let live: Vec<&String> = c.exec_ids.iter().filter(|e| d.execs.get(*e).is_some_and(|x| x.exit_code.is_none())).collect();
+    let exec_ids = if live.is_empty() { Value::Null } else { json!(live) };
     let upper = format!("{OVERLAY2}/{}", c.rootfs.cache_id);
     let lower_dirs: Vec<String> = c.rootfs.lowerdir.split(':').map(|l| {
         let link = l.rsplit('/').next().unwrap_or("");
@@ -902,7 +905,7 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         "MountLabel": "",
         "ProcessLabel": "",
         "AppArmorProfile": "",
-        "ExecIDs": if c.exec_ids.is_empty() { Value::Null } else { json!(c.exec_ids) },
+        "ExecIDs": exec_ids,
         "HostConfig": hc,
         "GraphDriver": {
             "Data": {

@@ -104,6 +104,13 @@ pub fn from_request(sent: &Value) -> Value {
             out.insert(key.to_string(), default);
         }
     }
+    // "Unlimited" and "the kernel's default" are kept as no value: the CLI's -1 and 0.
+    if out.get("MemorySwappiness").and_then(Value::as_i64) == Some(-1) {
+        out.insert("MemorySwappiness".into(), Value::Null);
+    }
+    if out.get("PidsLimit").and_then(Value::as_i64).is_some_and(|n| n <= 0) {
+        out.insert("PidsLimit".into(), Value::Null);
+    }
     Value::Object(out)
 }
 
@@ -121,6 +128,8 @@ mod tests {
         assert_eq!(hc["LogConfig"], json!({ "Type": "json-file", "Config": {} }));
         assert_eq!((hc["Runtime"].clone(), hc["IpcMode"].clone(), hc["ShmSize"].clone()), (json!("runc"), json!("private"), json!(67_108_864)));
         // What the client chose stays; unknown fields go.
+        let hc = from_request(&json!({ "MemorySwappiness": -1, "PidsLimit": 0 }));
+        assert_eq!((hc["MemorySwappiness"].clone(), hc["PidsLimit"].clone()), (Value::Null, Value::Null));
         let hc = from_request(&json!({ "AutoRemove": true, "PortBindings": {}, "Bogus": 1, "IpcMode": "host" }));
         assert_eq!((hc["AutoRemove"].clone(), hc["PortBindings"].clone(), hc.get("Bogus"), hc["IpcMode"].clone()), (json!(true), json!({}), None, json!("host")));
     }
