@@ -237,7 +237,13 @@ pub fn differences(n: &Normalizer, real: &Outcome, sim: &Outcome) -> String {
 }
 
 fn compare(o: &Options, lines: &[Line], sim: &str, real: &str) -> Result<bool, String> {
-    let n = Normalizer::new()?;
+    // A private real daemon (scripts/real-dockerd.sh) keeps its files elsewhere: its data
+    // root, as it reports it, reads as the simulation's.
+    let root = |sock: &str| -> Result<String, String> {
+        let args: Vec<String> = ["info", "--format", "{{.DockerRootDir}}"].iter().map(|s| s.to_string()).collect();
+        Ok(docker(&o.docker, sock, &args)?.stdout.trim().to_string())
+    };
+    let n = Normalizer::new()?.with_literal(&root(real)?, &root(sim)?);
     println!("compare {}: real docker CLI ({}) into real dockerd ({real}) and the simulated dockerd ({sim})", o.scenario, o.docker);
     let (mut ok, mut differ) = (0, 0);
     for l in lines.iter().filter(|l| l.kind != Kind::Cleanup) {

@@ -19,6 +19,10 @@ const RULES: &[(&str, &str)] = &[
     (r"02:42:ac:11:00:[0-9a-f]{2}", "<MAC>"),
     // A veth's interface index counts every link the host ever made (`ip addr` in a container).
     (r"(?m)^\d+: (\w+)@if\d+:", "<IF>: $1@if<IF>:"),
+    // Host PIDs in inspect (0 when not running stays).
+    (r#""Pid": [1-9]\d*"#, r#""Pid": <PID>"#),
+    // The daemon's exec root (its netns files), which a private test daemon moves.
+    (r#""SandboxKey": "\S*/netns/"#, r#""SandboxKey": "<EXEC-ROOT>/netns/"#),
     // The host's disk and the overlay's layer paths, as a container's `mount` shows them.
     (r"/dev/\S+ on (/etc/\S+) type \S+ \([^)]*\)", "<DISK> on $1 type <FS> (<OPTS>)"),
     (r"lowerdir=\S+\)", "<OVERLAY>)"),
@@ -37,16 +41,30 @@ const RULES: &[(&str, &str)] = &[
 /// The compiled rules; built once per comparison run.
 pub struct Normalizer {
     rules: Vec<(Regex, &'static str)>,
+    /// Exact texts replaced first: a daemon's configured directories (a private test
+    /// daemon's data root instead of /var/lib/docker).
+    literals: Vec<(String, String)>,
 }
 
 impl Normalizer {
     pub fn new() -> Result<Normalizer, String> {
         let rules = RULES.iter().map(|(re, with)| Regex::new(re).map(|r| (r, *with)).map_err(|e| format!("normalize rule {re}: {e}"))).collect::<Result<_, _>>()?;
-        Ok(Normalizer { rules })
+        Ok(Normalizer { rules, literals: Vec::new() })
+    }
+
+    /// Also replaces `from` by `to` (before the rules), when it is not empty.
+    pub fn with_literal(mut self, from: &str, to: &str) -> Normalizer {
+        if !from.is_empty() && from != to {
+            self.literals.push((from.to_string(), to.to_string()));
+        }
+        self
     }
 
     pub fn apply(&self, s: &str) -> String {
         let mut out = s.to_string();
+        for (from, to) in &self.literals {
+            out = out.replace(from.as_str(), to);
+        }
         for (re, with) in &self.rules {
             out = re.replace_all(&out, *with).into_owned();
         }
