@@ -15,6 +15,21 @@ use crate::diff::unified;
 use crate::normalize::Normalizer;
 use crate::scenario::{self, Kind, Line};
 
+/// Writes to stdout, ignoring a closed pipe (`compare ... | head`) instead of panicking.
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 pub const USAGE: &str = "usage: native-runner compare SCENARIO [--real-socket PATH] [--docker BIN]\n";
 
 /// Longest one docker command may take before it counts as hung.
@@ -213,10 +228,10 @@ fn show(o: &Options, lines: &[Line], sim: &str) -> Result<bool, String> {
             }
             Kind::Step => {
                 let r = docker(&o.docker, sim, &l.args)?;
-                println!("$ docker {}", scenario::quote_words(&l.args));
-                print!("{}{}", r.stdout, r.stderr);
+                say!("$ docker {}", scenario::quote_words(&l.args));
+                say_raw!("{}{}", r.stdout, r.stderr);
                 if r.code != 0 {
-                    println!("[exit {}]", r.code);
+                    say!("[exit {}]", r.code);
                 }
             }
         }
@@ -244,7 +259,7 @@ fn compare(o: &Options, lines: &[Line], sim: &str, real: &str) -> Result<bool, S
         Ok(docker(&o.docker, sock, &args)?.stdout.trim().to_string())
     };
     let n = Normalizer::new()?.with_literal(&root(real)?, &root(sim)?);
-    println!("compare {}: real docker CLI ({}) into real dockerd ({real}) and the simulated dockerd ({sim})", o.scenario, o.docker);
+    say!("compare {}: real docker CLI ({}) into real dockerd ({real}) and the simulated dockerd ({sim})", o.scenario, o.docker);
     let (mut ok, mut differ) = (0, 0);
     for l in lines.iter().filter(|l| l.kind != Kind::Cleanup) {
         match l.kind {
@@ -260,12 +275,12 @@ fn compare(o: &Options, lines: &[Line], sim: &str, real: &str) -> Result<bool, S
                 let cmd = scenario::quote_words(&l.args);
                 if d.is_empty() {
                     ok += 1;
-                    println!("ok      {}:{}: docker {cmd}", o.scenario, l.number);
+                    say!("ok      {}:{}: docker {cmd}", o.scenario, l.number);
                 } else {
                     differ += 1;
-                    println!("DIFFER  {}:{}: docker {cmd}", o.scenario, l.number);
+                    say!("DIFFER  {}:{}: docker {cmd}", o.scenario, l.number);
                     for line in d.lines() {
-                        println!("        {line}");
+                        say!("        {line}");
                     }
                 }
             }
@@ -275,6 +290,6 @@ fn compare(o: &Options, lines: &[Line], sim: &str, real: &str) -> Result<bool, S
         docker(&o.docker, real, &l.args)?;
         docker(&o.docker, sim, &l.args)?;
     }
-    println!("{}: {} steps, {ok} ok, {differ} differ", o.scenario, ok + differ);
+    say!("{}: {} steps, {ok} ok, {differ} differ", o.scenario, ok + differ);
     Ok(differ == 0)
 }
