@@ -362,6 +362,7 @@ fn term(ctx: &Ctx) -> TermInfo {
         tty: ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default(),
         out_tty: ctx.io.tty_out,
         in_tty: ctx.io.stdin_tty,
+        err_apart: !ctx.io.err_to_out || ctx.io.err_redirect.is_some(),
     }
 }
 
@@ -379,6 +380,7 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> i32
         sh.vars.set("LINENO", &(i + 1).to_string(), false);
         let res = run_line(ctx.k, sh, line, &t);
         ctx.io.out.extend_from_slice(&res.screen);
+        ctx.io.err.extend_from_slice(&res.err);
         if let Some(code) = res.exit {
             return code;
         }
