@@ -81,14 +81,24 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
         if path.ends_with("/wait") && req.method == "POST" {
             return serve_wait(&mut conn, m, &req, &path);
         }
+        let mut attach_from = None;
         let (resp, stream) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
             g.tick();
+            if upgrade && path.ends_with("/attach") {
+                // Attached now: what the container writes from here on is owed, even if
+                // `start` runs before this thread follows the log.
+                attach_from = container_of(&path).and_then(|r| {
+                    let d = g.t.kernel.docker.as_ref()?;
+                    d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len())
+                });
+            }
             let mut s = SimTransport::new(&mut g.t.kernel, 1, "/var/run/docker.sock");
             if upgrade {
                 match s.hijack(&req) {
                     Ok((r, id)) if r.status == 101 => {
                         let bytes = if path.ends_with("/attach") { Vec::new() } else { s.read_stream(id) };
+
                         (r, Some(bytes))
                     }
                     Ok((r, _)) => (r, None),
@@ -110,9 +120,12 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
             return Ok(());
         }
         if let Some(bytes) = stream {
-            daemon_http::wait_until_read(&conn, Duration::from_secs(2));
+            // An attach follows the container's log from now on: no waiting before it.
+            if !path.ends_with("/attach") {
+                daemon_http::wait_until_read(&conn, Duration::from_secs(2));
+            }
             if path.ends_with("/attach") {
-                attach_stream(&mut conn, m, &path)?;
+                attach_stream(&mut conn, m, &path, attach_from)?;
             } else {
                 conn.write_all(&bytes).map_err(|e| e.to_string())?;
             }
@@ -181,13 +194,20 @@ fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> 
             let k = &g.t.kernel;
             k.docker.as_ref().and_then(|d| {
                 let id = sim_core::engine::containers::find(d, &r)?;
-                d.containers.get(&id).map(|c| (c.state.status.clone(), c.state.exits_at))
+                d.containers.get(&id).map(|c| (c.state.status.clone(), c.state.exits_at.map(|t| t <= k.now)))
             })
         };
         match state {
             None => return true,
             Some((s, _)) if s == "exited" => return true,
-            Some((s, Some(_))) if s == "running" => return true,
+            // A PID 1 that ends by itself (`sleep 1000`) is waited for in real time, as long
+            // as the client stays: `docker run -d` hangs up at once.
+            Some((s, Some(due))) if s == "running" => {
+                seen_running = true;
+                if due {
+                    return true;
+                }
+            }
             Some((s, None)) if s == "running" => seen_running = true,
             Some((s, _)) if s == "created" && seen_running => return true,
             _ => {}
@@ -197,9 +217,11 @@ fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> 
 }
 
 /// An attached container's output, as it comes, until it stops.
-fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str) -> Result<(), String> {
+fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str, attached_at: Option<usize>) -> Result<(), String> {
     let Some(r) = container_of(path) else { return Ok(()) };
-    let mut from = {
+    let mut from = if let Some(n) = attached_at {
+        n
+    } else {
         let g = m.lock().map_err(|_| "poisoned")?;
         g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len())).unwrap_or(0)
     };
