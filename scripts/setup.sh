@@ -22,6 +22,7 @@ apt_install() {
 if [ "${1:-}" = "--test" ]; then
   apt_install procps net-tools iproute2 util-linux bsdutils coreutils iptables curl chromium chromium-driver \
     qemu-user-static binfmt-support \
+    python3-docker \
     docker.io
 fi
 

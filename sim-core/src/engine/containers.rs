@@ -178,7 +178,12 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
             resp
         }
         (_, [r, rest @ ..]) => {
-            let Some(id) = find(d, r) else { return no_such(d, k, r) };
+            let Some(id) = find(d, r) else {
+                if m == "POST" && rest == ["kill"] {
+                    return error(d, k, 404, &format!("Cannot kill container: {r}: No such container: {r}"));
+                }
+                return no_such(d, k, r);
+            };
             match (m, rest) {
                 ("GET", ["json"]) => json_response(d, k, 200, &inspect(d, &id)),
                 ("POST", ["start"]) => start(d, k, &id),
@@ -209,10 +214,10 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("GET", ["logs"]) => logs(d, k, &id, req),
                 ("GET", ["top"]) => top(d, k, &id, req),
                 ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
-                _ => error(d, k, 404, "page not found"),
+                _ => super::api::not_found(k),
             }
         }
-        _ => error(d, k, 404, "page not found"),
+        _ => super::api::not_found(k),
     }
 }
 
@@ -225,6 +230,12 @@ fn valid_name(n: &str) -> bool {
 }
 
 fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
+    if let Some(refused) = super::api::check_json(d, k, req) {
+        return refused;
+    }
+    if let Some(msg) = super::gojson::decode_error(&req.body, "runconfig.ContainerConfigWrapper") {
+        return error(d, k, 500, &msg);
+    }
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
         Err(e) => return error(d, k, 400, &format!("invalid character in request body: {e}")),
@@ -319,11 +330,11 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if let Value::Object(m) = &mut config {
         for key in ["ExposedPorts", "StopSignal"] {
             if m.get(key).is_some_and(Value::is_null) {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
-    let host_config = body.get("HostConfig").cloned().unwrap_or_else(|| json!({}));
+    let host_config = super::hostconfig::from_request(body.get("HostConfig").unwrap_or(&Value::Null));
     let policy = host_config.get("RestartPolicy").and_then(|p| p.get("Name")).and_then(Value::as_str).unwrap_or("");
     if !matches!(policy, "" | "no" | "always" | "unless-stopped" | "on-failure") {
         return error(d, k, 400, &format!("invalid restart policy '{policy}'"));
@@ -460,7 +471,8 @@ fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
         if let Ok(port) = p.host_port.parse::<u16>() {
             if d.ports_in_use.get(&port).is_some_and(|o| o != id) {
                 let ep = random_hex64(k);
-                let msg = format!("driver failed programming external connectivity on endpoint {} ({ep}): Bind for 0.0.0.0:{port} failed: port is already allocated", c.name.trim_start_matches('/'));
+                let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { p.host_ip.as_str() };
+                let msg = format!("driver failed programming external connectivity on endpoint {} ({ep}): Bind for {ip}:{port} failed: port is already allocated", c.name.trim_start_matches('/'));
                 return error(d, k, 500, &msg);
             }
         }
@@ -531,8 +543,29 @@ pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
     }
 }
 
+/// moby's `signal.SignalMap` for Linux: the names `docker kill -s` accepts (with or without
+/// `SIG`, any case), besides non-zero numbers.
+const SIGNAL_NAMES: &[&str] = &[
+    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP",
+    "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
+];
+
+/// `signal.ParseSignal`: a non-zero number, a name of the map, or RTMIN+n / RTMAX-n (1..=15).
+fn valid_signal(raw: &str) -> bool {
+    if let Ok(n) = raw.parse::<i64>() {
+        return n != 0;
+    }
+    let up = raw.to_ascii_uppercase();
+    let name = up.strip_prefix("SIG").unwrap_or(&up);
+    let rt = |prefix: &str| name.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=15).contains(&n));
+    SIGNAL_NAMES.contains(&name) || rt("RTMIN+") || rt("RTMAX-")
+}
+
 fn kill(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str) -> Response {
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !valid_signal(signal) {
+        return error(d, k, 400, &format!("Invalid signal: {signal}"));
+    }
     if !c.state.running {
         let name = c.name.trim_start_matches('/').to_string();
         return error(d, k, 409, &format!("Cannot kill container: {name}: Container {id} is not running"));
@@ -563,6 +596,9 @@ fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {
     let new = new.trim_start_matches('/');
     if !valid_name(new) {
         return error(d, k, 400, &format!("Invalid container name ({new}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+    }
+    if d.containers.get(id).is_some_and(|c| c.name == format!("/{new}")) {
+        return error(d, k, 400, "Renaming a container with the same name as its current name");
     }
     if let Some(o) = d.containers.values().find(|c| c.name == format!("/{new}")) {
         let msg = format!("Error when allocating new name: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.", o.id);
@@ -636,6 +672,10 @@ fn top(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
     let words: Vec<&str> = ps_args.split_whitespace().collect();
     if let Some(i) = words.iter().position(|w| *w == "-o") {
         let cols: Vec<&str> = words.get(i + 1).map(|c| c.split(',').collect()).unwrap_or_default();
+        if let Some(bad) = cols.iter().find(|c| !crate::utils::ps::is_format_specifier(c)) {
+            let name = bad.split_once('=').map_or(*bad, |(n, _)| n);
+            return error(d, k, 500, &format!("ps: error: unknown user-defined format specifier \"{name}\""));
+        }
         fn title(c: &str) -> String {
             match c {
                 "pid" => "PID",
@@ -707,6 +747,9 @@ fn ports_json(c: &Container) -> Value {
 }
 
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
+    if let Some(refused) = super::api::filters_error(d, k, req) {
+        return refused;
+    }
     let all = super::api::flag(req, "all");
     let filters = super::api::filters(req);
     let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
@@ -834,6 +877,9 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         m.insert("MaskedPaths".into(), json!(["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"]));
         m.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
     }
+    // An exec leaves the container's list when its process exits (created or running stay).
+    let live: Vec<&String> = c.exec_ids.iter().filter(|e| d.execs.get(*e).is_some_and(|x| x.exit_code.is_none())).collect();
+    let exec_ids = if live.is_empty() { Value::Null } else { json!(live) };
     let upper = format!("{OVERLAY2}/{}", c.rootfs.cache_id);
     let lower_dirs: Vec<String> = c.rootfs.lowerdir.split(':').map(|l| {
         let link = l.rsplit('/').next().unwrap_or("");
@@ -870,7 +916,7 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         "MountLabel": "",
         "ProcessLabel": "",
         "AppArmorProfile": "",
-        "ExecIDs": if c.exec_ids.is_empty() { Value::Null } else { json!(c.exec_ids) },
+        "ExecIDs": exec_ids,
         "HostConfig": hc,
         "GraphDriver": {
             "Data": {
@@ -907,6 +953,14 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
 }
 
 fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Response {
+    if let Some(refused) = super::api::check_json(d, k, req) {
+        return refused;
+    }
+    match super::gojson::decode_error(&req.body, "types.ExecConfig").as_deref() {
+        Some("EOF") => return error(d, k, 400, "got EOF while reading request body"),
+        Some(msg) => return error(d, k, 400, msg),
+        None => {}
+    }
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
     if !c.state.running {
         return error(d, k, 409, &format!("Container {id} is not running"));
@@ -939,7 +993,7 @@ fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Resp
 }
 
 pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> Response {
-    let Some(eid) = segs.first().map(|s| s.to_string()) else { return error(d, k, 404, "page not found") };
+    let Some(eid) = segs.first().map(|s| s.to_string()) else { return super::api::not_found(k) };
     if !d.execs.contains_key(&eid) {
         return error(d, k, 404, &format!("No such exec instance: {eid}"));
     }
@@ -968,7 +1022,7 @@ pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str])
             });
             json_response(d, k, 200, &v)
         }
-        _ => error(d, k, 404, "page not found"),
+        _ => super::api::not_found(k),
     }
 }
 

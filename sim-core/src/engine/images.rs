@@ -37,7 +37,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("GET", "history") => history(d, k, &name),
                 ("POST", "tag") => tag(d, k, &name, req),
                 ("DELETE", _) => remove(d, k, &name, super::api::flag(req, "force")),
-                _ => error(d, k, 404, "page not found"),
+                _ => super::api::not_found(k),
             }
         }
     }
@@ -107,7 +107,7 @@ fn omit_empty(mut v: Value) -> Value {
     if let Value::Object(m) = &mut v {
         for key in ["ExposedPorts", "StopSignal"] {
             if m.get(key).map(Value::is_null).unwrap_or(false) {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
@@ -158,7 +158,7 @@ fn inspect(d: &Dockerd, k: &Kernel, name: &str) -> Response {
         Value::Array(mut a) => {
             if let Some(Value::Object(m)) = a.first_mut() {
                 if m.get("Variant").map(Value::is_null).unwrap_or(false) {
-                    m.remove("Variant");
+                    m.shift_remove("Variant");
                 }
             }
             Value::Array(a)

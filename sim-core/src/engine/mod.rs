@@ -9,6 +9,8 @@
 
 pub mod api;
 pub mod containers;
+pub mod gojson;
+pub mod hostconfig;
 pub mod hostfs;
 pub mod images;
 pub mod install;

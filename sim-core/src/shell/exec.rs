@@ -26,12 +26,15 @@ pub struct TermInfo {
     /// busybox ash running `-c`: the script's last command replaces the shell (no fork),
     /// so `sh -c "echo hi && sleep 1000"` leaves `sleep 1000` as the process.
     pub exec_last: bool,
+    /// The shell's stderr is not where its stdout goes (`sh -c` in a container without a
+    /// TTY, `2>file`): what goes to stderr is kept in `LineResult::err`.
+    pub err_apart: bool,
 }
 
 impl TermInfo {
     /// A shell reading and writing the terminal.
     pub fn terminal(cols: usize, tty: String) -> TermInfo {
-        TermInfo { cols, tty, out_tty: true, in_tty: true, detached: false, exec_last: false }
+        TermInfo { cols, tty, out_tty: true, in_tty: true, detached: false, exec_last: false, err_apart: false }
     }
 }
 
@@ -47,6 +50,20 @@ pub struct LineResult {
     /// A detached shell is blocked on a command that still runs (`sleep 1000` as the last
     /// thing PID 1 does), until the given time (None: until killed).
     pub blocked: Option<Option<i64>>,
+    /// What went to the shell's stderr when that is apart from the terminal
+    /// (`TermInfo::err_apart`); otherwise stderr is in `screen`, in order.
+    pub err: Vec<u8>,
+}
+
+impl LineResult {
+    /// Bytes for the shell's stderr.
+    fn put_err(&mut self, term: &TermInfo, bytes: &[u8]) {
+        if term.err_apart {
+            self.err.extend_from_slice(bytes);
+        } else {
+            self.screen.extend_from_slice(bytes);
+        }
+    }
 }
 
 /// Why a command could not be found or run.
@@ -227,7 +244,7 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 _ => e.lines(),
             };
             for l in lines {
-                res.screen.extend_from_slice(format!("{}: {}\n", sh.err_name(), l).as_bytes());
+                res.put_err(term, format!("{}: {}\n", sh.err_name(), l).as_bytes());
             }
             sh.status = 2;
             return res;
@@ -265,6 +282,8 @@ type Expanded = (Vec<String>, Vec<(String, String)>);
 /// Where a command's stdout goes.
 enum OutTarget {
     Terminal,
+    /// The shell's stderr, apart from its stdout (`>&2` with `TermInfo::err_apart`).
+    Stderr,
     Pipe,
     File { path: String },
     Null,
@@ -294,15 +313,17 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
         if builtins::is_builtin_for(sh.flavor, &words[0]) {
             let mut io = Io::terminal(term.cols);
-            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid) {
+            io.tty_out = term.out_tty;
+            io.err_to_out = !term.err_apart;
+            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid, term) {
                 Ok(r) => r,
                 Err(msg) => {
-                    res.screen.extend_from_slice(msg.as_bytes());
+                    res.put_err(term, msg.as_bytes());
                     return 1;
                 }
             };
             let st = builtins::run(k, sh, words, &mut io, res);
-            finish_io(k, sh.pid, io, redirected, res);
+            finish_io(k, sh.pid, io, redirected, res, term);
             return if p.negate { (st == 0) as i32 } else { st };
         }
     }
@@ -314,7 +335,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             let path = sh.vars.get("PATH").unwrap_or("/sbin:/usr/sbin:/bin:/usr/bin").to_string();
             if let Err(e @ LookupError::NotFound) = lookup(k, sh.pid, name, &path) {
                 let (msg, code) = ash::lookup_message(&e, name);
-                res.screen.extend_from_slice(format!("{}: {msg}\n", sh.err_name()).as_bytes());
+                res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
                 return if p.negate { (code == 0) as i32 } else { code };
             }
         }
@@ -339,7 +360,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 pids.push(pid)
             }
             None => {
-                res.screen.extend_from_slice(format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
+                res.put_err(term, format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
                 for pid in pids {
                     k.exit(pid);
                 }
@@ -359,17 +380,17 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             stdin_tty,
             out: Vec::new(),
             err: Vec::new(),
-            err_to_out: last && term.out_tty,
+            err_to_out: last && term.out_tty && !term.err_apart,
             tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
             // In a shell nobody waits for, its commands are not waited out either.
             background: term.detached,
         };
-        let redirected = match open_redirs(k, sh, cmd, &mut io, pid) {
+        let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term) {
             Ok(r) => r,
             Err(msg) => {
-                res.screen.extend_from_slice(msg.as_bytes());
+                res.put_err(term, msg.as_bytes());
                 status = 1;
                 stdin_tty = false;
                 continue;
@@ -451,14 +472,15 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             }
             io.err.clear();
         } else if !io.err_to_out && !io.err.is_empty() {
-            res.screen.extend_from_slice(&std::mem::take(&mut io.err));
+            let err = std::mem::take(&mut io.err);
+            res.put_err(term, &err);
         }
         if last {
-            finish_io(k, pid, io, redirected, res);
+            finish_io(k, pid, io, redirected, res, term);
         } else {
             match redirected {
                 OutTarget::Pipe | OutTarget::Terminal => stdin = std::mem::take(&mut io.out),
-                other => finish_io(k, pid, io, other, res),
+                other => finish_io(k, pid, io, other, res, term),
             }
         }
         if res.new_shell.is_some() || res.blocked.is_some() {
@@ -485,7 +507,7 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
     if builtins::is_builtin_for(sh.flavor, first) {
         return None;
     }
-    let io = Io { tty_out: term.out_tty, err_to_out: term.out_tty, stdin_tty: term.in_tty, cols: term.cols, background: term.detached, ..Io::default() };
+    let io = Io { tty_out: term.out_tty, err_to_out: term.out_tty && !term.err_apart, stdin_tty: term.in_tty, cols: term.cols, background: term.detached, ..Io::default() };
     let (status, io) = match exec_program(k, sh.pid, words.to_vec(), ash::environ(&sh.vars), io) {
         Ok((Outcome::Exit(code), io)) => (code, io),
         Ok((Outcome::Running { until }, io)) if term.detached => {
@@ -504,12 +526,12 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
         }
         Err((e, io)) => {
             let (msg, code) = ash::lookup_message(&e, first);
-            res.screen.extend_from_slice(format!("{}: {msg}\n", sh.err_name()).as_bytes());
+            res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
             (code, io)
         }
     };
     res.screen.extend_from_slice(&io.out);
-    res.screen.extend_from_slice(&io.err);
+    res.put_err(term, &io.err);
     if res.blocked.is_none() && res.new_shell.is_none() {
         res.exit = Some(status);
     }
@@ -517,7 +539,7 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
 }
 
 /// Applies a command's redirections to its I/O; returns where stdout goes.
-fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid) -> Result<OutTarget, String> {
+fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid, term: &TermInfo) -> Result<OutTarget, String> {
     let mut target = if io.tty_out { OutTarget::Terminal } else { OutTarget::Pipe };
     for r in &cmd.redirs {
         let path = expand_one(k, sh, &r.target);
@@ -526,8 +548,14 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                 if r.fd == 2 && to == 1 {
                     io.err_to_out = true;
                 } else if r.fd == 1 && to == 2 {
-                    io.tty_out = true;
-                    target = OutTarget::Terminal;
+                    // stdout goes where stderr goes now: a file or nowhere after `2>`, else
+                    // the terminal or the shell's own stderr.
+                    match &io.err_redirect {
+                        Some(None) => target = OutTarget::Null,
+                        Some(Some(file)) => target = OutTarget::File { path: file.clone() },
+                        None => target = if term.err_apart { OutTarget::Stderr } else { OutTarget::Terminal },
+                    }
+                    io.tty_out = io.err_redirect.is_none() && !term.err_apart && term.out_tty;
                 }
             }
             (fd, RedirKind::In) => {
@@ -580,7 +608,7 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
 }
 
 /// Delivers a finished command's output: to the terminal, a file or nowhere.
-fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut LineResult) {
+fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut LineResult, term: &TermInfo) {
     if let Some(dest) = io.err_redirect.take() {
         if let Some(path) = dest {
             let _ = k.write_file(pid, &path, &io.err, true);
@@ -588,23 +616,15 @@ fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut 
         io.err.clear();
     }
     match target {
-        OutTarget::Terminal | OutTarget::Pipe => {
-            res.screen.extend_from_slice(&io.out);
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
-        }
+        OutTarget::Terminal | OutTarget::Pipe => res.screen.extend_from_slice(&io.out),
+        OutTarget::Stderr => res.put_err(term, &io.out),
         OutTarget::File { path } => {
+            // stderr joined to stdout (`2>&1`) goes to the file with it.
             let _ = k.write_file(pid, &path, &io.out, true);
-            // stderr joined to stdout (`2>&1`) already went to the file with it.
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
         }
-        OutTarget::Null => {
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
-        }
+        OutTarget::Null => {}
+    }
+    if !io.err_to_out {
+        res.put_err(term, &io.err);
     }
 }

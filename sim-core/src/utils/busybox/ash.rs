@@ -364,6 +364,7 @@ fn term(ctx: &Ctx) -> TermInfo {
         in_tty: ctx.io.stdin_tty,
         detached: ctx.io.background,
         exec_last: false,
+        err_apart: !ctx.io.err_to_out || ctx.io.err_redirect.is_some(),
     }
 }
 
@@ -383,6 +384,7 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> Out
         t.exec_last = exec_last && i + 1 == lines;
         let res = run_line(ctx.k, sh, line, &t);
         ctx.io.out.extend_from_slice(&res.screen);
+        ctx.io.err.extend_from_slice(&res.err);
         if let Some(code) = res.exit {
             return Outcome::Exit(code);
         }
