@@ -4,12 +4,15 @@
 //! line of the script, as typed, to one terminal session and prints the transcript.
 //! `native-runner serve [--dir DIR] [--addr HOST:PORT]` serves the built playground.
 //! `native-runner build-images [--out DIR]` builds `assets/images/` into `docker load` archives.
+//! `native-runner daemon --socket PATH [--real]`: dockerd's Engine API on a unix socket,
+//! containers simulated or (`--real`) real.
 //! `native-runner run ... -- CMD`, `cleanup`, `unpack`: containers with real syscalls
 //! (see `runtime/cli.rs`).
 
 mod bench_engine;
 mod daemon;
 mod images;
+mod realdaemon;
 mod runtime;
 mod serve;
 mod sim;

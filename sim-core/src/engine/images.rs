@@ -409,8 +409,14 @@ fn import(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         Err(e) => return error(d, k, 500, &e.to_string()),
     };
     if let Some(repo) = req.query_value("repo").filter(|r| !r.is_empty()) {
-        let t = req.query_value("tag").filter(|t| !t.is_empty()).unwrap_or_else(|| "latest".into());
-        d.store.tag(&id, &normalize_ref(&format!("{repo}:{t}")), now);
+        // The CLI sends `repo=alpine:3.15` and no tag: a tag in the repo is the tag.
+        let tagged = repo.rsplit('/').next().is_some_and(|last| last.contains(':'));
+        let name = match req.query_value("tag").filter(|t| !t.is_empty()) {
+            Some(t) => format!("{repo}:{t}"),
+            None if tagged => repo,
+            None => format!("{repo}:latest"),
+        };
+        d.store.tag(&id, &normalize_ref(&name), now);
     }
     json_stream(d, k, &[json!({ "status": id.0 })])
 }
