@@ -152,6 +152,10 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
         if path.ends_with("/wait") && req.method == "POST" {
             return serve_wait(&mut conn, m, &req, &path);
         }
+        if let Some(rt) = m_real(m) {
+            let t = req.query_value("t").and_then(|t| t.parse().ok());
+            realdaemon::settle_stop(&rt, &req.method, &path, t, |r| running(m, r));
+        }
         let (resp, stream) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
             g.tick();
@@ -197,6 +201,14 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
 /// The real runtime, when the daemon runs containers for real.
 fn m_real(m: &Mutex<Machine>) -> Option<Arc<RealContainerd>> {
     m.lock().ok().and_then(|g| g.real.clone())
+}
+
+/// The id and stop signal of running container `r` (a name or id).
+fn running(m: &Mutex<Machine>, r: &str) -> Option<(String, String)> {
+    let g = m.lock().ok()?;
+    let d = g.t.kernel.docker.as_ref()?;
+    let c = d.containers.get(&sim_core::engine::containers::find(d, r)?)?;
+    c.state.running.then(|| (c.id.clone(), c.stop_signal()))
 }
 
 /// The container named in `/v1.xx/containers/{id}/...`.

@@ -19,7 +19,7 @@ mod sim;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n       native-runner build-images [--out DIR] [--platform P] [--fill-from ARCH=TARBALL] [--repo-prefix P] [NAME...]\n";
+const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n       native-runner build-images [--out DIR] [--platform P] [--fill-from ARCH=TARBALL] [--repo-prefix P] [NAME...]\n       native-runner daemon --socket PATH [--real [--root DIR]]\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -246,10 +246,17 @@ fn real_docker_cli_against_daemon_real() {
     ok(s, &["rm", "-f", "web"]);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the proxy is gone with the container");
 
-    // stop: SIGTERM, ignored by sleep as PID 1, then SIGKILL after the timeout.
+    // stop: SIGTERM, ignored by sleep as PID 1, then SIGKILL after the timeout; meanwhile
+    // other clients are answered.
     let t0 = Instant::now();
-    assert_eq!(ok(s, &["stop", "-t", "1", "c1"]), "c1\n");
-    assert!(t0.elapsed() >= Duration::from_millis(900), "stop waited for the timeout");
+    let sock = s.to_string();
+    let stopping = std::thread::spawn(move || ok(&sock, &["stop", "-t", "2", "c1"]));
+    std::thread::sleep(Duration::from_millis(300));
+    let t1 = Instant::now();
+    assert!(ok(s, &["ps", "--format", "{{.Names}}"]).contains("c1"));
+    assert!(t1.elapsed() < Duration::from_millis(1500), "ps answered during stop's timeout in {:?}", t1.elapsed());
+    assert_eq!(stopping.join().expect("stop"), "c1\n");
+    assert!(t0.elapsed() >= Duration::from_millis(1900), "stop waited for the timeout");
     let code: i32 = ok(s, &["inspect", "-f", "{{.State.ExitCode}}", "c1"]).trim().parse().expect("exit code");
     assert_eq!(code, real_stop_code().unwrap_or(137), "docker stop's exit code");
     assert_eq!(ok(s, &["inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "c1"]), "exited 0\n");

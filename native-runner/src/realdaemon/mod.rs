@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use sim_core::engine::containerd::{Containerd, ExecTask, Task, TaskError};
+use sim_core::engine::containerd::{Containerd, ExecTask, Output, Task, TaskError};
 
 use crate::runtime::spawn::Stdio;
 use crate::runtime::{caps, cli, sys, ContainerSpec, ExecChild, ExecSpec, LinuxRuntime, RuntimeError};
@@ -54,6 +54,22 @@ pub fn exec_stream(conn: &UnixStream, real: Option<Arc<RealContainerd>>, path: &
     let (child, stdin) = real?.take_exec(&eid)?;
     let _ = (&*conn).write_all(answered);
     Some((eid, exec_io::pump(conn, child, stdin)))
+}
+
+/// `docker stop` and `restart` of a real container: the process is stopped here, before the
+/// engine's lock is taken, so the timeout (10 s by default) holds no other client up; the
+/// engine's handler then finds it ended. `lookup` gives the running container's id and stop
+/// signal for a name or id.
+pub fn settle_stop(real: &RealContainerd, method: &str, path: &str, timeout: Option<i64>, lookup: impl FnOnce(&str) -> Option<(String, String)>) {
+    let segs: Vec<&str> = path.split('/').collect();
+    let Some(i) = segs.iter().position(|s| *s == "containers") else { return };
+    let (Some(r), Some(op)) = (segs.get(i + 1), segs.get(i + 2)) else { return };
+    if method != "POST" || !matches!(*op, "stop" | "restart") || segs.len() != i + 3 {
+        return;
+    }
+    if let Some((id, sig)) = lookup(r) {
+        let _ = real.stop(&id, &sig, timeout.unwrap_or(10));
+    }
 }
 
 /// How a container's first process ended, once its output is all read.
@@ -266,7 +282,7 @@ impl Containerd for RealContainerd {
         Ok(i64::from(pid))
     }
 
-    fn output(&self, id: &str) -> Vec<(u8, Vec<u8>)> {
+    fn output(&self, id: &str) -> Vec<Output> {
         let sink = self.lock().ok().and_then(|s| s.tasks.get(id).map(|t| Arc::clone(&t.out)));
         sink.map(|s| s.take()).unwrap_or_default()
     }

@@ -1,25 +1,31 @@
-//! A container's stdout and stderr, read as they come and kept as whole lines until the
-//! engine takes them into its log (a line split across reads stays one log line).
+//! A container's stdout and stderr, read as they come and kept as whole lines, each with the
+//! time it was read, until the engine takes them into its log (a line split across reads
+//! stays one log line).
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Lines written and not yet taken: (1 stdout | 2 stderr, bytes).
+use sim_core::engine::containerd::Output;
+
+/// Lines written and not yet taken.
 #[derive(Default)]
 pub struct Sink {
-    lines: Mutex<Vec<(u8, Vec<u8>)>>,
+    lines: Mutex<Vec<Output>>,
 }
 
 impl Sink {
     fn push(&self, stream: u8, bytes: Vec<u8>) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let o = Output { stream, secs: now.as_secs() as i64, nanos: now.subsec_nanos(), bytes };
         if let Ok(mut l) = self.lines.lock() {
-            l.push((stream, bytes));
+            l.push(o);
         }
     }
 
-    pub fn take(&self) -> Vec<(u8, Vec<u8>)> {
+    pub fn take(&self) -> Vec<Output> {
         self.lines.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default()
     }
 }
@@ -65,7 +71,8 @@ mod tests {
         wf.write_all(b"llo\nwor").expect("write");
         drop(wf);
         h.join().expect("join");
-        assert_eq!(sink.take(), vec![(1, b"hello\n".to_vec()), (1, b"wor".to_vec())]);
+        let got: Vec<(u8, Vec<u8>)> = sink.take().into_iter().map(|o| (o.stream, o.bytes)).collect();
+        assert_eq!(got, vec![(1, b"hello\n".to_vec()), (1, b"wor".to_vec())]);
         assert!(sink.take().is_empty());
     }
 }

@@ -19,14 +19,19 @@ pub struct Bound {
     listeners: Vec<(TcpListener, u16)>,
 }
 
-/// A running proxy; dropping it closes its listeners (connections already open finish).
+/// A running proxy; dropping it closes its listener before returning (connections already
+/// open finish on their own).
 pub struct Proxy {
     stop: Arc<AtomicBool>,
+    accepting: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Proxy {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.accepting.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -60,8 +65,8 @@ pub fn serve(bound: Bound, pid: i32, ip: Ipv4Addr) -> Vec<Proxy> {
         .map(|(l, port)| {
             let stop = Arc::new(AtomicBool::new(false));
             let s = Arc::clone(&stop);
-            std::thread::spawn(move || accept_loop(l, s, pid, SocketAddr::from((ip, port))));
-            Proxy { stop }
+            let t = std::thread::spawn(move || accept_loop(l, s, pid, SocketAddr::from((ip, port))));
+            Proxy { stop, accepting: Some(t) }
         })
         .collect()
 }

@@ -9,6 +9,16 @@
 
 use std::sync::Arc;
 
+/// What a container wrote: one line (or the unterminated rest at its end), when it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// 1 = stdout, 2 = stderr.
+    pub stream: u8,
+    pub secs: i64,
+    pub nanos: u32,
+    pub bytes: Vec<u8>,
+}
+
 /// A published port: `-p HOST_IP:HOST_PORT:CONTAINER_PORT/PROTO`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Publish {
@@ -82,8 +92,8 @@ pub trait Containerd: Send + Sync + std::fmt::Debug {
     fn layer(&self, diff_id: &str, blob: &[u8]) -> Result<(), String>;
     /// Creates and starts the container; returns its first process's host PID.
     fn start(&self, task: &Task) -> Result<i64, TaskError>;
-    /// What the container wrote since the last call: (1 stdout | 2 stderr, bytes).
-    fn output(&self, id: &str) -> Vec<(u8, Vec<u8>)>;
+    /// What the container wrote since the last call, line by line.
+    fn output(&self, id: &str) -> Vec<Output>;
     /// The exit code Docker reports, once the first process has ended and its output is read.
     fn exited(&self, id: &str) -> Option<i32>;
     /// Sends a signal (`SIGTERM`, `TERM`, `15`) to the first process.

@@ -502,7 +502,7 @@ pub fn reap(d: &mut Dockerd, k: &mut Kernel) {
     // Containers a real runtime runs: their output so far, and their end.
     let real: Vec<String> = d.containers.values().filter(|c| c.state.running && c.state.host_pid.is_some()).map(|c| c.id.clone()).collect();
     for id in real {
-        runtime::collect_output(d, k, &id);
+        runtime::collect_output(d, &id);
         if let Some(code) = runtime::real(d, &id).and_then(|rt| rt.exited(&id)) {
             runtime::stopped(d, k, &id, code);
         }

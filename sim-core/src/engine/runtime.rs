@@ -412,26 +412,23 @@ pub fn real(d: &Dockerd, id: &str) -> Option<super::containerd::Shared> {
 }
 
 /// Takes what a real container wrote since the last look into its log.
-pub fn collect_output(d: &mut Dockerd, k: &mut Kernel, id: &str) {
+pub fn collect_output(d: &mut Dockerd, id: &str) {
     let Some(rt) = real(d, id) else { return };
     let out = rt.output(id);
-    if out.is_empty() {
-        return;
-    }
-    let at = Stamp::now(k);
     if let Some(c) = d.containers.get_mut(id) {
-        for (stream, bytes) in out {
-            c.logs.extend(log_lines(stream, at, &bytes));
+        for o in out {
+            c.logs.push(super::containers::LogLine { stream: o.stream, at: Stamp { secs: o.secs, nanos: o.nanos }, bytes: o.bytes });
         }
     }
 }
 
 /// Stops a real container (the signal, then SIGKILL after `timeout` seconds) and records its
-/// exit. False if no real runtime runs it.
+/// exit. False if no real runtime runs it. (A daemon serving clients concurrently stops the
+/// process before taking the engine's lock; the runtime then reports the exit at once.)
 pub fn stop_real(d: &mut Dockerd, k: &mut Kernel, id: &str, sig: &str, timeout: i64) -> bool {
     let Some(rt) = real(d, id) else { return false };
     let code = rt.stop(id, sig, timeout).unwrap_or(137);
-    collect_output(d, k, id);
+    collect_output(d, id);
     stopped(d, k, id, code);
     true
 }
