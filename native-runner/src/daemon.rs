@@ -5,6 +5,9 @@
 //! Connections are served each on its own thread; the machine is one, behind a mutex. A
 //! hijacked connection (exec start, attach) gets the process's output as a raw stream; `wait`
 //! is answered when the container has stopped.
+//!
+//! With `--real` the same engine runs its containers for real (`realdaemon`): the handlers
+//! answer as before, the processes, output and exits are the real kernel's.
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -20,39 +23,65 @@ use sim_core::host::Profile;
 use sim_core::http::{Request, Response};
 use sim_core::shell::terminal::{Terminal, TerminalConfig};
 
-/// Longest a `wait` or an attached stream is held open for a container that keeps running.
+use crate::realdaemon::{self, RealContainerd};
+
+/// Longest a `wait` or an attached stream is held open for a container that keeps running
+/// (a real container ends on its own time: a day).
 const HOLD: Duration = Duration::from_secs(30);
+const HOLD_REAL: Duration = Duration::from_secs(86_400);
 
 struct Machine {
     t: Terminal,
+    real: Option<Arc<RealContainerd>>,
 }
 
 impl Machine {
-    /// The simulation's clock follows the real one, never going back.
+    /// The simulation's clock follows the real one, never going back; what real containers
+    /// did meanwhile is taken in.
     fn tick(&mut self) {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         self.t.kernel.now = self.t.kernel.now.max(now);
+        if self.real.is_some() {
+            sim_core::engine::poll(&mut self.t.kernel);
+        }
+    }
+}
+
+fn hold(m: &Mutex<Machine>) -> Duration {
+    match m.lock() {
+        Ok(g) if g.real.is_some() => HOLD_REAL,
+        _ => HOLD,
     }
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    const USAGE: &str = "usage: native-runner daemon --socket PATH [--real [--root DIR]]";
     let mut socket = None;
+    let mut real = false;
+    let mut root = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--socket" => socket = it.next().cloned(),
-            other => return Err(format!("unknown option {other}\nusage: native-runner daemon --socket PATH")),
+            "--real" => real = true,
+            "--root" => root = it.next().cloned(),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
-    let socket = socket.ok_or("usage: native-runner daemon --socket PATH")?;
+    let socket = socket.ok_or(USAGE)?;
+    let real = if real { Some(Arc::new(realdaemon::open(root.as_deref())?)) } else { None };
     let _ = std::fs::remove_file(&socket);
     let listener = UnixListener::bind(&socket).map_err(|e| format!("{socket}: {e}"))?;
     std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660)).map_err(|e| format!("{socket}: {e}"))?;
     let mut t = Terminal::new(Profile::Linux, TerminalConfig::default());
     // Served as root: the socket's own permissions (0660) are the real access control here.
     t.kernel.now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    let machine = Arc::new(Mutex::new(Machine { t }));
-    eprintln!("native-runner daemon: the simulated dockerd listens on {socket}");
+    if let (Some(rt), Some(d)) = (&real, t.kernel.docker.as_mut()) {
+        d.containerd = Some(Arc::clone(rt) as sim_core::engine::containerd::Shared);
+    }
+    let what = if real.is_some() { "dockerd (containers real)" } else { "the simulated dockerd" };
+    let machine = Arc::new(Mutex::new(Machine { t, real }));
+    eprintln!("native-runner daemon: {what} listens on {socket}");
     for conn in listener.incoming() {
         let Ok(conn) = conn else { continue };
         let m = Arc::clone(&machine);
@@ -63,11 +92,30 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// A chunked request's body goes to the engine as it came on the wire (the engine parses
+/// the request's bytes again), in the 32 KiB chunks Go sends (`docker import`, `load`).
+fn rechunk(req: &mut Request) {
+    if !req.header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        return;
+    }
+    let mut body = Vec::with_capacity(req.body.len() + 64);
+    for chunk in req.body.chunks(32 * 1024) {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    req.body = body;
+}
+
 fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), String> {
     let mut buf = Vec::new();
     loop {
         let req = match daemon_http::read_request(&mut conn, &mut buf) {
-            Ok(Some(r)) => r,
+            Ok(Some(mut r)) => {
+                rechunk(&mut r);
+                r
+            }
             Ok(None) => return Ok(()),
             Err(refusal) => {
                 // What Go's server answers (400, 431, 505), then the connection closes; the daemon goes on.
@@ -82,6 +130,10 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
             return serve_wait(&mut conn, m, &req, &path);
         }
         let mut attach_from = None;
+        if let Some(rt) = m_real(m) {
+            let t = req.query_value("t").and_then(|t| t.parse().ok());
+            realdaemon::settle_stop(&rt, &req.method, &path, t, |r| running(m, r));
+        }
         let (resp, stream) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
             g.tick();
@@ -126,6 +178,12 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
             }
             if path.ends_with("/attach") {
                 attach_stream(&mut conn, m, &path, attach_from)?;
+            } else if let Some(done) = realdaemon::exec_stream(&conn, m_real(m), &path, &bytes) {
+                // A real exec: its streams until it ends, then its exit for `exec inspect`.
+                let mut g = m.lock().map_err(|_| "poisoned")?;
+                if let Some(d) = g.t.kernel.docker.as_mut() {
+                    sim_core::engine::runtime::exec_exited(d, &done.0, done.1);
+                }
             } else {
                 conn.write_all(&bytes).map_err(|e| e.to_string())?;
             }
@@ -136,6 +194,19 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
             return Ok(());
         }
     }
+}
+
+/// The real runtime, when the daemon runs containers for real.
+fn m_real(m: &Mutex<Machine>) -> Option<Arc<RealContainerd>> {
+    m.lock().ok().and_then(|g| g.real.clone())
+}
+
+/// The id and stop signal of running container `r` (a name or id).
+fn running(m: &Mutex<Machine>, r: &str) -> Option<(String, String)> {
+    let g = m.lock().ok()?;
+    let d = g.t.kernel.docker.as_ref()?;
+    let c = d.containers.get(&sim_core::engine::containers::find(d, r)?)?;
+    c.state.running.then(|| (c.id.clone(), c.stop_signal()))
 }
 
 /// The container named in `/v1.xx/containers/{id}/...`.
@@ -183,7 +254,8 @@ fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> 
     let Some(r) = container_of(path) else { return true };
     let start = Instant::now();
     let mut seen_running = false;
-    while start.elapsed() < HOLD {
+    let hold = hold(m);
+    while start.elapsed() < hold {
         let mut probe = [0u8; 64];
         if matches!(conn.read(&mut probe), Ok(0)) {
             return false;
@@ -227,9 +299,11 @@ fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str, attached
     };
     let start = Instant::now();
     let mut started = false;
-    while start.elapsed() < HOLD {
+    let hold = hold(m);
+    while start.elapsed() < hold {
         let (bytes, status) = {
-            let g = m.lock().map_err(|_| "poisoned")?;
+            let mut g = m.lock().map_err(|_| "poisoned")?;
+            g.tick();
             let Some(d) = g.t.kernel.docker.as_ref() else { return Ok(()) };
             let (logs, tty, status) = match sim_core::engine::containers::find(d, &r).and_then(|id| d.containers.get(&id)) {
                 Some(c) => (c.logs.clone(), c.tty, c.state.status.clone()),

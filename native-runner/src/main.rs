@@ -6,6 +6,8 @@
 //! `native-runner build-images [--out DIR]` builds `assets/images/` into `docker load` archives.
 //! `native-runner compare SCENARIO [--real-socket PATH]`: a scenario typed with the real docker
 //! CLI into the simulated dockerd and real dockerd, compared (see `compare.rs`).
+//! `native-runner daemon --socket PATH [--real]`: dockerd's Engine API on a unix socket,
+//! containers simulated or (`--real`) real.
 //! `native-runner run ... -- CMD`, `cleanup`, `unpack`: containers with real syscalls
 //! (see `runtime/cli.rs`).
 
@@ -13,13 +15,14 @@ mod bench_engine;
 mod daemon;
 mod daemon_http;
 mod images;
+mod realdaemon;
 mod runtime;
 mod serve;
 mod sim;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n       native-runner build-images [--out DIR] [--platform P] [--fill-from ARCH=TARBALL] [--repo-prefix P] [NAME...]\n";
+const USAGE: &str = "usage: native-runner sim [--profile NAME] [--script FILE|-] [--cols N] [--seed N]\n       native-runner serve [--dir DIR] [--addr HOST:PORT]\n       native-runner build-images [--out DIR] [--platform P] [--fill-from ARCH=TARBALL] [--repo-prefix P] [NAME...]\n       native-runner daemon --socket PATH [--real [--root DIR]]\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

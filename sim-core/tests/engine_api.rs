@@ -349,3 +349,22 @@ fn a_container_sees_its_image_and_writes_copy_up() {
     let motd = stdout_of(&exec(&mut t, &id2, &["cat", "/etc/motd"]));
     assert!(motd.starts_with("Welcome to Alpine!"), "{motd}");
 }
+
+#[test]
+fn import_takes_the_tag_in_repo_as_the_cli_sends_it() {
+    let mut t = terminal();
+    // An empty layer: the end-of-archive blocks only.
+    let empty = vec![0u8; 1024];
+    for (repo, tag) in [("imported:1.0", "imported:1.0"), ("imported", "imported:latest"), ("localhost:5000/x/imp:2", "localhost:5000/x/imp:2")] {
+        let mut r = req("POST", &format!("/v1.41/images/create?fromSrc=-&repo={}", repo.replace(':', "%3A").replace('/', "%2F")), None);
+        r.headers.retain(|(k, _)| k != "Content-Length");
+        r.headers.push(("Content-Length".into(), empty.len().to_string()));
+        r.body = empty.clone();
+        let mut s = SimTransport::new(&mut t.kernel, USER_SHELL, "/var/run/docker.sock");
+        let resp = s.roundtrip(&r).expect("dockerd answers");
+        assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+        let list = json(&call(&mut t, "GET", "/v1.41/images/json", None));
+        let tags: Vec<String> = list.as_array().expect("list").iter().flat_map(|i| sim_core::engine::containers::str_list(i.get("RepoTags"))).collect();
+        assert!(tags.contains(&tag.to_string()), "{repo}: {tags:?}");
+    }
+}

@@ -142,7 +142,7 @@ pub fn docker_resolv_conf(host: &str) -> String {
 
 /// The user's name from the image's /etc/passwd, and the supplementary groups listing it
 /// in /etc/group (what Docker gives the process).
-fn image_groups(layers: &[PathBuf], uid: u32) -> Vec<u32> {
+pub fn image_groups(layers: &[PathBuf], uid: u32) -> Vec<u32> {
     let find = |rel: &str| layers.iter().find_map(|l| std::fs::read_to_string(l.join(rel)).ok());
     let Some(passwd) = find("etc/passwd") else { return Vec::new() };
     let Some(user) = passwd.lines().find_map(|l| {

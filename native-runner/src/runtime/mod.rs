@@ -606,6 +606,22 @@ impl LinuxRuntime {
         Err(RuntimeError::AddressPoolFull(network_name.to_string()))
     }
 
+    /// Reserves address `ip` of a network for container `id` (the engine chose it) and
+    /// returns the attachment to put in its spec (a fresh `vethXXXXXXX`).
+    pub fn reserve_endpoint(&self, network_name: &str, id: &str, ip: Ipv4Addr, mac: [u8; 6]) -> Result<NetAttachment, RuntimeError> {
+        let _lock = self.lock()?;
+        let n = self.state.read_network(network_name).ok_or_else(|| RuntimeError::NoSuchNetwork(network_name.to_string()))?;
+        let sub = Subnet::parse(&n.subnet).map_err(RuntimeError::Network)?;
+        let gw: Ipv4Addr = n.gateway.parse().map_err(|_| RuntimeError::Network(NetworkError::BadSubnet(n.gateway.clone())))?;
+        let f = self.state.ip_file(network_name, &ip.to_string());
+        if ip == gw || !sub.contains(ip) || std::fs::OpenOptions::new().write(true).create_new(true).open(&f).is_err() {
+            return Err(RuntimeError::AddressPoolFull(network_name.to_string()));
+        }
+        let _ = std::fs::write(&f, id);
+        let veth = network::new_veth_name().map_err(|err| RuntimeError::Io { op: "random", err })?;
+        Ok(NetAttachment { network: network_name.to_string(), bridge: n.bridge.clone(), ip, prefix: sub.prefix, gateway: gw, mac, host_veth: veth })
+    }
+
     /// Removes everything left by runtimes that are gone: their containers' processes,
     /// veths, addresses, names and directories; networks created on demand that no
     /// container uses any more; half-unpacked layers.

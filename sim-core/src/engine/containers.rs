@@ -36,6 +36,8 @@ pub struct ContainerState {
     pub finished_at: Option<Stamp>,
     /// When the PID 1 will exit by itself (a `sleep`), if it will.
     pub exits_at: Option<i64>,
+    /// The host PID of PID 1 when a real runtime runs the container (`Dockerd::containerd`).
+    pub host_pid: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,6 +142,8 @@ pub struct ExecInstance {
     pub running: bool,
     pub exit_code: Option<i32>,
     pub pid: Pid,
+    /// Its host PID when a real runtime runs it.
+    pub host_pid: Option<i64>,
 }
 
 pub fn str_list(v: Option<&Value>) -> Vec<String> {
@@ -518,6 +522,14 @@ pub fn reap(d: &mut Dockerd, k: &mut Kernel) {
     for (_, id) in due {
         runtime::stopped(d, k, &id, 0);
     }
+    // Containers a real runtime runs: their output so far, and their end.
+    let real: Vec<String> = d.containers.values().filter(|c| c.state.running && c.state.host_pid.is_some()).map(|c| c.id.clone()).collect();
+    for id in real {
+        runtime::collect_output(d, &id);
+        if let Some(code) = runtime::real(d, &id).and_then(|rt| rt.exited(&id)) {
+            runtime::stopped(d, k, &id, code);
+        }
+    }
     let gone: Vec<String> = d.containers.values().filter(|c| c.state.running && !k.procs.contains_key(&c.state.pid)).map(|c| c.id.clone()).collect();
     for id in gone {
         finish_if_exited(d, k, &id);
@@ -531,6 +543,9 @@ pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
         return;
     }
     let sig = c.stop_signal();
+    if runtime::stop_real(d, k, id, &sig, timeout.unwrap_or(10)) {
+        return;
+    }
     match runtime::signal(d, k, id, &sig) {
         Some(code) => runtime::stopped(d, k, id, code),
         None => {
@@ -616,8 +631,10 @@ pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Respons
         if !force {
             return error(d, k, 409, &format!("You cannot remove a running container {id}. Stop the container before attempting removal or force remove"));
         }
-        if let Some(code) = runtime::signal(d, k, id, "SIGKILL") {
-            runtime::stopped(d, k, id, code);
+        if !runtime::stop_real(d, k, id, "SIGKILL", 0) {
+            if let Some(code) = runtime::signal(d, k, id, "SIGKILL") {
+                runtime::stopped(d, k, id, code);
+            }
         }
     }
     runtime::destroy(d, k, id);
@@ -669,6 +686,12 @@ fn top(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
     let pid_ns = k.procs.get(&c.state.pid).map(|p| p.ns.pid);
     // `docker top C -o pid,comm`: ps -o with the columns asked for.
     let ps_args = req.query_value("ps_args").unwrap_or_default();
+    if let Some(rt) = runtime::real(d, id) {
+        return match rt.top(id, &ps_args) {
+            Ok((titles, procs)) => json_response(d, k, 200, &json!({ "Processes": procs, "Titles": titles })),
+            Err(e) => error(d, k, 500, &e),
+        };
+    }
     let words: Vec<&str> = ps_args.split_whitespace().collect();
     if let Some(i) = words.iter().position(|w| *w == "-o") {
         let cols: Vec<&str> = words.get(i + 1).map(|c| c.split(',').collect()).unwrap_or_default();
@@ -898,7 +921,7 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
             "Restarting": false,
             "OOMKilled": false,
             "Dead": false,
-            "Pid": if s.running { s.pid } else { 0 },
+            "Pid": if s.running { s.host_pid.unwrap_or(i64::from(s.pid)) } else { 0 },
             "ExitCode": s.exit_code,
             "Error": s.error,
             "StartedAt": s.started_at.map(|t| rfc3339_nanos(&t)).unwrap_or_else(|| ZERO_TIME.into()),
@@ -984,6 +1007,7 @@ fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Resp
         running: false,
         exit_code: None,
         pid: 0,
+        host_pid: None,
     };
     d.execs.insert(eid.clone(), e);
     if let Some(c) = d.containers.get_mut(id) {
@@ -1018,7 +1042,7 @@ pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str])
                 "CanRemove": false,
                 "ContainerID": e.container,
                 "DetachKeys": "",
-                "Pid": if e.running { e.pid } else { 0 }
+                "Pid": if e.running { e.host_pid.unwrap_or(i64::from(e.pid)) } else { 0 }
             });
             json_response(d, k, 200, &v)
         }

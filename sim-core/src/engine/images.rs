@@ -332,6 +332,7 @@ pub fn pull_messages(d: &mut Dockerd, k: &mut Kernel, repo: &str, tag: &str, pla
             msgs.push(json!({ "status": "Download complete", "progressDetail": {}, "id": id }));
         }
         let chain = d.store.add_trusted_layer(k, daemon, parent.as_ref(), &l.blob).map_err(|e| (500, e.to_string()))?;
+        give_layer(d, &chain, &l.blob).map_err(|e| (500, e))?;
         // The layer's files are built for the image's CPU (binfmt_misc runs foreign ones).
         if let Some(sb) = d.store.layers.get(&chain).map(|x| x.sb) {
             k.sb_arch.insert(sb, img.config.architecture.clone());
@@ -369,12 +370,22 @@ pub fn progress_bar(current: u64, total: u64) -> String {
     format!("[{bar}] {:>8}/{}", h(current), h(total))
 }
 
+/// Hands a layer the store has taken to the real runtime underneath, if one runs the
+/// containers (it unpacks the same blob on its disk).
+fn give_layer(d: &Dockerd, chain: &Digest, blob: &[u8]) -> Result<(), String> {
+    let (Some(rt), Some(l)) = (&d.containerd, d.store.layers.get(chain)) else { return Ok(()) };
+    rt.layer(&l.diff_id.to_string(), blob)
+}
+
 fn import(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let daemon = d.daemon_pid();
     let chain = match d.store.add_layer(k, daemon, None, &req.body) {
         Ok(c) => c,
         Err(e) => return error(d, k, 500, &e.to_string()),
     };
+    if let Err(e) = give_layer(d, &chain, &req.body) {
+        return error(d, k, 500, &e);
+    }
     let diff_id = d.store.layers.get(&chain).map(|l| l.diff_id.clone()).unwrap_or_else(|| chain.clone());
     let mut run = RunConfig::default();
     for ch in req.query().iter().filter(|(k, _)| k == "changes").map(|(_, v)| v.clone()) {
@@ -401,8 +412,14 @@ fn import(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         Err(e) => return error(d, k, 500, &e.to_string()),
     };
     if let Some(repo) = req.query_value("repo").filter(|r| !r.is_empty()) {
-        let t = req.query_value("tag").filter(|t| !t.is_empty()).unwrap_or_else(|| "latest".into());
-        d.store.tag(&id, &normalize_ref(&format!("{repo}:{t}")), now);
+        // The CLI sends `repo=alpine:3.15` and no tag: a tag in the repo is the tag.
+        let tagged = repo.rsplit('/').next().is_some_and(|last| last.contains(':'));
+        let name = match req.query_value("tag").filter(|t| !t.is_empty()) {
+            Some(t) => format!("{repo}:{t}"),
+            None if tagged => repo,
+            None => format!("{repo}:latest"),
+        };
+        d.store.tag(&id, &normalize_ref(&name), now);
     }
     json_stream(d, k, &[json!({ "status": id.0 })])
 }
@@ -418,9 +435,9 @@ fn load(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     for img in images {
         let mut parent: Option<Digest> = None;
         for blob in &img.layers {
-            match d.store.add_layer(k, daemon, parent.as_ref(), blob) {
+            match d.store.add_layer(k, daemon, parent.as_ref(), blob).map_err(|e| e.to_string()).and_then(|c| give_layer(d, &c, blob).map(|_| c)) {
                 Ok(c) => parent = Some(c),
-                Err(e) => return error(d, k, 500, &e.to_string()),
+                Err(e) => return error(d, k, 500, &e),
             }
         }
         let now = k.now;

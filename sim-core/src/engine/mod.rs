@@ -8,6 +8,7 @@
 //! socket (`socket`), so every exchange can be shown to the learner.
 
 pub mod api;
+pub mod containerd;
 pub mod containers;
 pub mod gojson;
 pub mod hostconfig;
@@ -98,6 +99,9 @@ pub struct Dockerd {
     pub started_at: i64,
     pub stopped_at: Option<i64>,
     pub last_pid: Option<Pid>,
+    /// A real container runtime under the engine (native-runner's `daemon --real`); None:
+    /// containers run on the simulated kernel.
+    pub containerd: Option<containerd::Shared>,
 }
 
 impl Dockerd {
@@ -119,6 +123,7 @@ impl Dockerd {
             started_at: 0,
             stopped_at: None,
             last_pid: None,
+            containerd: None,
         }
     }
 
@@ -144,4 +149,14 @@ pub fn serve(k: &mut Kernel, req: &Request) -> Option<Response> {
     let resp = api::handle(&mut d, k, req);
     k.docker = Some(d);
     Some(resp)
+}
+
+/// Brings the daemon up to date with a real runtime underneath: output written and
+/// containers ended since the last request. Nothing happens on the simulated kernel alone.
+pub fn poll(k: &mut Kernel) {
+    let Some(mut d) = k.docker.take() else { return };
+    if d.containerd.is_some() {
+        containers::reap(&mut d, k);
+    }
+    k.docker = Some(d);
 }

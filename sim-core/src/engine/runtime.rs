@@ -8,6 +8,7 @@ use crate::kernel::{Kernel, NsId, Pid, ProcState};
 use crate::shell::exec::{exec_program, LookupError};
 use crate::utils::{Io, Outcome};
 
+use super::containerd::{ExecTask, Publish, Task, TaskNetwork};
 use super::containers::{hosts_file, log_lines, stream_bytes, CONTAINERS};
 use super::json::Stamp;
 use super::{hostfs, network, Dockerd};
@@ -223,9 +224,27 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         p.cwd = workdir;
     }
     let env = process_env(&c.env(), &hostname, tty);
+    let mut host = None;
     let open_stdin = c.config.get("OpenStdin").and_then(|v| v.as_bool()).unwrap_or(false);
     let io = Io { stdin_tty: tty && open_stdin, tty_out: tty, err_to_out: tty, cols: 80, background: true, ..Io::default() };
-    let result = exec_program(k, init, c.argv(), env, io);
+    let task_env: Vec<String> = env.iter().map(|(a, b)| format!("{a}={b}")).collect();
+    let result = match d.containerd.clone() {
+        // The container runs for real: the simulated PID 1 stays as the engine's bookkeeping.
+        Some(rt) => {
+            let task = real_task(d, k, &c, init, endpoint.as_ref(), task_env, (uid, gid), daemon);
+            match rt.start(&task) {
+                Ok(host_pid) => {
+                    host = Some(host_pid);
+                    Ok((Outcome::Running { until: None }, io))
+                }
+                Err(e) => {
+                    teardown(d, k, id, shim, init, &proxies, netns);
+                    return Err(StartError { message: e.message, exit_code: e.exit_code });
+                }
+            }
+        }
+        None => exec_program(k, init, c.argv(), env, io),
+    };
     let (outcome, io) = match result {
         Ok(x) => x,
         Err((e, _)) => {
@@ -251,6 +270,7 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
     cm.state.running = true;
     cm.state.status = "running".into();
     cm.state.pid = init;
+    cm.state.host_pid = host;
     cm.state.exit_code = 0;
     cm.state.error.clear();
     cm.state.started_at = Some(started);
@@ -264,6 +284,52 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         Outcome::Shell(sh) => cm.terminal = Some(sh),
     }
     Ok(Started { pid: init })
+}
+
+/// What a real runtime is asked to run: the same values the simulated start uses.
+#[allow(clippy::too_many_arguments)]
+fn real_task(d: &Dockerd, k: &Kernel, c: &super::containers::Container, init: Pid, ep: Option<&network::Endpoint>, env: Vec<String>, (uid, gid): (u32, u32), daemon: Pid) -> Task {
+    let layers = d
+        .store
+        .images
+        .get(&c.image_id)
+        .map(|img| img.chain.iter().filter_map(|ch| d.store.layers.get(ch)).map(|l| l.diff_id.to_string()).collect())
+        .unwrap_or_default();
+    let hostname = c.hostname();
+    let net = ep.and_then(|e| {
+        let n = d.networks.iter().find(|n| n.endpoints.get(&c.id).is_some_and(|x| x.ip == e.ip))?;
+        Some(TaskNetwork { ip: e.ip, prefix: n.subnet?.1, gateway: n.gateway?, mac: e.mac })
+    });
+    let ports = if net.is_some() {
+        c.ports
+            .iter()
+            .filter_map(|b| {
+                let (cport, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
+                Some(Publish { proto: proto.to_string(), host_ip: b.host_ip.clone(), host_port: b.host_port.parse().ok()?, container_port: cport.parse().ok()? })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let read = |f: &str| hostfs::read(k, daemon, &format!("{CONTAINERS}/{}/{f}", c.id)).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let cwd = k.procs.get(&init).map(|p| p.cwd.clone()).unwrap_or_else(|| "/".into());
+    Task {
+        id: c.id.clone(),
+        name: c.name.trim_start_matches('/').to_string(),
+        layers,
+        argv: c.argv(),
+        env,
+        cwd,
+        uid,
+        gid,
+        hostname,
+        hosts: read("hosts"),
+        hostname_file: read("hostname"),
+        resolv_conf: read("resolv.conf"),
+        network: net,
+        ports,
+        tty: c.tty,
+    }
 }
 
 /// The container's mount table: the overlay root, then what runc mounts over it.
@@ -349,8 +415,41 @@ fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, pro
     d.ports_in_use.retain(|_, c| c != id);
 }
 
-/// What a signal does to the container's PID 1: Some(exit status) if it ends it.
+/// The real runtime running container `id`, if one does.
+pub fn real(d: &Dockerd, id: &str) -> Option<super::containerd::Shared> {
+    let c = d.containers.get(id)?;
+    c.state.host_pid.and(d.containerd.clone())
+}
+
+/// Takes what a real container wrote since the last look into its log.
+pub fn collect_output(d: &mut Dockerd, id: &str) {
+    let Some(rt) = real(d, id) else { return };
+    let out = rt.output(id);
+    if let Some(c) = d.containers.get_mut(id) {
+        for o in out {
+            c.logs.push(super::containers::LogLine { stream: o.stream, at: Stamp { secs: o.secs, nanos: o.nanos }, bytes: o.bytes });
+        }
+    }
+}
+
+/// Stops a real container (the signal, then SIGKILL after `timeout` seconds) and records its
+/// exit. False if no real runtime runs it. (A daemon serving clients concurrently stops the
+/// process before taking the engine's lock; the runtime then reports the exit at once.)
+pub fn stop_real(d: &mut Dockerd, k: &mut Kernel, id: &str, sig: &str, timeout: i64) -> bool {
+    let Some(rt) = real(d, id) else { return false };
+    let code = rt.stop(id, sig, timeout).unwrap_or(137);
+    collect_output(d, id);
+    stopped(d, k, id, code);
+    true
+}
+
+/// What a signal does to the container's PID 1: Some(exit status) if it ends it. A real
+/// container gets the real signal; its end is seen when its runtime reports the exit.
 pub fn signal(d: &Dockerd, k: &Kernel, id: &str, sig: &str) -> Option<i32> {
+    if let Some(rt) = real(d, id) {
+        let _ = rt.signal(id, sig);
+        return None;
+    }
     let c = d.containers.get(id)?;
     let comm = k.procs.get(&c.state.pid).map(|p| p.comm.clone()).unwrap_or_default();
     let sig = sig.trim_start_matches("SIG");
@@ -381,6 +480,7 @@ pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
         cm.state.finished_at = Some(at);
         cm.state.exits_at = None;
         cm.state.pid = 0;
+        cm.state.host_pid = None;
         cm.shim_pid = None;
         cm.proxies.clear();
         cm.netns = None;
@@ -394,6 +494,9 @@ pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
 /// Removes a stopped container's files and layers.
 pub fn destroy(d: &mut Dockerd, k: &mut Kernel, id: &str) {
     let Some(c) = d.containers.remove(id) else { return };
+    if let Some(rt) = &d.containerd {
+        rt.delete(id);
+    }
     d.removed.insert(id.to_string(), (c.state.exit_code, c.logs.clone()));
     let daemon = d.daemon_pid();
     let o = super::store::OVERLAY2;
@@ -419,6 +522,9 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
     let Some(e) = d.execs.get(eid).cloned() else { return none };
     let Some(c) = d.containers.get(&e.container).cloned() else { return none };
     let Some(init) = k.procs.get(&c.state.pid).cloned() else { return none };
+    if let Some(rt) = real(d, &e.container) {
+        return exec_real(d, k, &rt, &e, &c, &init);
+    }
     let shim = c.shim_pid.unwrap_or(init.ppid);
     // runc exec's init takes the next PID (7 in a fresh container), and its threads the
     // five after it: successive execs get 7, 13, 19, ... (measured with runc 1.1 here).
@@ -482,4 +588,47 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
         }
     }
     ExecOutput { stream: stream_bytes(e.tty, &out, &err), shell }
+}
+
+/// `docker exec` in a real container: the process starts now; its input and output are
+/// carried by the runtime over the hijacked connection, and its exit comes back through
+/// `exec_exited`.
+fn exec_real(d: &mut Dockerd, k: &mut Kernel, rt: &super::containerd::Shared, e: &super::containers::ExecInstance, c: &super::containers::Container, init: &crate::kernel::Process) -> ExecOutput {
+    let (uid, gid) = user_ids(k, c.state.pid, &e.user);
+    let mut env_list = c.env();
+    env_list.extend(e.env.iter().cloned());
+    let env = process_env(&env_list, &c.hostname(), e.tty).into_iter().map(|(a, b)| format!("{a}={b}")).collect();
+    let task = ExecTask {
+        container: c.id.clone(),
+        argv: e.argv.clone(),
+        env,
+        cwd: if e.workdir.is_empty() { init.cwd.clone() } else { e.workdir.clone() },
+        uid,
+        gid,
+        tty: e.tty,
+        stdin: e.attach_stdin,
+    };
+    match rt.exec(&e.id, &task) {
+        Ok(pid) => {
+            if let Some(x) = d.execs.get_mut(&e.id) {
+                x.running = true;
+                x.host_pid = Some(pid);
+            }
+            ExecOutput { stream: Vec::new(), shell: None }
+        }
+        Err(err) => {
+            exec_exited(d, &e.id, err.exit_code);
+            let msg = format!("OCI runtime exec failed: exec failed: unable to start container process: {}: unknown\r\n", err.message);
+            ExecOutput { stream: stream_bytes(e.tty, &msg.into_bytes(), &[]), shell: None }
+        }
+    }
+}
+
+/// A real exec instance ended with `code`.
+pub fn exec_exited(d: &mut Dockerd, exec_id: &str, code: i32) {
+    if let Some(x) = d.execs.get_mut(exec_id) {
+        x.running = false;
+        x.exit_code = Some(code);
+        x.host_pid = None;
+    }
 }
