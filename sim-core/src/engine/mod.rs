@@ -10,6 +10,7 @@
 pub mod api;
 pub mod containerd;
 pub mod containers;
+pub mod dns;
 pub mod gojson;
 pub mod hostconfig;
 pub mod hostfs;

@@ -176,13 +176,18 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
                 let target = if mode == "default" { "bridge".to_string() } else { mode.clone() };
                 if let Some(n) = d.networks.iter_mut().find(|n| n.name == target || n.id == target) {
                     endpoint = network::connect(k, n, id, ns);
+                    if let (Some(ep), false) = (&endpoint, n.default_bridge) {
+                        super::dns::register(k, &n.id, &c, ep.ip);
+                    }
                 }
             }
         }
     }
     // /etc/hosts, /etc/hostname, /etc/resolv.conf, kept by dockerd and bind-mounted in.
     let dir = format!("{CONTAINERS}/{id}");
-    let resolv = hostfs::read(k, daemon, "/etc/resolv.conf").unwrap_or_default();
+    // On a user-defined network the embedded DNS server answers; elsewhere the host's file.
+    let user_network = !matches!(mode.as_str(), "default" | "bridge" | "host" | "none");
+    let resolv = if user_network { super::dns::RESOLV_CONF.as_bytes().to_vec() } else { hostfs::read(k, daemon, "/etc/resolv.conf").unwrap_or_default() };
     let _ = hostfs::write(k, daemon, &format!("{dir}/hostname"), format!("{hostname}\n").as_bytes(), 0o644);
     let _ = hostfs::write(k, daemon, &format!("{dir}/hosts"), hosts_file(endpoint.as_ref().map(|e| e.ip), &hostname).as_bytes(), 0o644);
     let _ = hostfs::write(k, daemon, &format!("{dir}/resolv.conf"), &resolv, 0o644);
@@ -407,6 +412,9 @@ fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, pro
     }
     k.exit(shim);
     for n in d.networks.iter_mut() {
+        if let Some(ip) = n.endpoints.get(id).map(|ep| ep.ip) {
+            super::dns::unregister(k, &n.id, ip);
+        }
         network::disconnect(k, n, id);
     }
     if let Some(ns) = netns {

@@ -157,6 +157,9 @@ pub struct Kernel {
     /// The Docker daemon running on this machine, if Docker is installed. It is userland
     /// state the kernel only carries: programs reach it through its socket.
     pub docker: Option<Box<crate::engine::Dockerd>>,
+    /// The names Docker's embedded DNS server answers, by network: (network id, names, address)
+    /// of each container attached to a user-defined network (see `engine::dns`).
+    pub embedded_dns: Vec<(String, Vec<String>, [u8; 4])>,
     /// The Linux VM the desktop app runs (Docker Desktop's, Rancher Desktop's Lima VM): a
     /// machine of its own, reached through forwarded sockets and ports. None on Linux hosts.
     pub guest: Option<Box<guest::Guest>>,
@@ -223,6 +226,7 @@ impl Kernel {
             rng: 0,
             exit_codes: BTreeMap::new(),
             docker: None,
+            embedded_dns: Vec::new(),
             guest: None,
             binfmt: None,
             sb_arch: BTreeMap::new(),

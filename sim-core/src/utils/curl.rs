@@ -185,7 +185,8 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
 }
 
 /// The caller's address on the interface that reaches `dst`.
-fn own_address(ctx: &Ctx, dst: [u8; 4]) -> Option<[u8; 4]> {
+/// The source address a connection to `dst` takes: the address on `dst`'s network, else any.
+pub fn own_address(ctx: &Ctx, dst: [u8; 4]) -> Option<[u8; 4]> {
     let ns = ctx.k.net_of(ctx.pid).ok()?;
     let n = ctx.k.net_ns.get(&ns)?;
     let mut fallback = None;

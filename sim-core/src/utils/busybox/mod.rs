@@ -26,6 +26,7 @@ pub mod stat;
 pub mod sysinfo;
 pub mod text;
 pub mod usage;
+pub mod wget;
 
 use super::{Ctx, Io, Outcome, Program};
 use crate::kernel::Errno;
@@ -40,6 +41,7 @@ fn applet(name: &str) -> Option<Program> {
         "ls" => ls::main,
         "ps" => ps::main,
         "nsenter" => ns::nsenter,
+        "wget" => wget::main,
         "cat" => text::cat,
         "head" => text::head,
         "tail" => text::tail,
