@@ -1091,6 +1091,12 @@ pub type ExecMap = BTreeMap<String, ExecInstance>;
 /// lines, written by a worker long after the container started).
 pub fn log_for_pid(k: &mut Kernel, pid: Pid, stream: u8, bytes: &[u8]) {
     let Some(ns) = k.procs.get(&pid).map(|p| p.ns.pid) else { return };
+    if k.docker.is_none() {
+        // dockerd is serving a request (another container's program runs): later.
+        let now = k.now;
+        k.pending_logs.push((ns, stream, now, bytes.to_vec()));
+        return;
+    }
     let inits: Vec<(String, Pid)> = k.docker.as_ref().map(|d| d.containers.values().filter(|c| c.state.running).map(|c| (c.id.clone(), c.state.pid)).collect()).unwrap_or_default();
     let Some(id) = inits.iter().find(|(_, p)| k.procs.get(p).map(|x| x.ns.pid) == Some(ns)).map(|(id, _)| id.clone()) else { return };
     let at = Stamp { secs: k.now, nanos: (k.random() % 1_000_000_000) as u32 };

@@ -148,8 +148,20 @@ pub fn serve(k: &mut Kernel, req: &Request) -> Option<Response> {
     }
     containers::reap(&mut d, k);
     let resp = api::handle(&mut d, k, req);
-    k.docker = Some(d);
+    give_back(k, d);
     Some(resp)
+}
+
+/// Puts the daemon back into its kernel, with the log lines containers wrote meanwhile.
+pub fn give_back(k: &mut Kernel, mut d: Box<Dockerd>) {
+    for (ns, stream, secs, bytes) in std::mem::take(&mut k.pending_logs) {
+        let owner = d.containers.values_mut().find(|c| c.state.running && k.procs.get(&c.state.pid).map(|p| p.ns.pid) == Some(ns));
+        if let Some(c) = owner {
+            let at = json::Stamp { secs, nanos: (k.random() % 1_000_000_000) as u32 };
+            c.logs.extend(containers::log_lines(stream, at, &bytes));
+        }
+    }
+    k.docker = Some(d);
 }
 
 /// Brings the daemon up to date with a real runtime underneath: output written and

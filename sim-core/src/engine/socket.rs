@@ -157,7 +157,7 @@ impl<'a> SimTransport<'a> {
         let k = self.dk();
         let Some(mut d) = k.docker.take() else { return };
         let out = runtime::exec(&mut d, k, &id, input);
-        k.docker = Some(d);
+        super::give_back(k, d);
         if let Some((StreamSource::Exec { output, shell, .. }, _)) = self.streams.get_mut(stream) {
             *output = Some(out.stream);
             *shell = out.shell;

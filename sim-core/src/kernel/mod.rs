@@ -160,6 +160,10 @@ pub struct Kernel {
     /// The names Docker's embedded DNS server answers, by network: (network id, names, address)
     /// of each container attached to a user-defined network (see `engine::dns`).
     pub embedded_dns: Vec<(String, Vec<String>, [u8; 4])>,
+    /// Lines a container's process wrote for its log while dockerd was busy (taken out of
+    /// the kernel to serve a request): (its PID namespace, stream, time, bytes), handed to
+    /// the daemon when it is back (`engine::give_back`).
+    pub pending_logs: Vec<(NsId, u8, i64, Vec<u8>)>,
     /// The Linux VM the desktop app runs (Docker Desktop's, Rancher Desktop's Lima VM): a
     /// machine of its own, reached through forwarded sockets and ports. None on Linux hosts.
     pub guest: Option<Box<guest::Guest>>,
@@ -227,6 +231,7 @@ impl Kernel {
             exit_codes: BTreeMap::new(),
             docker: None,
             embedded_dns: Vec::new(),
+            pending_logs: Vec::new(),
             guest: None,
             binfmt: None,
             sb_arch: BTreeMap::new(),
