@@ -257,6 +257,8 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let ic = &img.config.config;
     let given = |key: &str| body.get(key).filter(|v| !v.is_null());
     let entrypoint: Vec<String> = match given("Entrypoint") {
+        // `--entrypoint ''` sends [""]: no entrypoint at all, not the image's.
+        Some(e) if str_list(Some(e)) == [""] => Vec::new(),
         Some(e) => str_list(Some(e)),
         None => ic.entrypoint.clone().unwrap_or_default(),
     };
