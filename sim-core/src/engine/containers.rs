@@ -767,7 +767,8 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
                     }
                 }
             }
-            let command = c.argv().join(" ");
+            // daemon/list.go: the path, then the arguments, those with a space in single quotes.
+            let command = std::iter::once(c.path.clone()).chain(c.args.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })).collect::<Vec<_>>().join(" ");
             json!({
                 "Id": c.id,
                 "Names": [c.name],

@@ -23,12 +23,16 @@ pub struct TermInfo {
     /// The shell's stderr is not where its stdout goes (`sh -c` in a container without a
     /// TTY, `2>file`): what goes to stderr is kept in `LineResult::err`.
     pub err_apart: bool,
+    /// Nobody waits for this shell (a container's PID 1) and this is its script's last
+    /// line: a program still running at the very end keeps running, with the shell
+    /// waiting for it (`LineResult::running`), instead of the clock moving on to its end.
+    pub hold_tail: bool,
 }
 
 impl TermInfo {
     /// A shell reading and writing the terminal.
     pub fn terminal(cols: usize, tty: String) -> TermInfo {
-        TermInfo { cols, tty, out_tty: true, in_tty: true, err_apart: false }
+        TermInfo { cols, tty, out_tty: true, in_tty: true, err_apart: false, hold_tail: false }
     }
 }
 
@@ -44,6 +48,9 @@ pub struct LineResult {
     /// What went to the shell's stderr when that is apart from the terminal
     /// (`TermInfo::err_apart`); otherwise stderr is in `screen`, in order.
     pub err: Vec<u8>,
+    /// The script's last program is still running (`TermInfo::hold_tail`): the shell
+    /// waits for it until this time (None: until a signal ends it).
+    pub running: Option<Option<i64>>,
 }
 
 impl LineResult {
@@ -241,10 +248,16 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
             return res;
         }
     };
-    for (andor, _background) in &script.items {
-        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res);
+    // Only the line's very last pipeline may stay running (`TermInfo::hold_tail`).
+    let mut inner = term.clone();
+    inner.hold_tail = false;
+    let n_items = script.items.len();
+    for (i, (andor, _background)) in script.items.iter().enumerate() {
+        let last_item = i + 1 == n_items;
+        let t = if last_item && andor.rest.is_empty() { term } else { &inner };
+        let mut status = run_pipeline(k, sh, &andor.first, t, &mut res);
         sh.status = status;
-        for (conn, p) in &andor.rest {
+        for (j, (conn, p)) in andor.rest.iter().enumerate() {
             if res.exit.is_some() || res.new_shell.is_some() {
                 break;
             }
@@ -253,7 +266,8 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 Connector::Or => status != 0,
             };
             if run {
-                status = run_pipeline(k, sh, p, term, &mut res);
+                let t = if last_item && j + 1 == andor.rest.len() { term } else { &inner };
+                status = run_pipeline(k, sh, p, t, &mut res);
                 sh.status = status;
             }
         }
@@ -313,6 +327,34 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             let st = builtins::run(k, sh, words, &mut io, res);
             finish_io(k, sh.pid, io, redirected, res, term);
             return if p.negate { (st == 0) as i32 } else { st };
+        }
+    }
+
+    // The last command of a container's `sh -c` script: ash execs it in place of the shell
+    // (`sh -c 'echo started; sleep 1000'` leaves `sleep 1000` as PID 1), and nobody waits.
+    if term.hold_tail && n == 1 && sh.flavor == Flavor::Ash && !p.negate {
+        let (words, assigns) = &expanded[0];
+        if !words.is_empty() && assigns.is_empty() && p.cmds[0].redirs.is_empty() && !builtins::is_builtin_for(sh.flavor, &words[0]) {
+            let io = Io { tty_out: term.out_tty, err_to_out: term.out_tty && !term.err_apart, cols: term.cols, background: true, ..Io::default() };
+            let (code, back) = match exec_program(k, sh.pid, words.clone(), ash::environ(&sh.vars), io) {
+                Ok((Outcome::Running { until }, back)) => {
+                    res.running = Some(until);
+                    (0, back)
+                }
+                Ok((Outcome::Exit(code), back)) => (code, back),
+                Ok((Outcome::Shell(_), back)) => (0, back),
+                Err((e, back)) => {
+                    let (msg, code) = ash::lookup_message(&e, &words[0]);
+                    res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
+                    (code, back)
+                }
+            };
+            res.screen.extend_from_slice(&back.out);
+            res.put_err(term, &back.err);
+            if res.running.is_none() {
+                res.exit = Some(code);
+            }
+            return code;
         }
     }
 
@@ -397,6 +439,13 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 Ok((Outcome::Exit(code), back)) => {
                     io = back;
                     status = code;
+                }
+                Ok((Outcome::Running { until }, back)) if term.hold_tail && last => {
+                    // The script's end: the program goes on, the shell waits for it.
+                    io = back;
+                    keep_alive.push(pid);
+                    res.running = Some(until);
+                    status = 0;
                 }
                 Ok((Outcome::Running { until }, back)) => {
                     // The shell waits for it: the clock runs on to its end.
