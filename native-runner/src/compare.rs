@@ -251,7 +251,31 @@ pub fn differences(n: &Normalizer, real: &Outcome, sim: &Outcome) -> String {
     out
 }
 
+/// Holds an exclusive lock beside the real daemon's socket while a scenario runs: scenarios
+/// name their containers, so two runs on one daemon (two checkouts testing at once) would
+/// remove each other's. Released when dropped (the file closes).
+struct DaemonLock(#[allow(dead_code)] std::fs::File);
+
+impl DaemonLock {
+    fn take(real: &str) -> Result<Option<DaemonLock>, String> {
+        use std::os::fd::AsRawFd;
+        let path = format!("{real}.compare-lock");
+        // No place for a lock (the socket's directory is not ours): run unlocked.
+        let Ok(f) = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) else { return Ok(None) };
+        // SAFETY: flock on a descriptor we own.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            eprintln!("compare: another compare runs on {real}; waiting for it ({path})");
+            // SAFETY: as above, blocking this time.
+            if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                return Err(format!("{path}: {}", std::io::Error::last_os_error()));
+            }
+        }
+        Ok(Some(DaemonLock(f)))
+    }
+}
+
 fn compare(o: &Options, lines: &[Line], sim: &str, real: &str) -> Result<bool, String> {
+    let _lock = DaemonLock::take(real)?;
     // A private real daemon (scripts/real-dockerd.sh) keeps its files elsewhere: its data
     // root, as it reports it, reads as the simulation's.
     let root = |sock: &str| -> Result<String, String> {

@@ -300,16 +300,22 @@ fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str, attached
     let start = Instant::now();
     let mut started = false;
     let hold = hold(m);
+    // Whether the container has a TTY (raw bytes) or not (frames), as last seen: a `--rm`
+    // container is gone by the time its last output is sent.
+    let mut had_tty = false;
     while start.elapsed() < hold {
         let (bytes, status) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
             g.tick();
             let Some(d) = g.t.kernel.docker.as_ref() else { return Ok(()) };
             let (logs, tty, status) = match sim_core::engine::containers::find(d, &r).and_then(|id| d.containers.get(&id)) {
-                Some(c) => (c.logs.clone(), c.tty, c.state.status.clone()),
+                Some(c) => {
+                    had_tty = c.tty;
+                    (c.logs.clone(), c.tty, c.state.status.clone())
+                }
                 // Removed (`--rm`) as soon as it ended: what it wrote is still owed.
                 None => match d.removed.iter().find(|(id, _)| id.starts_with(&r)) {
-                    Some((_, (_, logs))) => (logs.clone(), false, "exited".to_string()),
+                    Some((_, (_, logs))) => (logs.clone(), had_tty, "exited".to_string()),
                     None => return Ok(()),
                 },
             };

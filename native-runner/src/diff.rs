@@ -54,8 +54,11 @@ pub fn unified(a: &str, b: &str, a_name: &str, b_name: &str) -> String {
     let ops = script(&al, &bl);
     let mut out = format!("--- {a_name}\n+++ {b_name}\n");
     if al == bl {
-        // Only the final newline differs.
-        out.push_str(&format!("@@ end of text @@\n-{:?}\n+{:?}\n", a.ends_with('\n'), b.ends_with('\n')));
+        // The same lines but not the same bytes: line endings (CR LF, a final newline). Show
+        // the first line that differs with its bytes escaped.
+        let (ra, rb): (Vec<&str>, Vec<&str>) = (a.split_inclusive('\n').collect(), b.split_inclusive('\n').collect());
+        let i = ra.iter().zip(&rb).position(|(x, y)| x != y).unwrap_or(ra.len().min(rb.len()));
+        out.push_str(&format!("@@ line endings, line {} @@\n-{:?}\n+{:?}\n", i + 1, ra.get(i).copied().unwrap_or(""), rb.get(i).copied().unwrap_or("")));
         return out;
     }
     // Group changes into hunks with CONTEXT lines around them.
@@ -101,6 +104,7 @@ mod tests {
         assert_eq!(unified(a, b, "real", "sim"), "--- real\n+++ sim\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
         assert_eq!(unified("x\n", "x\n", "a", "b"), "");
         assert_eq!(unified("", "new\n", "a", "b"), "--- a\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
-        assert!(unified("x\n", "x", "a", "b").contains("end of text"));
+        assert!(unified("x\n", "x", "a", "b").contains("@@ line endings, line 1 @@\n-\"x\\n\"\n+\"x\"\n"));
+        assert!(unified("a\r\nb\r\n", "a\nb\n", "a", "b").contains("-\"a\\r\\n\"\n+\"a\\n\""));
     }
 }

@@ -94,6 +94,7 @@ fn docker_py_drives_the_simulated_daemon() {
         "containers.list(filters=name): ['py-basic']",
         "exec_run cat: ExecResult(exit_code=0, output=b'3.15.11\\n')",
         "exec_run sh exit: ExecResult(exit_code=3, output=b'out\\n')",
+        "exec_run demux sh: ExecResult(exit_code=0, output=(b'out\\n', b'err\\n'))",
         "run() returns the output: b'hello from alpine\\n'",
         "stop: ('exited', 137)",
         "after remove: []",

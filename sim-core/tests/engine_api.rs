@@ -117,7 +117,9 @@ fn run_nginx_builds_the_article_process_tree() {
     assert!(ps.contains("/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80"), "{ps}");
     let list = json(&call(&mut t, "GET", "/v1.41/containers/json", None));
     assert_eq!(list[0]["Names"][0], "/nginx");
-    assert_eq!(list[0]["Command"], "/docker-entrypoint.sh nginx -g 'daemon off;'".replace('\'', "").replace("daemon off;", "daemon off;"));
+    // daemon/list.go quotes an argument with a space (checked against dockerd 20.10 by
+    // tests/compare/shell.scenario).
+    assert_eq!(list[0]["Command"], "/docker-entrypoint.sh nginx -g 'daemon off;'");
     assert_eq!(list[0]["State"], "running");
     let inspect = json(&call(&mut t, "GET", "/v1.41/containers/nginx/json", None));
     assert_eq!(inspect["NetworkSettings"]["IPAddress"], "172.17.0.2");

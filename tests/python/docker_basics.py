@@ -45,6 +45,7 @@ def main(sock):
     step("exec_run cat", c.exec_run(["cat", "/etc/alpine-release"]))
     step("exec_run sh exit", c.exec_run(["sh", "-c", "echo out; exit 3"]))
     step("exec_run demux", c.exec_run(["ls", "/etc/alpine-release", "/nonexistent"], demux=True))
+    step("exec_run demux sh", c.exec_run(["sh", "-c", "echo out; echo err >&2"], demux=True))
     step("exec_run workdir env", c.exec_run(["sh", "-c", "pwd; echo $GREETING"], workdir="/etc", environment={"GREETING": "hi"}))
     step("exec_run hostname is the short id", c.exec_run("hostname").output.decode().strip() == c.id[:12])
 

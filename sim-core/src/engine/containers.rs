@@ -267,6 +267,8 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let ic = &img.config.config;
     let given = |key: &str| body.get(key).filter(|v| !v.is_null());
     let entrypoint: Vec<String> = match given("Entrypoint") {
+        // `--entrypoint ''` sends [""]: no entrypoint at all, not the image's.
+        Some(e) if str_list(Some(e)) == [""] => Vec::new(),
         Some(e) => str_list(Some(e)),
         None => ic.entrypoint.clone().unwrap_or_default(),
     };
@@ -799,7 +801,8 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
                     }
                 }
             }
-            let command = c.argv().join(" ");
+            // daemon/list.go: the path, then the arguments, those with a space in single quotes.
+            let command = std::iter::once(c.path.clone()).chain(c.args.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })).collect::<Vec<_>>().join(" ");
             json!({
                 "Id": c.id,
                 "Names": [c.name],

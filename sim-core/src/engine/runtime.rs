@@ -57,25 +57,32 @@ fn host_file(k: &Kernel, daemon: Pid, path: &str) -> Option<(usize, usize)> {
     }
 }
 
-/// The environment PID 1 gets: the image's and `-e`'s, then HOSTNAME, HOME and TERM.
+/// The process's environment as dockerd builds it (`CreateDaemonEnvironment`): PATH,
+/// HOSTNAME and TERM (with a TTY) first, then the container's Env replacing those in place
+/// or appended in order (a name without `=` unsets it); runc adds HOME last when unset.
 fn process_env(list: &[String], hostname: &str, tty: bool) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = list
-        .iter()
-        .map(|e| match e.split_once('=') {
-            Some((a, b)) => (a.to_string(), b.to_string()),
-            None => (e.clone(), String::new()),
-        })
-        .collect();
-    let mut add = |k: &str, v: &str| {
-        if !env.iter().any(|(n, _)| n == k) {
-            env.push((k.to_string(), v.to_string()));
-        }
-    };
-    add("HOSTNAME", hostname);
+    let mut env: Vec<(String, Option<String>)> = vec![
+        ("PATH".into(), Some("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into())),
+        ("HOSTNAME".into(), Some(hostname.to_string())),
+    ];
     if tty {
-        add("TERM", "xterm");
+        env.push(("TERM".into(), Some("xterm".into())));
     }
-    add("HOME", "/root");
+    for e in list {
+        let (name, value) = match e.split_once('=') {
+            Some((a, b)) => (a, Some(b.to_string())),
+            None => (e.as_str(), None),
+        };
+        match env.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None if value.is_some() => env.push((name.to_string(), value)),
+            None => {}
+        }
+    }
+    let mut env: Vec<(String, String)> = env.into_iter().filter_map(|(n, v)| v.map(|v| (n, v))).collect();
+    if !env.iter().any(|(n, _)| n == "HOME") {
+        env.push(("HOME".into(), "/root".into()));
+    }
     env
 }
 
@@ -266,7 +273,7 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
     };
     let started = Stamp::now(k);
     let Some(cm) = d.containers.get_mut(id) else { return Err(StartError { message: "container vanished".into(), exit_code: 125 }) };
-    cm.logs.extend(log_lines(1, started, &io.out));
+    cm.logs.extend(log_lines(1, started, &if tty { onlcr(&io.out) } else { io.out.clone() }));
     cm.logs.extend(log_lines(2, started, &io.err));
     cm.shim_pid = Some(shim);
     cm.proxies = proxies;
@@ -595,6 +602,8 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
             x.exit_code = Some(code);
         }
     }
+    // The program's output passed through the pty; runc's own error did not.
+    let out = if e.tty && code != 126 { onlcr(&out) } else { out };
     ExecOutput { stream: stream_bytes(e.tty, &out, &err), shell }
 }
 
@@ -639,4 +648,17 @@ pub fn exec_exited(d: &mut Dockerd, exec_id: &str, code: i32) {
         x.exit_code = Some(code);
         x.host_pid = None;
     }
+}
+
+/// What a pseudo-terminal's line discipline (`onlcr`) makes of a program's output: every
+/// newline leaves as CR LF, as `docker run -t` and `docker logs` of a TTY container show.
+fn onlcr(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    for &b in bytes {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
 }
