@@ -24,6 +24,7 @@ pub mod http;
 pub mod image;
 pub mod kernel;
 pub mod lesson;
+pub mod lite;
 pub mod programs;
 pub mod shell;
 pub mod text;

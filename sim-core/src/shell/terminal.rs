@@ -79,6 +79,12 @@ impl Terminal {
         Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent }
     }
 
+    /// Whether a command (or the profile) reached a part the page's lighter build leaves
+    /// out ([`crate::lite`]): the session must run again on the full build.
+    pub fn wants_full(&self) -> bool {
+        self.kernel.wants_full || self.kernel.guest.as_ref().is_some_and(|g| g.kernel.wants_full)
+    }
+
     pub fn set_cols(&mut self, cols: usize) {
         self.cols = cols.clamp(1, 4096);
     }
