@@ -27,6 +27,7 @@ pub mod lesson;
 pub mod lite;
 pub mod programs;
 pub mod shell;
+pub mod sort;
 pub mod text;
 pub mod utils;
 pub mod view;

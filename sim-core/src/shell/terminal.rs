@@ -2,6 +2,7 @@
 //! machine, the stack of interactive shells (login bash, then `sudo unshare ... sh`, ...),
 //! and turns typed lines into the bytes the terminal shows.
 
+use crate::sort::SortSlice;
 use super::exec::{run_line, TermInfo};
 use super::prompt::{self, PromptFacts};
 use super::{Flavor, Machine, Shell, Vars};
@@ -281,7 +282,7 @@ impl Terminal {
                 }
             }
         }
-        candidates.sort();
+        candidates.sort_stable();
         candidates.dedup();
         let common = common_prefix(&candidates);
         Completion { start, common, candidates }
