@@ -38,12 +38,6 @@ pub fn keep(app: yew::AppHandle<crate::App>) {
     APP.with(|a| *a.borrow_mut() = Some(app));
 }
 
-/// Whether this build has handed over: nothing may be saved any more (the full build
-/// saves its own session).
-pub fn handed_over() -> bool {
-    APP.with(|a| a.borrow().is_none()) && ASKED.with(|a| *a.borrow())
-}
-
 /// The lighter build needs the full one for `saved` (called again with the newest session
 /// while the full build loads): the first call starts loading it.
 pub fn ask_for_full(saved: &Saved) {
