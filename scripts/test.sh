@@ -10,6 +10,9 @@ bash scripts/setup.sh --test
 echo "== wasm32 build: sim-core and frontend"
 cargo build -q -p sim-core -p frontend --target wasm32-unknown-unknown
 
+echo "== sim-core's lighter page build (feature lite): Docker asks for the full build"
+cargo test -q -p sim-core --features lite --lib lite::
+
 echo "== browser tests (headless Chromium)"
 bash scripts/test-browser.sh
 

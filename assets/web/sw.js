@@ -1,8 +1,14 @@
-// Offline: the first visit caches the page's files; later visits are served from the
-// cache first and refreshed from the network when it answers. The cache name changes
-// with every build (scripts/build-web.sh fills in __BUILD__).
+// Offline: the first visit caches the page's files, the full build the lighter one hands
+// over to included (fetched in the background once the page has loaded, so that Docker
+// works offline too); later visits are served from the cache first and refreshed from the
+// network when it answers. The cache name changes with every build (scripts/build-web.sh
+// fills in __BUILD__).
 const CACHE = "container-playground-__BUILD__";
-const FILES = ["./", "./index.html", "./style.css", "./pkg/frontend.js", "./pkg/frontend_bg.wasm"];
+const FILES = [
+  "./", "./index.html", "./style.css",
+  "./pkg/frontend.js", "./pkg/frontend_bg.wasm",
+  "./pkg/full/frontend.js", "./pkg/full/frontend_bg.wasm",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));

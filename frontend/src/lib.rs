@@ -4,7 +4,8 @@
 //! Map: [`state`] holds the page state and its reducer; `components/` holds the Yew
 //! components, one per file; [`course`] the built-in lessons, [`i18n`] the page's words,
 //! [`storage`] what survives a reload, [`query`] the permalink, [`fetch`] files in and
-//! out; [`clock`] is the simulated clock, [`boot`] takes over from the static terminal. Terminal output goes through
+//! out; [`clock`] is the simulated clock, [`boot`] takes over from the static terminal,
+//! [`handover`] from the page's lighter build to the full one. Terminal output goes through
 //! `sim_core::view::screen` (escape sequences, colours) before it is shown.
 
 pub mod boot;
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod components;
 pub mod course;
 pub mod fetch;
+pub mod handover;
 pub mod i18n;
 pub mod query;
 pub mod state;
@@ -31,12 +33,14 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
 #[wasm_bindgen(start)]
 pub fn start() {
     mark("wasm-start");
+    // The lighter build, if it ran first, unmounts its app and hands over its session.
+    handover::receive();
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     if let Some(root) = root {
         // The static terminal of index.html hands over what was typed before the app runs.
         boot::hand_over();
-        // The app lives as long as the page: never unmounted.
-        std::mem::forget(mount(root));
+        // The app lives as long as the page (or until the lighter build hands over).
+        handover::keep(mount(root));
     }
 }
 

@@ -173,6 +173,11 @@ pub struct Session {
     pub notice: Option<Notice>,
     /// Bumped whenever something worth saving changed.
     pub generation: u64,
+    /// The lighter build reached a part it leaves out: the full build is loading
+    /// (see [`crate::handover`]); lines are kept in `deferred` for it.
+    pub needs_full: bool,
+    /// Lines the full build types (the one that needed it first), in order.
+    pub deferred: Rc<Vec<Typed>>,
 }
 
 impl Session {
@@ -244,7 +249,10 @@ impl Session {
             panel: Panel::Processes,
             notice,
             generation: 0,
+            needs_full: false,
+            deferred: Rc::new(Vec::new()),
         };
+        s.check_full();
         if link.is_session() {
             // A permalink: its commands, typed again at one-second intervals.
             let typed: Vec<Typed> = link
@@ -279,6 +287,14 @@ impl Session {
         s
     }
 
+    /// A session handed over by the lighter build: the simulated clock goes on from its
+    /// last command rather than from the session's start.
+    pub fn resume_clock(&mut self) {
+        if let Some(last) = self.pending.iter().map(|t| t.at).max() {
+            self.clock = Rc::new(Clock::new(last.max(self.profile.session_start())));
+        }
+    }
+
     /// What the static terminal received before the page ran: its lines are typed once
     /// the terminal's width is known, its unfinished line stays in the input.
     pub fn boot(&mut self, boot: crate::boot::Boot) {
@@ -288,15 +304,12 @@ impl Session {
         }
     }
 
-    /// What a reload must find again.
+    /// What a reload must find again (and the full build, lines deferred for it included).
     pub fn saved(&self) -> Saved {
+        let typed: Vec<Typed> = self.machine.typed.iter().chain(self.deferred.iter()).cloned().collect();
         let (lesson, lesson_session, sandbox) = match self.mode {
-            Mode::Sandbox => (None, Vec::new(), (*self.machine.typed).clone()),
-            Mode::Lesson(i) => (
-                self.lessons.get(i).map(|l| l.id.clone()),
-                (*self.machine.typed).clone(),
-                (*self.sandbox_saved).clone(),
-            ),
+            Mode::Sandbox => (None, Vec::new(), typed),
+            Mode::Lesson(i) => (self.lessons.get(i).map(|l| l.id.clone()), typed, (*self.sandbox_saved).clone()),
         };
         Saved {
             version: VERSION,
@@ -372,13 +385,30 @@ impl Session {
         Some(Command { prompt: self.prompt.clone(), line: line.into() })
     }
 
+    /// In the lighter build: whether the machine reached a part it leaves out, so that
+    /// the full build must take over.
+    fn check_full(&mut self) {
+        if !self.needs_full && self.machine.term.borrow().wants_full() {
+            self.needs_full = true;
+            self.notice = Some(Notice::Key("loading_full"));
+        }
+    }
+
     /// Types `line` at simulated time `at`: scrollback, history, the record of commands.
     fn type_line(&mut self, line: String, at: i64) {
+        if self.needs_full {
+            return self.defer(line, at);
+        }
         let output = {
             let mut term = self.machine.term.borrow_mut();
             self.machine.mark = SocketMark::of(&term.kernel);
             term.run(&line, at)
         };
+        self.check_full();
+        if self.needs_full {
+            // What the lighter build printed is not the command's output: the full build's is.
+            return self.defer(line, at);
+        }
         let screen = Screen::of(&output);
         let lines: Rc<[Line]> = screen.lines().into();
         if screen.cleared() {
@@ -404,6 +434,14 @@ impl Session {
         self.prompt = self.machine.term.borrow().prompt().into();
     }
 
+    /// A line for the full build: shown as typed, run once it has taken over.
+    fn defer(&mut self, line: String, at: i64) {
+        self.push(Entry { command: self.command(&line), output: Rc::from(Vec::new()) });
+        if !line.trim().is_empty() {
+            Rc::make_mut(&mut self.deferred).push(Typed { line, at });
+        }
+    }
+
     fn submit(&mut self, line: String) {
         // A command typed after a step is done belongs to the next step.
         if self.step_done() && !line.trim().is_empty() {
@@ -424,7 +462,14 @@ impl Session {
 
     /// A fresh machine with `typed` typed into it again.
     fn rebuild(&mut self, typed: Vec<Typed>) {
-        self.machine = Machine::fresh(self.profile, self.cols);
+        if self.needs_full {
+            // Waiting for the full build: the new session is all for it to type.
+            self.machine.typed = Rc::new(Vec::new());
+            self.deferred = Rc::new(Vec::new());
+        } else {
+            self.machine = Machine::fresh(self.profile, self.cols);
+            self.check_full();
+        }
         self.entries = Rc::new(Vec::new());
         self.history = Rc::new(Vec::new());
         self.prompt = self.machine.term.borrow().prompt().into();
@@ -445,6 +490,10 @@ impl Session {
             self.outcome = None;
             return;
         };
+        if self.needs_full {
+            // The full build checks the step when it has typed the deferred lines.
+            return;
+        }
         let Some(lesson) = self.lessons.get(i) else { return };
         let Some(step) = lesson.steps.get(self.step) else { return };
         let commands: Vec<String> =

@@ -287,6 +287,9 @@ impl MachineView {
 
 /// The containers of the daemon the machine's docker CLI reaches, with their layers.
 fn containers_of(k: &Kernel) -> Vec<ContainerFsView> {
+    if crate::lite::LITE {
+        return Vec::new();
+    }
     match (&k.docker, &k.guest) {
         (Some(d), _) => layers::containers(k, d),
         (None, Some(g)) => g.kernel.docker.as_deref().map(|d| layers::containers(&g.kernel, d)).unwrap_or_default(),

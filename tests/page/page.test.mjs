@@ -297,6 +297,45 @@ test("keyboard only: Tab reaches the toolbar, the lesson buttons and the panels"
   await page.context().close();
 });
 
+test("a first visit loads the lighter build, under 500 KB gzip; docker hands over to the full build", async () => {
+  const counting = await serve(DIST, { gzip: true });
+  // The service worker is kept out: it fetches the full build for offline use after load.
+  const context = await browser.newContext({ serviceWorkers: "block", viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const wasm = [];
+  page.on("request", (r) => { if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname); });
+  try {
+    await page.goto(counting.url);
+    await typeLine(page, "uname -r");
+    await page.waitForFunction(() => /amzn2\.x86_64/.test(document.querySelector("#terminal .output")?.innerText));
+    assert.deepEqual(wasm, ["/pkg/frontend_bg.wasm"]);
+    assert.ok(counting.bytesSent < 500_000, `first load: ${counting.bytesSent} bytes gzip`);
+    // The lighter build has no Docker code: the full build takes over and runs the command.
+    await typeLine(page, "docker run -d --name web -p 8080:80 nginx:1.21-alpine");
+    await page.waitForFunction(() => /^[0-9a-f]{64}$/m.test(document.querySelector("#terminal")?.innerText));
+    assert.deepEqual(wasm, ["/pkg/frontend_bg.wasm", "/pkg/full/frontend_bg.wasm"]);
+    await page.click("#tab-socket");
+    await page.waitForSelector('#socket-panel .exchange[data-target="/v1.41/containers/create?name=web"]');
+    await typeLine(page, "curl localhost:8080");
+    await page.waitForFunction(() => /Welcome to nginx!/.test(document.querySelector("#terminal")?.innerText));
+    const shown = await text(page, "#terminal");
+    // The session before the hand-over is still there, typed again on the full build.
+    assert.match(shown, /uname -r\n4\.14\.\d+-\d+\.\d+\.amzn2\.x86_64/, shown);
+    assert.equal(shown.match(/docker run -d --name web/g)?.length, 1, shown);
+    // This browser needed the full build: a reload loads it first.
+    wasm.length = 0;
+    await page.reload();
+    await page.waitForFunction(() => /Welcome to nginx!/.test(document.querySelector("#terminal")?.innerText));
+    assert.deepEqual(wasm, ["/pkg/full/frontend_bg.wasm"]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    counting.close();
+  }
+});
+
 test("offline: once loaded, the page works without the network", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -310,6 +349,9 @@ test("offline: once loaded, the page works without the network", async () => {
   await page.waitForSelector("#terminal-input");
   await typeLine(page, "echo offline-ok");
   assert.match(await text(page, "#terminal"), /offline-ok/);
+  // The full build was cached too: Docker works offline after a first visit that never used it.
+  await typeLine(page, "docker version --format '{{.Server.Version}}'");
+  await page.waitForFunction(() => /^20\.10\.\d+\S*$/m.test(document.querySelector("#terminal")?.innerText));
   await context.close();
 });
 

@@ -22,7 +22,15 @@ const TYPE_DELAY_MS: u32 = 45;
 #[function_component(App)]
 pub fn app() -> Html {
     let session = use_reducer(|| {
-        let mut s = Session::new(query::current(), storage::load());
+        let mut s = match crate::handover::take() {
+            // The lighter build's session, on the full build.
+            Some(saved) => {
+                let mut s = Session::new(query::Link::default(), Ok(Some(saved)));
+                s.resume_clock();
+                s
+            }
+            None => Session::new(query::current(), storage::load()),
+        };
         s.boot(crate::boot::take());
         crate::mark("session-ready");
         s
@@ -36,6 +44,19 @@ pub fn app() -> Html {
     use_effect_with(session.generation, {
         let session = session.clone();
         move |_| storage::save(&session.saved())
+    });
+
+    // The lighter build reached Docker: the full build takes over (it asks for the session
+    // as it starts, so the newest one is kept for it).
+    use_effect_with((session.needs_full, session.deferred.clone(), session.generation), {
+        let session = session.clone();
+        move |(needs_full, _, _)| {
+            if *needs_full {
+                let saved = session.saved();
+                storage::save(&saved);
+                crate::handover::ask_for_full(&saved);
+            }
+        }
     });
 
     // A teacher's lesson named in the URL (?lesson-url=...).

@@ -1,3 +1,4 @@
+use sim_core::sort::SortSlice;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -24,7 +25,7 @@ pub fn processes_panel(props: &ViewProps) -> Html {
     let v = &props.view;
     let lang = props.lang;
     let mut namespaces: Vec<_> = v.pid_namespaces.iter().collect();
-    namespaces.sort_by_key(|n| (n.level, n.inode));
+    namespaces.sort_stable_by_key(|n| (n.level, n.inode));
     let color: BTreeMap<u64, usize> = namespaces.iter().enumerate().map(|(i, n)| (n.inode, i)).collect();
     let kthreads = v.processes.iter().filter(|p| p.kthread).count();
     let boxes = namespaces.iter().map(|ns| {

@@ -4,6 +4,7 @@
 //! sorted by key (`url.Values.Encode`), JSON bodies as `json.Encoder` writes them, and
 //! errors in the CLI's words.
 
+use crate::sort::SortSlice;
 use super::json::{self, Json};
 use super::transport::{ConnectError, DockerTransport, PendingId, StreamId};
 use crate::http::{query_escape, Request, Response};
@@ -181,7 +182,7 @@ impl<'t> Api<'t> {
                 None => dedup.push((k, v)),
             }
         }
-        dedup.sort_by(|a, b| a.0.cmp(&b.0));
+        dedup.sort_stable_by(|a, b| a.0.cmp(&b.0));
         r.headers.extend(dedup);
         r
     }
@@ -238,7 +239,7 @@ impl<'t> Api<'t> {
             let _ = self.do_ping();
         }
         let mut q: Vec<(&str, String)> = query.to_vec();
-        q.sort_by(|a, b| a.0.cmp(b.0));
+        q.sort_stable_by(|a, b| a.0.cmp(b.0));
         let qs: Vec<String> = q.iter().map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v))).collect();
         let mut t = format!("/v{}{}", self.version, path);
         if !qs.is_empty() {

@@ -8,6 +8,7 @@
 use crate::client::json::{self, Json};
 use crate::image::digest::Digest;
 use crate::kernel::{Kernel, Pid};
+use crate::sort::SortSlice;
 
 pub const DEFAULT_NAME: &str = "default";
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
@@ -82,7 +83,7 @@ impl Store {
                 self.load(k, pid, &name).ok()
             })
             .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out.sort_stable_by(|a, b| a.name.cmp(&b.name));
         out
     }
 

@@ -2,6 +2,7 @@
 //! sees for containers, images, history and networks, the default table formats, and the
 //! writer that runs a template per row and lays tables out with the tabwriter.
 
+use crate::sort::SortSlice;
 use super::humanize::{ago, human_size, human_size_precision};
 use super::json::Json;
 use super::table::{char_width, TabWriter};
@@ -104,7 +105,7 @@ pub fn displayable_ports(ports: &[Json]) -> String {
     }
     let mut ps: Vec<P> =
         ports.iter().map(|p| P { ip: p.s("IP"), private: p.i("PrivatePort"), public: p.i("PublicPort"), typ: p.s("Type") }).collect();
-    ps.sort_by(|a, b| {
+    ps.sort_stable_by(|a, b| {
         a.private.cmp(&b.private).then_with(|| a.ip.cmp(&b.ip)).then_with(|| a.public.cmp(&b.public)).then_with(|| a.typ.cmp(&b.typ))
     });
     let mut groups: Vec<(String, i64, i64)> = Vec::new();
@@ -232,7 +233,7 @@ pub fn container_ctx(c: &Json, trunc: bool, now_ns: i128) -> V {
     let created = c.i("Created");
     let labels: Vec<(String, V)> = c.get("Labels").map(|l| l.as_obj().iter().map(|(k, v)| (k.clone(), V::Str(v.as_str().unwrap_or("").to_string()))).collect()).unwrap_or_default();
     let mut label_list: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={}", v.print())).collect();
-    label_list.sort();
+    label_list.sort_stable();
     let mounts: Vec<String> = c
         .get("Mounts")
         .map(|m| {

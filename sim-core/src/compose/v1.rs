@@ -2,6 +2,7 @@
 //! docker-py 5.0.3 sends for them, and what it prints. Checked against the real program:
 //! tests/reference/compose/v1-*.txt and sim-core/tests/compose.rs.
 
+use crate::sort::SortSlice;
 use serde_json::{json, Map, Value};
 
 use super::api::{Api, ApiError, Client};
@@ -469,7 +470,7 @@ fn ps(r: &mut Run, o: &Opts) -> i32 {
     if !o.services.is_empty() {
         cs.retain(|c| o.services.iter().any(|s| s == label(c, "com.docker.compose.service")));
     }
-    cs.sort_by_key(name_of);
+    cs.sort_stable_by_key(name_of);
     if o.has("--quiet") {
         for c in &cs {
             let id = c.get("Id").and_then(Value::as_str).unwrap_or("").to_string();
@@ -514,7 +515,7 @@ fn ps(r: &mut Run, o: &Opts) -> i32 {
 fn human_ports(ports: &Value) -> String {
     let Some(m) = ports.as_object() else { return String::new() };
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    keys.sort_stable();
     keys.iter()
         .map(|k| match m.get(*k).and_then(Value::as_array) {
             Some(list) if !list.is_empty() => list
@@ -549,7 +550,7 @@ fn logs(r: &mut Run, o: &Opts) -> i32 {
     r.out.out(&format!("Attaching to {}\n", names.join(", ")));
     let width = r.project.services.iter().map(|s| s.name.len()).max().unwrap_or(0) + 3;
     let mut sorted = cs.clone();
-    sorted.sort_by_key(name_of);
+    sorted.sort_stable_by_key(name_of);
     const RAINBOW: [&str; 10] = ["36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1"];
     let project = r.project.name.clone();
     for (i, c) in sorted.iter().enumerate() {

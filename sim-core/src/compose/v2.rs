@@ -4,6 +4,7 @@
 //! v2.6.1: pkg/compose/{create,convergence,pull,down,ps,logs}.go, cmd/compose/ps.go,
 //! cmd/formatter/logs.go, pkg/compose/metrics.go; compose-go v1.2.8 cli/options.go).
 
+use crate::sort::SortSlice;
 use serde_json::{json, Map, Value};
 
 use super::api::{Api, ApiError, Client};
@@ -419,7 +420,7 @@ impl V2<'_, '_> {
                 Ok(cs) => cs.iter().filter(|c| o.services.is_empty() || o.services.iter().any(|s| s == super::v1::label(c, "com.docker.compose.service"))).map(super::v1::name_of).collect(),
                 Err(e) => return self.fail(&Self::daemon_error(&e), 1),
             };
-            names.sort();
+            names.sort_stable();
             self.io.write_out(&format!("Attaching to {}\n", names.join(", ")));
         }
         // Start what is not running.
@@ -535,10 +536,10 @@ impl V2<'_, '_> {
         labels.push(("com.docker.compose.project.working_dir".into(), p.working_dir.clone()));
         labels.push(("com.docker.compose.service".into(), s.name.clone()));
         labels.push(("com.docker.compose.version".into(), VERSION.into()));
-        labels.sort();
+        labels.sort_stable();
         let labels: Map<String, Value> = labels.into_iter().map(|(k, v)| (k, json!(v))).collect();
         let mut env = s.env_list();
-        env.sort();
+        env.sort_stable();
         let mut exposed = Map::new();
         let mut bindings = Map::new();
         for port in &s.ports {
@@ -687,7 +688,7 @@ impl V2<'_, '_> {
             let id = c.get("Id").and_then(Value::as_str).unwrap_or("").to_string();
             let _ = self.api.call("GET", &format!("/containers/{id}/json"), None);
         }
-        cs.sort_by_key(super::v1::name_of);
+        cs.sort_stable_by_key(super::v1::name_of);
         if o.has("--quiet") {
             for c in &cs {
                 let id = c.get("Id").and_then(Value::as_str).unwrap_or("");
@@ -730,7 +731,7 @@ impl V2<'_, '_> {
             Err(e) => return self.fail(&Self::daemon_error(&e), 1),
         };
         let mut cs: Vec<Value> = cs.into_iter().filter(|c| o.services.is_empty() || o.services.iter().any(|s| s == super::v1::label(c, "com.docker.compose.service"))).collect();
-        cs.sort_by_key(super::v1::name_of);
+        cs.sort_stable_by_key(super::v1::name_of);
         let width = cs.iter().map(|c| super::v1::name_of(c).len()).max().unwrap_or(0) + 1;
         const RAINBOW: [&str; 10] = ["36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1"];
         for (i, c) in cs.iter().enumerate() {
@@ -775,7 +776,7 @@ impl V2<'_, '_> {
 /// The docker CLI's `DisplayablePorts`, for single ports: `0.0.0.0:8080->80/tcp, :::8080->80/tcp`.
 fn ports(c: &Value) -> String {
     let mut list: Vec<&Value> = c.get("Ports").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
-    list.sort_by_key(|p| p["PrivatePort"].as_u64().unwrap_or(0));
+    list.sort_stable_by_key(|p| p["PrivatePort"].as_u64().unwrap_or(0));
     list.iter()
         .map(|p| {
             let private = p["PrivatePort"].as_u64().unwrap_or(0);

@@ -6,6 +6,7 @@
 //! eth0 is one end of a veth pair whose other end is on docker0; each published port has a
 //! `docker-proxy` under dockerd.
 
+use crate::sort::SortSlice;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -778,7 +779,7 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let all = super::api::flag(req, "all");
     let filters = super::api::filters(req);
     let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
-    cs.sort_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
+    cs.sort_stable_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
     let list: Vec<Value> = cs
         .iter()
         .map(|c| {

@@ -1,6 +1,7 @@
 //! The image endpoints: list, inspect, history, pull (from the simulation's registry), tag,
 //! remove, save, load and import.
 
+use crate::sort::SortSlice;
 use serde_json::{json, Value};
 
 use super::api::{error, json_response, json_stream};
@@ -55,7 +56,7 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     // Built images' intermediates would show with `all`; pulled and loaded ones have none.
     let _ = req;
     let mut imgs: Vec<&StoredImage> = d.store.images.values().collect();
-    imgs.sort_by_key(|i| std::cmp::Reverse((created_unix(i), i.id.clone())));
+    imgs.sort_stable_by_key(|i| std::cmp::Reverse((created_unix(i), i.id.clone())));
     let list: Vec<Value> = imgs
         .iter()
         .map(|i| {

@@ -12,6 +12,9 @@ pub const DOCKERD_ARGV: &[&str] = &["/usr/bin/dockerd", "-H", "fd://", "--contai
 
 /// Stops dockerd: its running containers are stopped first (their stop signal, then SIGKILL).
 pub fn stop(k: &mut Kernel) {
+    if crate::lite::LITE {
+        return crate::lite::want_full(k);
+    }
     let Some(mut d) = k.docker.take() else { return };
     if let Some(pid) = d.pid {
         let running: Vec<String> = d.containers.values().filter(|c| c.state.running).map(|c| c.id.clone()).collect();
@@ -29,6 +32,9 @@ pub fn stop(k: &mut Kernel) {
 /// Starts dockerd (a new process under PID 1); containers whose restart policy is `always`
 /// start again.
 pub fn start(k: &mut Kernel) {
+    if crate::lite::LITE {
+        return crate::lite::want_full(k);
+    }
     let Some(mut d) = k.docker.take() else { return };
     if d.pid.is_none() {
         k.skip_pids(crate::kernel::NsId(0), 3);

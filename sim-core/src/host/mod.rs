@@ -50,6 +50,12 @@ impl Profile {
     pub fn boot(self, seed: u64) -> (Kernel, Pid) {
         match self {
             Profile::Linux => linux::boot(seed),
+            // The page's lighter build has only the Linux host: it asks for the full build.
+            _ if crate::lite::LITE => {
+                let (mut k, login) = linux::boot(seed);
+                crate::lite::want_full(&mut k);
+                (k, login)
+            }
             Profile::DockerDesktopMac => docker_desktop::boot(seed),
             Profile::RancherDesktopM1 => rancher_desktop::boot(seed),
         }

@@ -2,6 +2,7 @@
 //! Docker's `manifest.json` beside it, as `docker save` writes since Docker 25 and as Docker 20's
 //! `docker load` reads; and reading either kind back for `docker load`.
 
+use crate::sort::SortSlice;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -108,7 +109,7 @@ pub fn to_tar(files: &Files, mtime: i64) -> Vec<u8> {
             p = parent;
         }
     }
-    dirs.sort();
+    dirs.sort_stable();
     for d in dirs {
         entries.push(Entry { path: d, kind: EntryKind::Dir, mode: 0o755, uid: 0, gid: 0, mtime, size: 0 });
     }

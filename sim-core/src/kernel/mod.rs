@@ -173,6 +173,9 @@ pub struct Kernel {
     /// The CPU architecture the binaries of a filesystem are built for, by superblock (an
     /// image layer pulled for `linux/amd64`): exec of a file there may need binfmt_misc.
     pub sb_arch: BTreeMap<usize, String>,
+    /// Set when a command reached a part the page's lighter build leaves out
+    /// ([`crate::lite`]): the caller runs the session again on the full build.
+    pub wants_full: bool,
     next_ns_id: u32,
     next_ns_inode: u64,
 }
@@ -235,6 +238,7 @@ impl Kernel {
             guest: None,
             binfmt: None,
             sb_arch: BTreeMap::new(),
+            wants_full: false,
             next_ns_id: 1,
             // New namespaces on a running system get inodes from here on.
             next_ns_inode: 4026532160,

@@ -4,6 +4,7 @@
 //! nginx that is PID 1 in its container is PID 2554 on the host. `Process::ns_pids` holds
 //! them from the initial namespace (index 0, the global PID) down to its own.
 
+use crate::sort::SortSlice;
 use std::collections::BTreeMap;
 
 use super::{Errno, Kernel, Namespaces, NsId, Pid};
@@ -381,7 +382,7 @@ impl Kernel {
     pub fn gc_namespaces(&mut self) {
         let held = |f: &dyn Fn(&Process) -> Vec<NsId>, procs: &BTreeMap<Pid, Process>| {
             let mut v: Vec<NsId> = procs.values().flat_map(f).collect();
-            v.sort();
+            v.sort_stable();
             v.dedup();
             v
         };
@@ -418,7 +419,7 @@ impl Kernel {
     /// Children of `pid`, ordered by start time then PID.
     pub fn children(&self, pid: Pid) -> Vec<Pid> {
         let mut v: Vec<&Process> = self.procs.values().filter(|p| p.ppid == pid).collect();
-        v.sort_by_key(|p| (p.start, p.pid));
+        v.sort_stable_by_key(|p| (p.start, p.pid));
         v.into_iter().map(|p| p.pid).collect()
     }
 }

@@ -2,6 +2,7 @@
 //! the procfs mount: `/proc/PID/...`, `/proc/self` and the system files agree with `ps`
 //! because `ps` reads them.
 
+use crate::sort::SortSlice;
 use super::vfs::{FileType, Stat};
 use super::{Errno, Kernel, NsId, NsKind, Pid};
 
@@ -264,7 +265,7 @@ pub fn read_dir(k: &Kernel, pid_ns: NsId, _viewer: Pid, node: &ProcNode) -> Resu
             let mut names: Vec<String> = b.entries.iter().map(|e| e.name.clone()).collect();
             names.push("register".into());
             names.push("status".into());
-            names.sort();
+            names.sort_stable();
             Ok(names.into_iter().map(|n| (n.clone(), ProcNode::Sys(format!("{dir}/{n}")))).collect())
         }
         ProcNode::Sys(dir) if binfmt_file(k, dir).is_some() => Err(Errno::ENOTDIR),
@@ -278,7 +279,7 @@ pub fn read_dir(k: &Kernel, pid_ns: NsId, _viewer: Pid, node: &ProcNode) -> Resu
                     }
                 }
             }
-            names.sort();
+            names.sort_stable();
             Ok(names.into_iter().map(|n| (n.clone(), ProcNode::Sys(format!("{prefix}{n}")))).collect())
         }
         ProcNode::Info(_) => Ok(Vec::new()),
@@ -293,7 +294,7 @@ pub fn read_dir(k: &Kernel, pid_ns: NsId, _viewer: Pid, node: &ProcNode) -> Resu
             for d in PID_DIRS {
                 v.push((d.to_string(), ProcNode::PidDir(*p, d)));
             }
-            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.sort_stable_by(|a, b| a.0.cmp(&b.0));
             Ok(v)
         }
         ProcNode::PidDir(p, "ns") => Ok(NsKind::ALL

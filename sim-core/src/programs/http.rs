@@ -27,6 +27,11 @@ fn connect_depth(k: &mut Kernel, from: NsId, src: [u8; 4], ip: [u8; 4], port: u1
     let Some((ns, pid)) = k.accept(from, ip, port) else { return Connection::Refused };
     let comm = k.procs.get(&pid).map(|p| p.comm.clone()).unwrap_or_default();
     let answer = match comm.as_str() {
+        // Only Docker starts these: the lighter build has no code behind them.
+        "docker-proxy" | "nginx" if crate::lite::LITE => {
+            crate::lite::want_full(k);
+            Connection::Reset
+        }
         "docker-proxy" if depth < 4 => forward(k, pid, request, depth),
         "nginx" => match Request::parse(request) {
             Ok((req, _)) => Connection::Answered(super::nginx::serve(k, pid, src, &req).emit()),

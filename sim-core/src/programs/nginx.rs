@@ -2,6 +2,7 @@
 //! `nginx -g 'daemon off;'`; the master process (root, PID 1) starts one worker per CPU as user
 //! nginx, both renamed as nginx names them in `ps`; notices go to stderr (the container log).
 
+use crate::sort::SortSlice;
 use crate::http::{Request, Response};
 use crate::kernel::process::Exec;
 use crate::kernel::{Kernel, Pid, ProcState};
@@ -170,7 +171,7 @@ fn list_scripts(ctx: &Ctx) -> Vec<(String, bool)> {
             (st.ftype == crate::kernel::vfs::FileType::File).then(|| (format!("/docker-entrypoint.d/{name}"), st.perm & 0o111 != 0))
         })
         .collect();
-    out.sort();
+    out.sort_stable();
     out
 }
 

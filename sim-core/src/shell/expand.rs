@@ -1,5 +1,6 @@
 //! Word expansion: parameters, `~`, field splitting and pathname expansion.
 
+use crate::sort::SortSlice;
 use super::parse::{Part, Word};
 use super::Shell;
 use crate::kernel::Kernel;
@@ -196,7 +197,7 @@ fn glob_paths(k: &Kernel, pid: u32, pattern: &str) -> Vec<String> {
                 let Ok(r) = k.resolve(pid, dir, true) else { continue };
                 let Ok(entries) = k.read_dir(pid, &r.loc) else { continue };
                 let mut names: Vec<String> = entries.into_iter().map(|(n, _)| n).filter(|n| fnmatch(c, n)).collect();
-                names.sort();
+                names.sort_stable();
                 for n in names {
                     let p = join(&n);
                     if last || k.resolve(pid, &p, true).ok().and_then(|r| k.stat_loc(&r.loc)).map(|s| s.ftype == crate::kernel::vfs::FileType::Dir).unwrap_or(false) {

@@ -2,6 +2,7 @@
 //! machine, the stack of interactive shells (login bash, then `sudo unshare ... sh`, ...),
 //! and turns typed lines into the bytes the terminal shows.
 
+use crate::sort::SortSlice;
 use super::exec::{run_line, TermInfo};
 use super::prompt::{self, PromptFacts};
 use super::{Flavor, Machine, Shell, Vars};
@@ -77,6 +78,12 @@ impl Terminal {
         let session_parent = profile.session_parent(&kernel, login_pid);
         let shell = login_shell(&mut kernel, profile, login_pid);
         Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent }
+    }
+
+    /// Whether a command (or the profile) reached a part the page's lighter build leaves
+    /// out ([`crate::lite`]): the session must run again on the full build.
+    pub fn wants_full(&self) -> bool {
+        self.kernel.wants_full || self.kernel.guest.as_ref().is_some_and(|g| g.kernel.wants_full)
     }
 
     pub fn set_cols(&mut self, cols: usize) {
@@ -275,7 +282,7 @@ impl Terminal {
                 }
             }
         }
-        candidates.sort();
+        candidates.sort_stable();
         candidates.dedup();
         let common = common_prefix(&candidates);
         Completion { start, common, candidates }

@@ -1,5 +1,6 @@
 //! net-tools `ifconfig`: the interfaces of the caller's network namespace.
 
+use crate::sort::SortSlice;
 use super::{Ctx, Outcome};
 use crate::kernel::net::{fmt_ip, fmt_mac, link_local, mask, Link, LinkKind};
 
@@ -95,7 +96,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
     }
     let mut links: Vec<&Link> = netns.links.values().collect();
-    links.sort_by(|a, b| a.name.cmp(&b.name));
+    links.sort_stable_by(|a, b| a.name.cmp(&b.name));
     if let Some(name) = names.first() {
         if names.len() > 1 {
             // Configuring an interface needs privileges and is not modeled yet.

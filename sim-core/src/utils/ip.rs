@@ -1,6 +1,7 @@
 //! iproute2 `ip`: `addr`, `link`, `route` and `netns`, printing as iproute2 6.x does
 //! (including its trailing spaces).
 
+use crate::sort::SortSlice;
 use super::{Ctx, Outcome};
 use crate::kernel::net::{broadcast, fmt_ip, fmt_mac, link_local, parse_ip, IfAddr, Link, LinkKind, NetNs, Route};
 use crate::kernel::{Kernel, NsId};
@@ -646,7 +647,7 @@ fn route(ctx: &mut Ctx, ns: NsId, rest: &[String]) -> Outcome {
     let mut routes: Vec<Route> = netns.routes.clone();
     routes.extend(netns.connected_routes());
     // The main table lists the default route first, then by destination.
-    routes.sort_by_key(|r| r.dst.map(|(a, p)| (1, u32::from_be_bytes(a), p)).unwrap_or((0, 0, 0)));
+    routes.sort_stable_by_key(|r| r.dst.map(|(a, p)| (1, u32::from_be_bytes(a), p)).unwrap_or((0, 0, 0)));
     let only_default = rest.iter().any(|w| w == "default");
     let mut out = String::new();
     for r in routes {

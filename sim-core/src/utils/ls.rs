@@ -1,6 +1,7 @@
 //! GNU coreutils `ls`: one per line off a terminal, columns (with tab stops every 8, as
 //! coreutils pads) on a terminal, and the long format with GNU's column widths.
 
+use crate::sort::SortSlice;
 use super::{getopt, gnu_try, Ctx, Outcome};
 use crate::clock;
 use crate::kernel::vfs::{FileType, Loc, Stat};
@@ -186,7 +187,7 @@ fn entry(k: &Kernel, viewer: Pid, name: String, loc: &Loc) -> Option<Entry> {
 }
 
 fn sort_entries(v: &mut [Entry], o: &Opts) {
-    v.sort_by(|a, b| {
+    v.sort_stable_by(|a, b| {
         let primary = if o.by_size {
             b.stat.size.cmp(&a.stat.size)
         } else if o.by_time {
@@ -202,7 +203,7 @@ fn sort_entries(v: &mut [Entry], o: &Opts) {
 }
 
 fn sort_dirs(v: &mut [(String, Loc)], o: &Opts) {
-    v.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    v.sort_stable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     if o.reverse {
         v.reverse();
     }

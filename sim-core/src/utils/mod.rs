@@ -129,15 +129,14 @@ pub type Program = fn(&mut Ctx) -> Outcome;
 
 /// The programs that exist, by the name the filesystem's executables carry.
 pub fn program(name: &str) -> Option<Program> {
+    if crate::lite::FULL_ONLY_PROGRAMS.contains(&name) {
+        return Some(full_only_program(name));
+    }
     Some(match name {
         "ps" => ps::main,
         "curl" => curl::main,
         "iptables" => iptables::main,
         "systemctl" => systemctl::main,
-        "nginx" => crate::programs::nginx::main,
-        "nginx-entrypoint" => crate::programs::nginx::entrypoint,
-        "mysql-entrypoint" => crate::programs::mysql::entrypoint,
-        "mysqld" => crate::programs::mysql::mysqld,
         "ls" => ls::main,
         "ifconfig" => ifconfig::main,
         "ip" => ip::main,
@@ -169,9 +168,20 @@ pub fn program(name: &str) -> Option<Program> {
         "which" => coreutils::which,
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
-        "busybox" => busybox::main,
-        "docker" => crate::client::main,
         "zsh" => shells::bash,
+        _ => return None,
+    })
+}
+
+/// The programs the page's lighter build leaves out ([`crate::lite::FULL_ONLY_PROGRAMS`]).
+#[cfg(not(feature = "lite"))]
+fn full_only_program(name: &str) -> Program {
+    match name {
+        "nginx" => crate::programs::nginx::main,
+        "nginx-entrypoint" => crate::programs::nginx::entrypoint,
+        "mysql-entrypoint" => crate::programs::mysql::entrypoint,
+        "mysqld" => crate::programs::mysql::mysqld,
+        "docker" => crate::client::main,
         "ps-bsd" => macos::ps::main,
         "ls-bsd" => macos::ls::main,
         "ifconfig-bsd" => macos::ifconfig::main,
@@ -180,8 +190,15 @@ pub fn program(name: &str) -> Option<Program> {
         "sw_vers" => macos::sw_vers::main,
         "rdctl" => macos::rdctl::main,
         "docker-compose" => crate::compose::v1_main,
-        _ => return None,
-    })
+        "busybox" => busybox::main,
+        // Only the names of FULL_ONLY_PROGRAMS come here (a test checks each has its program).
+        _ => crate::lite::full_only,
+    }
+}
+
+#[cfg(feature = "lite")]
+fn full_only_program(_name: &str) -> Program {
+    crate::lite::full_only
 }
 
 /// The program an image's executable runs, by its canonical path, for files that carry no

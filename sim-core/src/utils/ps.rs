@@ -3,6 +3,7 @@
 //! including how an over-wide value pushes the following columns right and the next
 //! left-justified column absorbs the overflow.
 
+use crate::sort::SortSlice;
 use super::{Ctx, Outcome};
 use crate::clock;
 use crate::kernel::vfs::SbKind;
@@ -359,7 +360,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
 /// the top level.
 fn forest_order(rows: &[Row]) -> Vec<(usize, String)> {
     let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by_key(|i| (rows[*i].ppid, rows[*i].p.start, rows[*i].pid));
+    idx.sort_stable_by_key(|i| (rows[*i].ppid, rows[*i].p.start, rows[*i].pid));
     let mut f = Forest { rows, idx, prefix: Vec::new(), out: Vec::new() };
     let listed: Vec<u32> = rows.iter().map(|r| r.pid).collect();
     for pos in (0..f.idx.len()).rev() {

@@ -1,5 +1,6 @@
 //! Filters from coreutils and GNU grep: `cat`, `head`, `tail`, `wc`, `sort`, `grep`.
 
+use crate::sort::SortSlice;
 use super::{getopt, gnu_try, Ctx, Outcome};
 use crate::text::lines;
 
@@ -257,7 +258,7 @@ pub fn sort(ctx: &mut Ctx) -> Outcome {
         let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-') || *c == '.')).map(|(i, _)| i).unwrap_or(t.len());
         t[..end].parse().unwrap_or(0.0)
     };
-    all.sort_by(|a, b| {
+    all.sort_stable_by(|a, b| {
         let (fa, fb) = (field(a), field(b));
         let ord = if numeric {
             num(&fa).partial_cmp(&num(&fb)).unwrap_or(std::cmp::Ordering::Equal)

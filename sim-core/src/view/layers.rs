@@ -3,6 +3,7 @@
 //! where something was deleted), the init layer dockerd writes (`/etc/hosts`, ...), then
 //! the image's layers, read-only and shared with every container of the image.
 
+use crate::sort::SortSlice;
 use serde::Serialize;
 
 use crate::engine::containers::Container;
@@ -84,7 +85,7 @@ pub struct LayerEntry {
 /// dockerd lists them (newest first).
 pub fn containers(k: &Kernel, d: &Dockerd) -> Vec<ContainerFsView> {
     let mut list: Vec<&Container> = d.containers.values().collect();
-    list.sort_by(|a, b| (b.created.secs, b.created.nanos).cmp(&(a.created.secs, a.created.nanos)).then_with(|| a.id.cmp(&b.id)));
+    list.sort_stable_by(|a, b| (b.created.secs, b.created.nanos).cmp(&(a.created.secs, a.created.nanos)).then_with(|| a.id.cmp(&b.id)));
     list.into_iter().map(|c| container(k, d, c)).collect()
 }
 
@@ -188,7 +189,7 @@ fn layer(kind: LayerKind, dir: String, diff_id: String, t: &TreeFs, below: &[&Tr
             }
         }
     }
-    out.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    out.entries.sort_stable_by(|a, b| a.path.cmp(&b.path));
     out
 }
 

@@ -3,6 +3,7 @@
 //! structs `container.Config`, `HostConfig` and `NetworkingConfig` encode, with their
 //! `omitempty` rules and the option errors the CLI prints.
 
+use crate::sort::SortSlice;
 use crate::client::args::{parse_cpus, parse_go_int, ram_in_bytes, Parsed};
 use crate::client::json::Json;
 
@@ -136,8 +137,8 @@ fn parse_ports(specs: &[String]) -> Result<(Vec<String>, Vec<(String, Vec<(Strin
             }
         }
     }
-    exposed.sort();
-    bindings.sort_by(|a, b| a.0.cmp(&b.0));
+    exposed.sort_stable();
+    bindings.sort_stable_by(|a, b| a.0.cmp(&b.0));
     Ok((exposed, bindings))
 }
 
@@ -171,7 +172,7 @@ fn capabilities(caps: &[String]) -> Json {
             v.push(c);
         }
     }
-    v.sort();
+    v.sort_stable();
     strs_or_null(&v)
 }
 
@@ -186,7 +187,7 @@ pub fn kv_map(list: &[String]) -> Json {
             None => m.push((k.to_string(), Json::str(v))),
         }
     }
-    m.sort_by(|a, b| a.0.cmp(&b.0));
+    m.sort_stable_by(|a, b| a.0.cmp(&b.0));
     Json::Obj(m)
 }
 
@@ -240,7 +241,7 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
         };
         binds.push(format!("{host}:{rest}"));
     }
-    volumes.sort();
+    volumes.sort_stable();
     let entrypoint = match p.value("entrypoint") {
         Some(e) if !e.is_empty() => Json::strs(&[e.to_string()]),
         Some(_) => Json::strs(&[String::new()]),
@@ -261,7 +262,7 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
             }
         }
     }
-    exposed.sort();
+    exposed.sort_stable();
     let mut env: Vec<String> = Vec::new();
     for e in p.values("env") {
         if e.contains('=') {
@@ -382,7 +383,7 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
     if has_user && has_other {
         return Err("conflicting options: cannot attach both user-defined and non-user-defined network-modes".into());
     }
-    endpoints.sort_by(|a, b| a.0.cmp(&b.0));
+    endpoints.sort_stable_by(|a, b| a.0.cmp(&b.0));
 
     // container.Config
     let mut cfg: Vec<(&str, Json)> = vec![
@@ -469,7 +470,7 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
             let (k, v) = t.split_once(':').unwrap_or((t, ""));
             (k.to_string(), Json::str(v))
         }).collect();
-        m.sort_by(|a, b| a.0.cmp(&b.0));
+        m.sort_stable_by(|a, b| a.0.cmp(&b.0));
         hc.push(("Tmpfs", Json::Obj(m)));
     }
     hc.extend([

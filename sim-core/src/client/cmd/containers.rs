@@ -1,6 +1,7 @@
 //! Container commands that need no stream of their own: `ps`, `start`, `stop`, `kill`,
 //! `restart`, `rm`, `rename`, `wait`, `top`, `port`, `logs` (`cli/command/container`).
 
+use crate::sort::SortSlice;
 use crate::client::api::{version_less, Api, Body};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
@@ -38,11 +39,11 @@ pub fn filters_json(values: &[String]) -> Option<String> {
     if map.is_empty() {
         return None;
     }
-    map.sort_by(|a, b| a.0.cmp(&b.0));
+    map.sort_stable_by(|a, b| a.0.cmp(&b.0));
     let obj = Json::Obj(
         map.into_iter()
             .map(|(k, mut vs)| {
-                vs.sort();
+                vs.sort_stable();
                 (k, Json::Obj(vs.into_iter().map(|v| (v, Json::Bool(true))).collect()))
             })
             .collect(),
@@ -315,7 +316,7 @@ pub fn port(cli: &mut Cli, p: &Parsed) -> R {
         }
     }
     if !out.is_empty() {
-        out.sort_by(|a, b| format::natural_cmp(a, b));
+        out.sort_stable_by(|a, b| format::natural_cmp(a, b));
         cli.out(&format!("{}\n", out.join("\n")));
     }
     Ok(Done::Exit(0))

@@ -9,6 +9,7 @@ use crate::client::context::{check_name, normalize_host, Context, Store, DEFAULT
 use crate::client::format;
 use crate::client::json::Json;
 use crate::client::template::{context as row, header, Typing, V};
+use crate::sort::SortSlice;
 
 const TABLE: &str = "table {{.Name}}{{if .Current}} *{{end}}\t{{.Description}}\t{{.DockerEndpoint}}\t{{.Error}}";
 
@@ -31,7 +32,7 @@ fn all(cli: &mut Cli) -> Vec<Context> {
     let mut v = vec![default_context(cli)];
     let (pid, st) = (cli.ctx.pid, store(cli));
     v.extend(st.list(cli.kernel(), pid));
-    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v.sort_stable_by(|a, b| a.name.cmp(&b.name));
     v
 }
 

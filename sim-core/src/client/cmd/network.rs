@@ -1,5 +1,6 @@
 //! `docker network ls/create/rm/connect/disconnect` (`cli/command/network`).
 
+use crate::sort::SortSlice;
 use super::config::kv_map;
 use super::containers::filters_json;
 use crate::client::api::{Api, Body};
@@ -20,7 +21,7 @@ pub fn ls(cli: &mut Cli, p: &Parsed) -> R {
     let resp = cli.api.get("/networks", &q)?;
     let list = Api::json(&resp)?;
     let mut nets: Vec<Json> = list.as_arr().to_vec();
-    nets.sort_by(|a, b| format::natural_cmp(&a.s("Name"), &b.s("Name")));
+    nets.sort_stable_by(|a, b| format::natural_cmp(&a.s("Name"), &b.s("Name")));
     let fmt = if format.is_empty() || format == "table" {
         if quiet {
             "{{.ID}}".to_string()

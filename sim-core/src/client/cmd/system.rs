@@ -1,5 +1,6 @@
 //! `docker version` and `docker info` (`cli/command/system`).
 
+use crate::sort::SortSlice;
 use crate::client::api::{Api, ApiError, ClientPlatform, CLIENT_API, CLIENT_VERSION};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
@@ -183,7 +184,7 @@ pub fn version(cli: &mut Cli, p: &Parsed) -> R {
                     } else {
                         s.push_str(&format!("\n  Version:\t{}", c.s("Version")));
                         let mut keys: Vec<&String> = d.as_obj().iter().map(|(k, _)| k).collect();
-                        keys.sort();
+                        keys.sort_stable();
                         for k in keys {
                             s.push_str(&format!("\n  {k}:\t{}", d.s(k)));
                         }
@@ -390,7 +391,7 @@ fn server_info(i: &Json, o: &mut String) {
     if !cidrs.is_empty() || !index.is_empty() {
         o.push_str(" Insecure Registries:\n");
         let mut idx = index.clone();
-        idx.sort_by(|a, b| a.0.cmp(&b.0));
+        idx.sort_stable_by(|a, b| a.0.cmp(&b.0));
         for (_, rc) in &idx {
             if !rc.b("Secure") {
                 o.push_str(&format!("  {}\n", rc.s("Name")));

@@ -2,6 +2,7 @@
 //! fields, variables and calls, with Go's error texts
 //! (`template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"`).
 
+use crate::sort::SortSlice;
 use super::funcs::{self, Ty};
 use super::lex::go_quote;
 use super::parse::{Arg, Cmd, Node, Num, Pipe, Tree};
@@ -142,7 +143,7 @@ impl State<'_> {
             V::List(l, _) => l.iter().enumerate().map(|(i, v)| (V::Int(i as i64), v.clone())).collect(),
             V::Map(m, _) => {
                 let mut kv: Vec<(V, V)> = m.iter().map(|(k, v)| (V::Str(k.clone()), v.clone())).collect();
-                kv.sort_by(|a, b| match (&a.0, &b.0) {
+                kv.sort_stable_by(|a, b| match (&a.0, &b.0) {
                     (V::Str(x), V::Str(y)) => x.cmp(y),
                     _ => std::cmp::Ordering::Equal,
                 });

@@ -3,6 +3,7 @@
 //! slices `[]`, nil maps `map[]`, nil pointers `<nil>`), the raw `map[string]interface{}`
 //! the CLI falls back to, and the CLI's formatter contexts (`*formatter.ContainerContext`).
 
+use crate::sort::SortSlice;
 use crate::client::humanize::go_g;
 use crate::client::json::Json;
 use std::rc::Rc;
@@ -123,7 +124,7 @@ impl V {
             V::List(l, _) => format!("[{}]", l.iter().map(V::fmt_v).collect::<Vec<_>>().join(" ")),
             V::Map(m, _) => {
                 let mut kv: Vec<&(String, V)> = m.iter().collect();
-                kv.sort_by(|a, b| a.0.cmp(&b.0));
+                kv.sort_stable_by(|a, b| a.0.cmp(&b.0));
                 format!("map[{}]", kv.iter().map(|(k, v)| format!("{k}:{}", v.fmt_v())).collect::<Vec<_>>().join(" "))
             }
             V::Struct(s) => format!("{{{}}}", s.fields.iter().map(|(_, v)| v.fmt_v()).collect::<Vec<_>>().join(" ")),
@@ -149,7 +150,7 @@ impl V {
             V::List(l, _) => Json::Arr(l.iter().map(V::json_value).collect()),
             V::Map(m, _) => {
                 let mut kv: Vec<(String, Json)> = m.iter().map(|(k, v)| (k.clone(), v.json_value())).collect();
-                kv.sort_by(|a, b| a.0.cmp(&b.0));
+                kv.sort_stable_by(|a, b| a.0.cmp(&b.0));
                 Json::Obj(kv)
             }
             V::Struct(s) => {
@@ -393,7 +394,7 @@ pub fn raw(j: &Json) -> V {
 pub fn context(name: &str, fields: Vec<(&str, V)>) -> V {
     // Methods taking arguments (`Label`) are not marshalled.
     let mut sorted: Vec<(String, Json)> = fields.iter().filter(|(k, _)| *k != "Label").map(|(k, v)| (k.to_string(), v.json_value())).collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_stable_by(|a, b| a.0.cmp(&b.0));
     let json = Json::Obj(sorted).encode(true);
     V::Struct(Rc::new(Struct {
         name: name.to_string(),

@@ -2,6 +2,7 @@
 //! `Format = FormatPAX`): a USTAR header when the entry fits one, otherwise a PAX extended
 //! header (records sorted by key) before a USTAR block holding what fits.
 
+use crate::sort::SortSlice;
 use super::header::{self, Fields, BLOCK};
 use super::names;
 use super::{Entry, EntryKind};
@@ -103,7 +104,7 @@ fn pax_records(name: &str, link: &str, e: &Entry, size: i64) -> (Vec<(&'static s
             records.push((key, value.to_string().into_bytes()));
         }
     }
-    records.sort();
+    records.sort_stable();
     (records, ustar)
 }
 

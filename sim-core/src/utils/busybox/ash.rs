@@ -4,6 +4,7 @@
 //! `\w \$ ` prompt, its error wording (`sh: nosuch: not found`, `can't cd to`), and the
 //! builtins whose behaviour differs from bash's.
 
+use crate::sort::SortSlice;
 use super::{strerror, Ctx, Outcome};
 use crate::kernel::vfs::FileType;
 use crate::kernel::{Errno, Kernel};
@@ -44,7 +45,7 @@ pub fn environ(vars: &Vars) -> Vec<(String, String)> {
             (bucket(&v.name), rank, v.name.as_str(), v.value.as_str())
         })
         .collect();
-    v.sort_by_key(|(b, r, _, _)| (*b, *r));
+    v.sort_stable_by_key(|(b, r, _, _)| (*b, *r));
     v.into_iter().map(|(_, _, n, val)| (n.to_string(), val.to_string())).collect()
 }
 
@@ -228,7 +229,7 @@ pub fn builtin(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res
             let name = argv[0].as_str();
             if name == "export" && (args.is_empty() || args[0] == "-p") {
                 let mut vs: Vec<_> = sh.vars.0.iter().filter(|v| v.exported).collect();
-                vs.sort_by(|a, b| a.name.cmp(&b.name));
+                vs.sort_stable_by(|a, b| a.name.cmp(&b.name));
                 for v in vs {
                     io.write_out(&format!("export {}='{}'\n", v.name, v.value.replace('\'', "'\"'\"'")));
                 }

@@ -3,6 +3,7 @@
 //! peer's index is not a local link, routes without `proto kernel`). Changes need
 //! CAP_NET_ADMIN, which a container's root does not have.
 
+use crate::sort::SortSlice;
 use super::net::{ipv6_lines, netns_of};
 use super::{error, show_usage, Ctx, Outcome};
 use crate::kernel::net::{fmt_ip, fmt_mac, mask, network, parse_ip, Link, LinkKind, NetNs, Route};
@@ -311,7 +312,7 @@ fn link(ctx: &mut Ctx, g: &G, rest: &[String]) -> Outcome {
 fn main_table(ns: &NetNs) -> Vec<Route> {
     let mut routes: Vec<Route> = ns.routes.clone();
     routes.extend(ns.connected_routes());
-    routes.sort_by_key(|r| r.dst.map(|(a, p)| (1, u32::from_be_bytes(a), p)).unwrap_or((0, 0, 0)));
+    routes.sort_stable_by_key(|r| r.dst.map(|(a, p)| (1, u32::from_be_bytes(a), p)).unwrap_or((0, 0, 0)));
     routes.retain(|r| ns.links.get(&r.dev).map(|l| l.up).unwrap_or(false));
     routes
 }

@@ -2,6 +2,7 @@
 //! across `width - 1` columns, its own long format (`%-10s %4u %-8.8s %-8.8s %9u`),
 //! colour by default on a terminal, `total` from 1K blocks.
 
+use crate::sort::SortSlice;
 use super::getopt::{getopt, long, HasArg, Long};
 use super::{concat_path, perror, strerror, terminal_width, Ctx, Outcome};
 use crate::clock;
@@ -275,7 +276,7 @@ fn printable(name: &str) -> String {
 impl Ls {
     fn sort(&self, v: &mut [Dn]) {
         let f = &self.f;
-        v.sort_by(|a, b| {
+        v.sort_stable_by(|a, b| {
             use std::cmp::Ordering;
             let mut ord = Ordering::Equal;
             if f.has(DIRS_FIRST) {

@@ -3,6 +3,7 @@
 //! name, statistics only when `/proc/net/dev` can be read. Changing an interface needs
 //! CAP_NET_ADMIN, which a container's root does not have.
 
+use crate::sort::SortSlice;
 use super::getopt::getopt;
 use super::{error, Ctx, Outcome};
 use crate::kernel::net::{fmt_ip, link_local, mask, Link, LinkKind, NetNs};
@@ -108,7 +109,7 @@ pub fn ifconfig(ctx: &mut Ctx) -> Outcome {
     let Some(netns) = netns_of(ctx) else { return Outcome::Exit(1) };
     let mut links: Vec<Link> = netns.links.values().cloned().collect();
     if o.operands.is_empty() {
-        links.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        links.sort_stable_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
         let mut out = String::new();
         for l in &links {
             // Without /proc/net/dev, SIOCGIFCONF lists only interfaces with an address.

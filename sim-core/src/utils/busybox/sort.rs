@@ -1,5 +1,6 @@
 //! busybox `sort` (SORT_BIG): byte order, `-n`, `-r`, `-u`, `-f`, `-k N[,M]` with `-t`.
 
+use crate::sort::SortSlice;
 use super::getopt::getopt;
 use super::text::{read_input, ReadErr};
 use super::{error, strerror, Ctx, Outcome};
@@ -118,7 +119,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
         return Outcome::Exit(0);
     }
-    lines.sort_by(&cmp);
+    lines.sort_stable_by(&cmp);
     if o.has('u') {
         lines.dedup_by(|a, b| cmp(a, b) == std::cmp::Ordering::Equal || (key.is_none() && !numeric && a == b));
     }

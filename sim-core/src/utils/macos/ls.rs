@@ -11,6 +11,7 @@
 //! Assumed: APFS facts (a directory's link count is 2 + its entries, directories and
 //! symlinks take 0 blocks, files 4 KiB blocks), the `illegal option` wording.
 
+use crate::sort::SortSlice;
 use super::super::{Ctx, Outcome};
 use crate::kernel::vfs::{FileType, Loc, Stat};
 use crate::utils::users;
@@ -105,7 +106,7 @@ fn classify_char(st: &Stat) -> &'static str {
 }
 
 fn sort(list: &mut [Entry], o: &Opts) {
-    list.sort_by(|a, b| {
+    list.sort_stable_by(|a, b| {
         let by_name = a.name.as_bytes().cmp(b.name.as_bytes());
         let ord = if o.by_time {
             b.st.mtime.cmp(&a.st.mtime).then(by_name)
@@ -300,7 +301,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             print_names(ctx, &files, &o);
         }
     }
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    dirs.sort_stable_by(|a, b| a.0.cmp(&b.0));
     let many = operands.len() > 1;
     for (i, (name, loc)) in dirs.iter().enumerate() {
         if many {

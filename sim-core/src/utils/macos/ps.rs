@@ -17,6 +17,7 @@
 //! Assumed: /bin/ps runs set-uid root, so plain `ps` does not list itself (KERN_PROC_UID
 //! matches the effective uid); %CPU as the lifetime average; ties in `u` order by PID.
 
+use crate::sort::SortSlice;
 use super::super::{Ctx, Outcome};
 use crate::kernel::{Process, ProcState};
 use crate::utils::users;
@@ -248,10 +249,10 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
     }
     if has('u') && !u03 {
-        rows.sort_by(|a, b| b.pcpu.cmp(&a.pcpu).then(a.p.pid.cmp(&b.p.pid)));
+        rows.sort_stable_by(|a, b| b.pcpu.cmp(&a.pcpu).then(a.p.pid.cmp(&b.p.pid)));
     } else {
         // e_tdev: no terminal is NODEV (-1), before every device.
-        rows.sort_by(|a, b| a.p.tty.is_some().cmp(&b.p.tty.is_some()).then(a.p.tty.cmp(&b.p.tty)).then(a.p.pid.cmp(&b.p.pid)));
+        rows.sort_stable_by(|a, b| a.p.tty.is_some().cmp(&b.p.tty.is_some()).then(a.p.tty.cmp(&b.p.tty)).then(a.p.pid.cmp(&b.p.pid)));
     }
     let mem_total = ctx.k.mem_total_kb;
     let cells: Vec<Vec<String>> = rows.iter().map(|r| cols.iter().map(|c| cell(ctx, r, *c, mem_total)).collect()).collect();
