@@ -68,6 +68,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let socket = socket.ok_or(USAGE)?;
     let real = if real { Some(Arc::new(realdaemon::open(root.as_deref())?)) } else { None };
+    if let Some(rt) = &real {
+        realdaemon::stop_on_signals(Arc::clone(rt), socket.clone())?;
+    }
     let _ = std::fs::remove_file(&socket);
     let listener = UnixListener::bind(&socket).map_err(|e| format!("{socket}: {e}"))?;
     std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660)).map_err(|e| format!("{socket}: {e}"))?;

@@ -281,7 +281,14 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 2, "containers outlive a killed daemon");
     let mut daemon = Daemon::start(&sock_path, &root);
     assert_eq!(ok(&daemon.sock, &["ps", "-aq"]), "", "a new daemon starts empty");
+    assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 0, "the new daemon removed the old one's containers");
+    // SIGTERM: the daemon stops its containers before it ends.
+    import_alpine(&daemon.sock);
+    ok(&daemon.sock, &["run", "-d", "--pull=never", "-p", &format!("{port}:80"), "alpine:3.15", "sleep", &marker]);
+    record_running(&root, &mut seen);
+    assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 1);
     daemon.kill(libc::SIGTERM);
+    assert!(!sock_path.exists(), "the socket is removed");
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut after = count(&root, &marker, BRIDGE);

@@ -45,6 +45,35 @@ pub fn open(root: Option<&str>) -> Result<RealContainerd, String> {
     RealContainerd::open(Path::new(root.unwrap_or(DEFAULT_ROOT)))
 }
 
+/// SIGTERM and SIGINT end the daemon as dockerd ends without live-restore: every container
+/// it runs is killed and removed, then the socket goes. Call before any thread exists (the
+/// signals are blocked for every thread and waited for on one; containers get a clean mask).
+pub fn stop_on_signals(real: Arc<RealContainerd>, socket: String) -> Result<(), String> {
+    // SAFETY: sigset manipulation on a local, then the calling thread's mask.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || loop {
+            let mut sig: libc::c_int = 0;
+            // SAFETY: set is a valid signal set, sig a valid out pointer.
+            if unsafe { libc::sigwait(&set, &mut sig) } == 0 {
+                eprintln!("native-runner daemon: signal {sig}: stopping the containers");
+                real.shutdown();
+                let _ = std::fs::remove_file(&socket);
+                std::process::exit(0);
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| format!("signal thread: {e}"))
+}
+
 /// `POST /exec/{id}/start` of a real exec: writes what the engine answered, then carries
 /// the process's streams until it ends. Some((exec id, exit code)) if it was one.
 pub fn exec_stream(conn: &UnixStream, real: Option<Arc<RealContainerd>>, path: &str, answered: &[u8]) -> Option<(String, i32)> {
@@ -153,6 +182,14 @@ impl RealContainerd {
     fn running(&self, id: &str) -> Option<(i32, Arc<ExitCell>)> {
         let s = self.lock().ok()?;
         s.tasks.get(id).map(|t| (t.pid, Arc::clone(&t.exit)))
+    }
+
+    /// Kills and removes every container this daemon runs.
+    pub fn shutdown(&self) {
+        let ids: Vec<String> = self.lock().map(|s| s.tasks.keys().cloned().collect()).unwrap_or_default();
+        for id in ids {
+            self.remove(&id);
+        }
     }
 
     /// The process an `exec` started, for the connection that carries its input and output.
