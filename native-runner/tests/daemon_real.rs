@@ -242,6 +242,13 @@ fn real_docker_cli_against_daemon_real() {
         logs = docker(s, &["logs", "c2"]);
     }
     assert_eq!((logs.0.as_str(), logs.1.as_str(), logs.2), ("out\n", "err\n", 0));
+    // logs -f: the lines so far, each new one as it is written, the end when the container ends.
+    ok(s, &["run", "-d", "--pull=never", "--name", "ticker", "alpine:3.15", "sh", "-c", "echo first; sleep 1; echo second; sleep 1"]);
+    let t0 = Instant::now();
+    let followed = ok(s, &["logs", "-f", "ticker"]);
+    assert_eq!(followed, "first\nsecond\n");
+    assert!(t0.elapsed() >= Duration::from_millis(1500), "logs -f ended when the container did ({:?})", t0.elapsed());
+    ok(s, &["rm", "ticker"]);
 
     // -p: the userland proxy reaches the container's port.
     let port = 20_000 + (me % 20_000) as u16;
