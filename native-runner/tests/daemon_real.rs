@@ -188,6 +188,12 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(code, 127, "{err}");
     assert!(err.contains("exec: \"nosuchcmd\": executable file not found in $PATH"), "{err}");
 
+    // What the engine decides reaches the real process: env, hostname, workdir, entrypoint.
+    assert_eq!(
+        ok(s, &["run", "--rm", "--pull=never", "-e", "FOO=bar", "-h", "myhost", "-w", "/etc", "--entrypoint", "sh", "alpine:3.15", "-c", "echo $FOO $HOSTNAME $(hostname) $(pwd) $HOME"]),
+        "bar myhost myhost /etc /root\n"
+    );
+
     // run -d, ps.
     let id = ok(s, &["run", "-d", "--pull=never", "--name", "c1", "alpine:3.15", "sleep", "1000"]).trim().to_string();
     assert_eq!(id.len(), 64, "{id}");
@@ -286,6 +292,14 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(ok(s, &["inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "c1"]), "exited 0\n");
     assert!(!Path::new(&format!("/proc/{pid}")).exists() || std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok() != Some(ns), "the process is gone");
     assert_eq!(docker(s, &["wait", "c1"]).0, format!("{code}\n"));
+    // restart: a new process (another host PID); the container's writable layer stays.
+    ok(s, &["exec", "c2", "sh", "-c", "echo kept > /root/note"]);
+    let pid2: i32 = ok(s, &["inspect", "-f", "{{.State.Pid}}", "c2"]).trim().parse().expect("pid");
+    assert_eq!(ok(s, &["restart", "-t", "0", "c2"]), "c2\n");
+    let pid3: i32 = ok(s, &["inspect", "-f", "{{.State.Pid}}", "c2"]).trim().parse().expect("pid");
+    assert!(pid3 != pid2 && pid3 > 0, "{pid2} -> {pid3}");
+    assert_eq!(std::fs::read(format!("/proc/{pid3}/cmdline")).expect("cmdline"), b"sleep\x001000\x00");
+    assert_eq!(ok(s, &["exec", "c2", "cat", "/root/note"]), "kept\n");
     // kill: the real signal.
     ok(s, &["kill", "c2"]);
     assert_eq!(ok(s, &["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "c2"]), "exited 137\n");

@@ -267,8 +267,11 @@ impl Containerd for RealContainerd {
     }
 
     fn start(&self, task: &Task) -> Result<i64, TaskError> {
-        // A container started again: its previous run's state goes first.
-        self.remove(&task.id);
+        // A container started again keeps its writable layer; its last run is forgotten.
+        let again = self.rt.resolve(&task.id).is_ok();
+        if let Ok(mut s) = self.lock() {
+            s.tasks.remove(&task.id);
+        }
         let spec = self.spec_for(task)?;
         let bound = match proxy::bind(&task.ports) {
             Ok(p) => p,
@@ -277,12 +280,21 @@ impl Containerd for RealContainerd {
                 return Err(TaskError { message: e, exit_code: 125 });
             }
         };
+        // A start that fails leaves no process and no address (a new container goes whole).
         let fail = |e: RuntimeError| {
-            let _ = self.rt.remove(&task.id);
+            if again {
+                let _ = self.rt.release_endpoint(&task.id);
+            } else {
+                let _ = self.rt.remove(&task.id);
+            }
             let _ = self.rt.cleanup_network_if_unused(NETWORK);
             task_err(e)
         };
-        if let Err(e) = self.rt.create(&spec) {
+        let made = if again { self.rt.recreate(&spec) } else { self.rt.create(&spec).map(|_| ()) };
+        if let Err(e) = made {
+            if let Some(n) = &spec.network {
+                self.rt.unreserve(NETWORK, n.ip);
+            }
             let _ = self.rt.cleanup_network_if_unused(NETWORK);
             return Err(task_err(e));
         }
@@ -306,6 +318,10 @@ impl Containerd for RealContainerd {
                     let _ = r.join();
                 }
                 drop(proxies);
+                // The address is the engine's to give again (it frees it when it sees the exit).
+                if let Err(e) = rt.release_endpoint(&id) {
+                    eprintln!("native-runner daemon: container {id}: {e}");
+                }
                 exit.set(code);
             });
             if let Err(e) = spawned {
