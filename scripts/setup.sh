@@ -21,6 +21,8 @@ apt_install() {
 # The real tools the cross-checks compare against, and the browser for page tests.
 if [ "${1:-}" = "--test" ]; then
   apt_install procps net-tools iproute2 util-linux bsdutils coreutils iptables curl chromium chromium-driver \
+    qemu-user-static binfmt-support \
+    python3-docker \
     docker.io
 fi
 

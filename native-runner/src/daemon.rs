@@ -15,10 +15,12 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::daemon_http;
+
 use sim_core::client::transport::DockerTransport;
 use sim_core::engine::socket::SimTransport;
 use sim_core::host::Profile;
-use sim_core::http::{HttpError, Request, Response};
+use sim_core::http::{Request, Response};
 use sim_core::shell::terminal::{Terminal, TerminalConfig};
 
 use crate::realdaemon::{self, RealContainerd};
@@ -93,27 +95,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads one request (head and body) from the connection; None at a clean EOF.
-fn read_request(conn: &mut UnixStream, buf: &mut Vec<u8>) -> Result<Option<Request>, String> {
-    loop {
-        match Request::parse(buf) {
-            Ok((mut req, used)) => {
-                buf.drain(..used);
-                rechunk(&mut req);
-                return Ok(Some(req));
-            }
-            Err(HttpError::Incomplete) => {}
-            Err(e) => return Err(e.to_string()),
-        }
-        let mut chunk = [0u8; 16384];
-        let n = conn.read(&mut chunk).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return if buf.is_empty() { Ok(None) } else { Err("unexpected EOF".into()) };
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
 /// A chunked request's body goes to the engine as it came on the wire (the engine parses
 /// the request's bytes again), in the 32 KiB chunks Go sends (`docker import`, `load`).
 fn rechunk(req: &mut Request) {
@@ -130,31 +111,28 @@ fn rechunk(req: &mut Request) {
     req.body = body;
 }
 
-fn bad_request(msg: &str) -> Vec<u8> {
-    let mut r = Response::new(400);
-    r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
-    r.headers.push(("Connection".into(), "close".into()));
-    r.body = format!("400 Bad Request: {msg}").into_bytes();
-    r.emit()
-}
-
 fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), String> {
     let mut buf = Vec::new();
     loop {
-        let req = match read_request(&mut conn, &mut buf) {
-            Ok(Some(r)) => r,
+        let req = match daemon_http::read_request(&mut conn, &mut buf) {
+            Ok(Some(mut r)) => {
+                rechunk(&mut r);
+                r
+            }
             Ok(None) => return Ok(()),
-            Err(e) => {
-                // A malformed request gets 400 and the connection closes; the daemon goes on.
-                let _ = conn.write_all(&bad_request(&e));
+            Err(refusal) => {
+                // What Go's server answers (400, 431, 505), then the connection closes; the daemon goes on.
+                let _ = conn.write_all(&refusal.bytes());
                 return Ok(());
             }
         };
+        let close = daemon_http::wants_close(&req);
         let path = req.path();
         let upgrade = req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("tcp"));
         if path.ends_with("/wait") && req.method == "POST" {
             return serve_wait(&mut conn, m, &req, &path);
         }
+        let mut attach_from = None;
         if let Some(rt) = m_real(m) {
             let t = req.query_value("t").and_then(|t| t.parse().ok());
             realdaemon::settle_stop(&rt, &req.method, &path, t, |r| running(m, r));
@@ -165,11 +143,20 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
         let (resp, stream) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
             g.tick();
+            if upgrade && path.ends_with("/attach") {
+                // Attached now: what the container writes from here on is owed, even if
+                // `start` runs before this thread follows the log.
+                attach_from = container_of(&path).and_then(|r| {
+                    let d = g.t.kernel.docker.as_ref()?;
+                    d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len())
+                });
+            }
             let mut s = SimTransport::new(&mut g.t.kernel, 1, "/var/run/docker.sock");
             if upgrade {
                 match s.hijack(&req) {
                     Ok((r, id)) if r.status == 101 => {
                         let bytes = if path.ends_with("/attach") { Vec::new() } else { s.read_stream(id) };
+
                         (r, Some(bytes))
                     }
                     Ok((r, _)) => (r, None),
@@ -182,10 +169,21 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
                 }
             }
         };
+        let mut resp = resp;
+        if close && stream.is_none() {
+            daemon_http::mark_close(&mut resp);
+        }
         conn.write_all(&resp.emit()).map_err(|e| e.to_string())?;
+        if close && stream.is_none() {
+            return Ok(());
+        }
         if let Some(bytes) = stream {
+            // An attach follows the container's log from now on: no waiting before it.
+            if !path.ends_with("/attach") {
+                daemon_http::wait_until_read(&conn, Duration::from_secs(2));
+            }
             if path.ends_with("/attach") {
-                attach_stream(&mut conn, m, &path)?;
+                attach_stream(&mut conn, m, &path, attach_from)?;
             } else if let Some(done) = realdaemon::exec_stream(&conn, m_real(m), &path, &bytes) {
                 // A real exec: its streams until it ends, then its exit for `exec inspect`.
                 let mut g = m.lock().map_err(|_| "poisoned")?;
@@ -274,13 +272,20 @@ fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> 
             let k = &g.t.kernel;
             k.docker.as_ref().and_then(|d| {
                 let id = sim_core::engine::containers::find(d, &r)?;
-                d.containers.get(&id).map(|c| (c.state.status.clone(), c.state.exits_at))
+                d.containers.get(&id).map(|c| (c.state.status.clone(), c.state.exits_at.map(|t| t <= k.now)))
             })
         };
         match state {
             None => return true,
             Some((s, _)) if s == "exited" => return true,
-            Some((s, Some(_))) if s == "running" => return true,
+            // A PID 1 that ends by itself (`sleep 1000`) is waited for in real time, as long
+            // as the client stays: `docker run -d` hangs up at once.
+            Some((s, Some(due))) if s == "running" => {
+                seen_running = true;
+                if due {
+                    return true;
+                }
+            }
             Some((s, None)) if s == "running" => seen_running = true,
             Some((s, _)) if s == "created" && seen_running => return true,
             _ => {}
@@ -336,9 +341,11 @@ fn follow_logs(conn: &mut UnixStream, m: &Mutex<Machine>, req: &Request, path: &
 }
 
 /// An attached container's output, as it comes, until it stops.
-fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str) -> Result<(), String> {
+fn attach_stream(conn: &mut UnixStream, m: &Mutex<Machine>, path: &str, attached_at: Option<usize>) -> Result<(), String> {
     let Some(r) = container_of(path) else { return Ok(()) };
-    let mut from = {
+    let mut from = if let Some(n) = attached_at {
+        n
+    } else {
         let g = m.lock().map_err(|_| "poisoned")?;
         g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len())).unwrap_or(0)
     };

@@ -61,3 +61,59 @@ fn qemu_aarch64_entry_and_exec_match_the_simulation() {
     assert_eq!(argv, expected, "ps shows the interpreter, the file, then the arguments");
     assert_eq!(comm.trim_end(), "sleep", "comm is the file's name");
 }
+
+const REAL_SOCK: &str = "/tmp/playground-real-docker/docker.sock";
+
+fn real_docker(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new("docker").arg("-H").arg(format!("unix://{REAL_SOCK}")).args(args).env_remove("DOCKER_HOST").output().expect("docker runs");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
+}
+
+/// The M1 story mirrored on this x86_64 machine: real dockerd runs the project's alpine built
+/// for linux/arm64/v8 (hollow files filled from the aarch64 fixture) under qemu, and the
+/// simulation's M1 runs the amd64-only mysql:5.7 under qemu. With the platforms swapped, the
+/// warning, `uname -m` and `docker image inspect` must read the same.
+#[test]
+fn real_docker_under_emulation_mirrors_the_m1() {
+    if nix::unistd::geteuid().as_raw() != 0 || !Path::new(ENTRY).exists() || !fixture().exists() {
+        eprintln!("SKIPPED emulation mirror: needs root, {ENTRY} and the aarch64 fixture");
+        return;
+    }
+    if real_docker(&["version"]).2 != 0 {
+        eprintln!("SKIPPED emulation mirror: no real dockerd at {REAL_SOCK} (bash scripts/real-dockerd.sh start)");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("mirror-img-{}", std::process::id()));
+    let built = Command::new(env!("CARGO_BIN_EXE_native-runner"))
+        .args(["build-images", "--platform", "linux/arm64/v8", "--repo-prefix", "playground-mirror/", "--out"])
+        .arg(&dir)
+        .arg("--fill-from")
+        .arg(format!("arm64={}", fixture().display()))
+        .arg("alpine:3.15")
+        .output()
+        .expect("build-images runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let (out, err, code) = real_docker(&["load", "-i", &dir.join("alpine-3.15.tar").to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{out}{err}");
+    let image = "playground-mirror/alpine:3.15";
+    let (real_uname, real_warning, code) = real_docker(&["run", "--rm", "--pull=never", image, "uname", "-m"]);
+    assert_eq!(code, 0, "{real_warning}");
+    let (real_platform, _, _) = real_docker(&["image", "inspect", "-f", "{{.Os}}/{{.Architecture}}", image]);
+    let _ = real_docker(&["rmi", image]);
+
+    let mut t = sim_core::Terminal::new(sim_core::Profile::RancherDesktopM1, sim_core::TerminalConfig::default());
+    let mut now = sim_core::Profile::RancherDesktopM1.session_start();
+    let mut sim = |line: &str| {
+        now += 1;
+        t.run(line, now)
+    };
+    sim("docker pull -q --platform linux/amd64 mysql:5.7");
+    let sim_run = sim("docker run --rm mysql:5.7 uname -m");
+    let sim_platform = sim("docker image inspect -f '{{.Os}}/{{.Architecture}}' mysql:5.7");
+
+    let mirror = |s: &str| s.replace("linux/arm64/v8", "<A>").replace("linux/amd64", "linux/arm64/v8").replace("<A>", "linux/amd64").replace("aarch64", "x86_64");
+    assert_eq!(format!("{}{}", mirror(&real_warning), mirror(&real_uname)), sim_run, "the warning and uname -m, mirrored");
+    assert_eq!(real_platform.trim(), "linux/arm64");
+    assert_eq!(sim_platform.trim(), "linux/amd64");
+}

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::Duration;
 
+use native_runner::normalize::normalize;
+
 const REAL: &str = "/tmp/playground-real-docker/docker.sock";
 
 struct Daemon(Child, PathBuf);
@@ -23,31 +25,6 @@ impl Drop for Daemon {
 fn docker(sock: &str, args: &[&str]) -> (String, String, i32) {
     let out = Command::new("docker").arg("-H").arg(format!("unix://{sock}")).args(args).env_remove("DOCKER_HOST").output().expect("docker runs");
     (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
-}
-
-fn normalize(s: &str) -> String {
-    let rules: &[(&str, &str)] = &[
-        (r"[0-9a-f]{64}", "<ID>"),
-        (r"\b[0-9a-f]{12}\b", "<ID>"),
-        (r"(Less than a second|About a minute|About an hour|\d+ (seconds?|minutes?|hours?|days?|weeks?|months?|years?)) ago", "<WHEN> ago"),
-        (r"Up (Less than a second|About a minute|\d+ (seconds?|minutes?|hours?))", "Up <WHEN>"),
-        (r"172\.17\.0\.\d+", "172.17.0.<N>"),
-        (r"02:42:ac:11:00:[0-9a-f]{2}", "<MAC>"),
-        (r"/dev/\S+ on (/etc/\S+) type \S+ \([^)]*\)", "<DISK> on $1 type <FS> (<OPTS>)"),
-        (r"lowerdir=\S+\)", "<OVERLAY>)"),
-        (r"(RX|TX) (packets|bytes):\d+", "$1 $2:<N>"),
-        (r"\(\d+(\.\d+)? [KMG]?i?B\)", "(<SIZE>)"),
-        // Host PIDs (docker top), and the PIDs runc's helpers leave to an exec'd process.
-        (r"(?m)^\d{3,} +", "<PID> "),
-        (r"(?m)^ +([2-9]|\d{2,}) root ", " <PID> root "),
-        // Table columns are as wide as their widest (volatile) value: compare the cells.
-        (r" {3,}", "   "),
-    ];
-    let mut out = s.to_string();
-    for (re, with) in rules {
-        out = regex_lite::Regex::new(re).expect("valid regex").replace_all(&out, *with).into_owned();
-    }
-    out
 }
 
 fn ready() -> Option<()> {

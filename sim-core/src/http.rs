@@ -2,8 +2,9 @@
 //! the docker CLI (client) and dockerd (server) on both sides of the simulated socket, and for
 //! native-runner's real socket. Bodies are whole (`Content-Length`) or chunked.
 
-/// Largest head (request line + headers) accepted, as Go's net/http default (1 MiB).
-pub const MAX_HEAD: usize = 1 << 20;
+/// Largest head (request line + headers) accepted, as Go's net/http server: its default
+/// MaxHeaderBytes (1 MiB) plus the 4096 bytes of slack it reads beyond.
+pub const MAX_HEAD: usize = (1 << 20) + 4096;
 /// Largest body accepted on the simulated socket.
 pub const MAX_BODY: usize = 512 << 20;
 
@@ -94,13 +95,16 @@ impl Request {
         let (start, headers, head_len) = parse_head(bytes)?;
         let mut parts = start.splitn(3, ' ');
         let (method, target, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        // Any token is a method (Go's validMethod); the router answers the ones it does not know.
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
             return Err(HttpError::Malformed(format!("malformed HTTP request {start:?}")));
         }
         if !target.starts_with('/') {
             return Err(HttpError::Malformed(format!("invalid request target {target:?}")));
         }
-        if version != "HTTP/1.1" && version != "HTTP/1.0" {
+        // Go's ParseHTTPVersion for HTTP/1: "HTTP/1.Y" with one digit.
+        let minor = version.strip_prefix("HTTP/1.").map(str::as_bytes);
+        if !matches!(minor, Some([d]) if d.is_ascii_digit()) {
             return Err(HttpError::Malformed(format!("malformed HTTP version {version:?}")));
         }
         let (body, used) = parse_body(&bytes[head_len..], &headers, false)?;
@@ -337,7 +341,10 @@ mod tests {
     #[test]
     fn incomplete_and_malformed() {
         assert_eq!(Request::parse(b"GET /_ping HTTP/1.1\r\nHost: x\r\n"), Err(HttpError::Incomplete));
-        assert!(matches!(Request::parse(b"get / HTTP/1.1\r\n\r\n"), Err(HttpError::Malformed(_))));
+        // Any token is a method (the router refuses it); a space or a slash is not.
+        assert_eq!(Request::parse(b"get / HTTP/1.1\r\n\r\n").map(|(r, _)| r.method), Ok("get".to_string()));
+        assert!(matches!(Request::parse(b"G/T / HTTP/1.1\r\n\r\n"), Err(HttpError::Malformed(_))));
+        assert!(matches!(Request::parse(b"GET / HTTP/2.0\r\n\r\n"), Err(HttpError::Malformed(_))));
         assert!(matches!(Request::parse(b"GET / HTTP/1.1\r\nNoColon\r\n\r\n"), Err(HttpError::Malformed(_))));
         assert_eq!(Request::parse(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab"), Err(HttpError::Incomplete));
         assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");

@@ -12,6 +12,32 @@ use crate::http::{query_escape, Request, Response};
 pub const CLIENT_VERSION: &str = "28.2.2";
 pub const CLIENT_API: &str = "1.50";
 pub const USER_AGENT: &str = "Docker-Client/28.2.2 (linux)";
+
+/// Go's `GOOS`/`GOARCH` of the CLI binary on a machine: `darwin`/`arm64` on an M1 Mac.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientPlatform {
+    pub os: &'static str,
+    pub arch: &'static str,
+}
+
+impl ClientPlatform {
+    pub const LINUX_AMD64: ClientPlatform = ClientPlatform { os: "linux", arch: "amd64" };
+
+    /// The platform of the docker binary built for the machine `uname` describes.
+    pub fn of(k: &crate::kernel::Kernel) -> ClientPlatform {
+        let os = if k.uname.sysname == "Darwin" { "darwin" } else { "linux" };
+        let arch = match k.uname.machine.as_str() {
+            "arm64" | "aarch64" => "arm64",
+            _ => "amd64",
+        };
+        ClientPlatform { os, arch }
+    }
+
+    /// `Docker-Client/28.2.2 (darwin)`.
+    pub fn user_agent(&self) -> String {
+        USER_AGENT.replace("(linux)", &format!("({})", self.os))
+    }
+}
 /// `Host:` for a unix socket (moby's `DummyHost`).
 pub const DUMMY_HOST: &str = "api.moby.localhost";
 
@@ -67,11 +93,13 @@ pub struct Api<'t> {
     negotiated: bool,
     /// The first ping's result, once tried.
     pub ping: Option<Result<Ping, ApiError>>,
+    /// The CLI binary's platform (its User-Agent names the OS).
+    pub platform: ClientPlatform,
 }
 
 impl<'t> Api<'t> {
     pub fn new(t: &'t mut dyn DockerTransport, host: &str) -> Api<'t> {
-        Api { t, host: host.to_string(), version: CLIENT_API.into(), negotiated: false, ping: None }
+        Api { t, host: host.to_string(), version: CLIENT_API.into(), negotiated: false, ping: None, platform: ClientPlatform::LINUX_AMD64 }
     }
 
     pub fn transport(&mut self) -> &mut dyn DockerTransport {
@@ -124,7 +152,7 @@ impl<'t> Api<'t> {
     pub fn request(&self, method: &str, target: &str, body: &Body, extra: &[(&str, String)]) -> Request {
         let mut r = Request::new(method, target);
         r.headers.push(("Host".into(), self.host_header()));
-        r.headers.push(("User-Agent".into(), USER_AGENT.into()));
+        r.headers.push(("User-Agent".into(), self.platform.user_agent()));
         let mut rest: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         match body {
             Body::None => {

@@ -2,9 +2,10 @@
 //! flags, finding the command, `--help`/`help`, usage errors and exit codes, and printing
 //! the error a command ends with.
 
-use super::api::{Api, ApiError, CLIENT_VERSION};
+use super::api::{Api, ApiError, ClientPlatform, CLIENT_VERSION};
 use super::args::{self, parse_help, FlagError, HelpDoc, Parsed};
 use super::cmd::{self, Spec};
+use super::context::{self, Resolved, Store};
 use super::transport::DockerTransport;
 use crate::shell::Shell;
 use crate::utils::Ctx;
@@ -53,6 +54,8 @@ pub struct Cli<'a, 'k> {
     pub ctx: &'a mut Ctx<'k>,
     pub api: Api<'a>,
     pub cmd: CmdInfo,
+    /// The context in use (`docker version`'s `Context:`, `docker context ls`'s `*`).
+    pub context: Resolved,
 }
 
 impl Cli<'_, '_> {
@@ -115,30 +118,31 @@ const ROOT_UP: &str = include_str!("help/docker-up.txt");
 const ROOT_DOWN: &str = include_str!("help/docker-down.txt");
 const ROOT_USE: &str = "docker [OPTIONS] COMMAND [ARG...]";
 
-/// The daemon address: `-H`/`--host`, else `DOCKER_HOST`, else the default socket.
-pub fn daemon_host(ctx: &Ctx) -> String {
+/// The context and daemon address a command line uses: `--context`, `-H`/`--host`,
+/// `DOCKER_HOST`, `DOCKER_CONTEXT`, the current context of `~/.docker/config.json`.
+pub fn resolve_context(ctx: &Ctx) -> Resolved {
+    resolve_context_in(ctx, ctx.k)
+}
+
+/// Like [`resolve_context`], reading the context files from machine `k` (the one the
+/// transport holds while the CLI runs).
+fn resolve_context_in(ctx: &Ctx, k: &crate::kernel::Kernel) -> Resolved {
     let argv: Vec<String> = ctx.argv.iter().skip(1).cloned().collect();
     let doc = parse_help(ROOT_UP);
-    if let Ok(p) = args::parse(&doc.flags, &argv, false) {
-        if let Some(h) = p.values("host").last() {
-            return normalize_host(h);
-        }
-    }
-    match ctx.getenv("DOCKER_HOST") {
-        Some(h) if !h.is_empty() => normalize_host(h),
-        _ => "unix:///var/run/docker.sock".into(),
-    }
+    let (host, context) = match args::parse(&doc.flags, &argv, false) {
+        Ok(p) => (p.values("host").last().cloned(), p.value("context").map(str::to_string)),
+        Err(_) => (None, None),
+    };
+    let store = Store { home: home_dir(ctx) };
+    context::resolve(k, ctx.pid, &store, host.as_deref(), context.as_deref(), ctx.getenv("DOCKER_HOST"), ctx.getenv("DOCKER_CONTEXT"))
 }
 
-fn normalize_host(h: &str) -> String {
-    if h.starts_with('/') {
-        format!("unix://{h}")
-    } else {
-        h.to_string()
-    }
+/// The daemon address the command line leads to.
+pub fn daemon_host(ctx: &Ctx) -> String {
+    resolve_context(ctx).host
 }
 
-fn home_dir(ctx: &Ctx) -> String {
+pub fn home_dir(ctx: &Ctx) -> String {
     ctx.getenv("HOME").unwrap_or("/root").to_string()
 }
 
@@ -176,8 +180,14 @@ pub fn use_line_of(help: &str) -> String {
 /// Runs the CLI with the given argv (in `ctx`) against a transport.
 pub fn run(ctx: &mut Ctx, transport: &mut dyn DockerTransport) -> Done {
     let argv: Vec<String> = ctx.argv.iter().skip(1).cloned().collect();
-    let host = daemon_host(ctx);
-    let mut cli = Cli { ctx, api: Api::new(transport, &host), cmd: CmdInfo { path: "docker".into(), use_line: ROOT_USE.into() } };
+    let (context, platform) = match transport.kernel() {
+        Some(k) => (resolve_context_in(ctx, k), ClientPlatform::of(k)),
+        None => (resolve_context(ctx), ClientPlatform::of(ctx.k)),
+    };
+    let host = context.host.clone();
+    let mut api = Api::new(transport, &host);
+    api.platform = platform;
+    let mut cli = Cli { ctx, api, cmd: CmdInfo { path: "docker".into(), use_line: ROOT_USE.into() }, context };
     match dispatch(&mut cli, &argv) {
         Ok(d) => d,
         Err(f) => {
@@ -200,6 +210,9 @@ fn dispatch(cli: &mut Cli, argv: &[String]) -> R {
     }
     if g.values("host").len() > 1 {
         return Err(Fail::new("Specify only one -H"));
+    }
+    if !g.values("host").is_empty() && g.value("context").is_some() {
+        return Err(Fail::new("conflicting options: cannot specify both --host and --context"));
     }
     if g.args.is_empty() {
         if g.on("version") {
@@ -234,6 +247,13 @@ fn dispatch(cli: &mut Cli, argv: &[String]) -> R {
         }
         return Err(Fail::new(format!("docker: unknown command: docker {}\n\nRun 'docker --help' for more information", words[0])));
     };
+    // Commands that need the daemon fail when the context has no endpoint; `docker
+    // context` itself still runs, so the learner can repair it.
+    if let Some(e) = &cli.context.error {
+        if !spec.path.starts_with("docker context") {
+            return Err(Fail::new(format!("Failed to initialize: unable to resolve docker endpoint: {e}")));
+        }
+    }
     cli.cmd = CmdInfo { path: spec.path.to_string(), use_line: spec_use_line(spec) };
     let rest = &words[used..];
     let doc = parse_help(spec.help);

@@ -12,6 +12,7 @@ pub mod api;
 pub mod args;
 pub mod cli;
 pub mod cmd;
+pub mod context;
 pub mod format;
 pub mod humanize;
 pub mod json;

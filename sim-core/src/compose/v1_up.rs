@@ -47,7 +47,7 @@ fn ensure_network(r: &mut Run) -> Result<(), ApiError> {
     }
 }
 
-fn selected<'p>(r: &'p Run, o: &Opts) -> Vec<Service> {
+fn selected(r: &Run, o: &Opts) -> Vec<Service> {
     let order = model::start_order(&r.project);
     order.into_iter().filter(|s| o.services.is_empty() || o.services.contains(&s.name)).cloned().collect()
 }

@@ -317,7 +317,7 @@ impl V2<'_, '_> {
             return self.fail(&format!("no such service: {bad}"), PARSE_FAILURE);
         }
         let pl = self.project_label();
-        let observed = match self.containers(&[pl.clone()], true) {
+        let observed = match self.containers(std::slice::from_ref(&pl), true) {
             Ok(c) => c,
             Err(e) => return self.fail(&Self::daemon_error(&e), 1),
         };
@@ -347,7 +347,7 @@ impl V2<'_, '_> {
         let mut w = self.writer();
         // The project network.
         let net = self.network();
-        let filter = self.api.filters("name", &[net.clone()]);
+        let filter = self.api.filters("name", std::slice::from_ref(&net));
         let exists = match self.api.json("GET", &format!("/networks?filters={filter}"), None) {
             Ok(v) => v.as_array().is_some_and(|a| !a.is_empty()),
             Err(e) => return self.fail(&Self::daemon_error(&e), 1),
@@ -424,7 +424,7 @@ impl V2<'_, '_> {
         }
         // Start what is not running.
         for s in &services {
-            let labels = [format!("com.docker.compose.oneoff=False"), pl.clone(), format!("com.docker.compose.service={}", s.name)];
+            let labels = ["com.docker.compose.oneoff=False".to_string(), pl.clone(), format!("com.docker.compose.service={}", s.name)];
             let cs = match self.containers(&labels, true) {
                 Ok(c) => c,
                 Err(e) => {

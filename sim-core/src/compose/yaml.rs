@@ -794,8 +794,7 @@ impl Parser {
                 // A plain scalar in flow context ends at `,`, the closing bracket, `: `, or
                 // the end of the line (it may continue on the next line).
                 let mut text = String::new();
-                loop {
-                    let Some(t) = self.lines.get(cur.line).map(|l| &l.text) else { break };
+                while let Some(t) = self.lines.get(cur.line).map(|l| &l.text) {
                     let mut stop = false;
                     while cur.col < t.len() {
                         let c = t[cur.col];

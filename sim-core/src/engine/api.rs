@@ -42,6 +42,33 @@ pub fn error(d: &Dockerd, k: &Kernel, status: u16, message: &str) -> Response {
     json_response(d, k, status, &json!({ "message": message }))
 }
 
+/// httputils.CheckForJSON: a body must come as `application/json` (parameters allowed); no
+/// Content-Type is fine only without a body. 400 otherwise.
+pub fn check_json(d: &Dockerd, k: &Kernel, req: &Request) -> Option<Response> {
+    let ct = req.header("Content-Type").unwrap_or("");
+    if ct.is_empty() && req.body.is_empty() {
+        return None;
+    }
+    let media = ct.split(';').next().unwrap_or("").trim();
+    if media.eq_ignore_ascii_case("application/json") {
+        return None;
+    }
+    Some(error(d, k, 400, &format!("Content-Type specified ({ct}) must be 'application/json'")))
+}
+
+/// The `filters` parameter as `filters.FromJSON` refuses it (500, encoding/json's words).
+pub fn filters_error(d: &Dockerd, k: &Kernel, req: &Request) -> Option<Response> {
+    let text = req.query_value("filters").filter(|t| !t.is_empty())?;
+    let msg = super::gojson::unmarshal_syntax_error(text.as_bytes()).or_else(|| match text.trim_start().as_bytes().first() {
+        Some(b'{') | Some(b'n') => None,
+        Some(b'[') => Some("array".to_string()),
+        Some(b'"') => Some("string".to_string()),
+        Some(b't' | b'f') => Some("bool".to_string()),
+        _ => Some("number".to_string()),
+    }.map(|kind| format!("json: cannot unmarshal {kind} into Go value of type map[string]map[string]bool")))?;
+    Some(error(d, k, 500, &msg))
+}
+
 /// `204 No Content` (start, stop, kill, rename, ...).
 pub fn no_content(d: &Dockerd, k: &Kernel) -> Response {
     let mut r = Response::new(204);
@@ -114,7 +141,12 @@ pub fn handle(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let full = req.path();
     let path = match strip_version(d, &full) {
         Ok(p) => p.to_string(),
-        Err(m) => return error(d, k, 400, &m),
+        Err(m) => {
+            // The version middleware answers before the experimental one adds its header.
+            let mut r = error(d, k, 400, &m);
+            r.headers.retain(|(n, _)| n != "Docker-Experimental");
+            return r;
+        }
     };
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let m = req.method.as_str();
@@ -129,30 +161,39 @@ pub fn handle(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         (_, ["containers", ..]) => containers::route(d, k, req, &segs[1..]),
         (_, ["exec", ..]) => containers::route_exec(d, k, req, &segs[1..]),
         (_, ["networks", ..]) => network::route(d, k, req, &segs[1..]),
-        _ => {
-            let mut r = Response::new(404);
-            base_headers(d, &mut r);
-            r.headers.push(("Content-Type".into(), "application/json".into()));
-            tail_headers(d, k, &mut r);
-            r.body = b"{\"message\":\"page not found\"}\n".to_vec();
-            r.headers.push(("Content-Length".into(), r.body.len().to_string()));
-            r
-        }
+        _ => not_found(k),
     }
 }
 
+/// No route matched: the router's own 404, without the middleware's headers (Api-Version,
+/// Server, ...): `tests/reference/docker/api-curl-404-path.txt`.
+pub fn not_found(k: &Kernel) -> Response {
+    let mut r = Response::new(404);
+    r.headers.push(("Content-Type".into(), "application/json".into()));
+    r.headers.push(("Date".into(), http_date(k.now)));
+    r.body = b"{\"message\":\"page not found\"}\n".to_vec();
+    r.headers.push(("Content-Length".into(), r.body.len().to_string()));
+    r
+}
+
+/// `HEAD /_ping` sets Content-Length and Content-Type itself (sorted in with the rest); for
+/// `GET` Go's server adds them after Date (tests/reference/docker/api-curl-ping.txt).
 fn ping(d: &Dockerd, k: &Kernel, head: bool) -> Response {
     let mut r = Response::new(200);
     r.headers.push(("Api-Version".into(), d.versions.api.clone()));
     r.headers.push(("Cache-Control".into(), "no-cache, no-store, must-revalidate".into()));
-    r.headers.push(("Content-Length".into(), if head { "0".into() } else { "2".into() }));
-    r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+    if head {
+        r.headers.push(("Content-Length".into(), "0".into()));
+        r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+    }
     r.headers.push(("Docker-Experimental".into(), "false".into()));
     r.headers.push(("Ostype".into(), "linux".into()));
     r.headers.push(("Pragma".into(), "no-cache".into()));
     r.headers.push(("Server".into(), format!("Docker/{} (linux)", d.versions.engine)));
     r.headers.push(("Date".into(), http_date(k.now)));
     if !head {
+        r.headers.push(("Content-Length".into(), "2".into()));
+        r.headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
         r.body = b"OK".to_vec();
     }
     r

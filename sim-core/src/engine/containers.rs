@@ -87,6 +87,10 @@ pub struct Container {
     pub ports: Vec<PortBinding>,
     pub auto_remove: bool,
     pub network_mode: String,
+    /// `--pid=host`: PID 1 and its children stay in the host's (the VM's) PID namespace.
+    pub pid_host: bool,
+    /// `--privileged`: every capability, instead of Docker's default set.
+    pub privileged: bool,
     pub state: ContainerState,
     pub rootfs: Rootfs,
     pub logs: Vec<LogLine>,
@@ -133,6 +137,8 @@ pub struct ExecInstance {
     pub workdir: String,
     pub tty: bool,
     pub attach_stdin: bool,
+    /// `docker exec --privileged`.
+    pub privileged: bool,
     pub running: bool,
     pub exit_code: Option<i32>,
     pub pid: Pid,
@@ -176,7 +182,12 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
             resp
         }
         (_, [r, rest @ ..]) => {
-            let Some(id) = find(d, r) else { return no_such(d, k, r) };
+            let Some(id) = find(d, r) else {
+                if m == "POST" && rest == ["kill"] {
+                    return error(d, k, 404, &format!("Cannot kill container: {r}: No such container: {r}"));
+                }
+                return no_such(d, k, r);
+            };
             match (m, rest) {
                 ("GET", ["json"]) => json_response(d, k, 200, &inspect(d, &id)),
                 ("POST", ["start"]) => start(d, k, &id),
@@ -207,10 +218,10 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("GET", ["logs"]) => logs(d, k, &id, req),
                 ("GET", ["top"]) => top(d, k, &id, req),
                 ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
-                _ => error(d, k, 404, "page not found"),
+                _ => super::api::not_found(k),
             }
         }
-        _ => error(d, k, 404, "page not found"),
+        _ => super::api::not_found(k),
     }
 }
 
@@ -223,6 +234,12 @@ fn valid_name(n: &str) -> bool {
 }
 
 fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
+    if let Some(refused) = super::api::check_json(d, k, req) {
+        return refused;
+    }
+    if let Some(msg) = super::gojson::decode_error(&req.body, "runconfig.ContainerConfigWrapper") {
+        return error(d, k, 500, &msg);
+    }
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
         Err(e) => return error(d, k, 400, &format!("invalid character in request body: {e}")),
@@ -317,11 +334,11 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if let Value::Object(m) = &mut config {
         for key in ["ExposedPorts", "StopSignal"] {
             if m.get(key).is_some_and(Value::is_null) {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
-    let host_config = body.get("HostConfig").cloned().unwrap_or_else(|| json!({}));
+    let host_config = super::hostconfig::from_request(body.get("HostConfig").unwrap_or(&Value::Null));
     let policy = host_config.get("RestartPolicy").and_then(|p| p.get("Name")).and_then(Value::as_str).unwrap_or("");
     if !matches!(policy, "" | "no" | "always" | "unless-stopped" | "on-failure") {
         return error(d, k, 400, &format!("invalid restart policy '{policy}'"));
@@ -340,6 +357,9 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if !matches!(network_mode.as_str(), "default" | "bridge" | "host" | "none") && network::find(d, &network_mode).is_none() {
         return error(d, k, 404, &format!("network {network_mode} not found"));
     }
+    // The CLI checks the mode's syntax; dockerd takes what it is sent.
+    let pid_host = host_config.get("PidMode").and_then(Value::as_str) == Some("host");
+    let privileged = host_config.get("Privileged").and_then(Value::as_bool).unwrap_or(false);
     let auto_remove = host_config.get("AutoRemove").and_then(Value::as_bool).unwrap_or(false);
     let Some(rootfs) = make_rootfs(d, k, &id, &img) else { return error(d, k, 500, "failed to create the container's layers") };
     let c = Container {
@@ -355,6 +375,8 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         ports,
         auto_remove,
         network_mode,
+        pid_host,
+        privileged,
         state: ContainerState { status: "created".into(), ..ContainerState::default() },
         rootfs,
         logs: Vec::new(),
@@ -453,7 +475,8 @@ fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
         if let Ok(port) = p.host_port.parse::<u16>() {
             if d.ports_in_use.get(&port).is_some_and(|o| o != id) {
                 let ep = random_hex64(k);
-                let msg = format!("driver failed programming external connectivity on endpoint {} ({ep}): Bind for 0.0.0.0:{port} failed: port is already allocated", c.name.trim_start_matches('/'));
+                let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { p.host_ip.as_str() };
+                let msg = format!("driver failed programming external connectivity on endpoint {} ({ep}): Bind for {ip}:{port} failed: port is already allocated", c.name.trim_start_matches('/'));
                 return error(d, k, 500, &msg);
             }
         }
@@ -535,8 +558,29 @@ pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
     }
 }
 
+/// moby's `signal.SignalMap` for Linux: the names `docker kill -s` accepts (with or without
+/// `SIG`, any case), besides non-zero numbers.
+const SIGNAL_NAMES: &[&str] = &[
+    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP",
+    "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
+];
+
+/// `signal.ParseSignal`: a non-zero number, a name of the map, or RTMIN+n / RTMAX-n (1..=15).
+fn valid_signal(raw: &str) -> bool {
+    if let Ok(n) = raw.parse::<i64>() {
+        return n != 0;
+    }
+    let up = raw.to_ascii_uppercase();
+    let name = up.strip_prefix("SIG").unwrap_or(&up);
+    let rt = |prefix: &str| name.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=15).contains(&n));
+    SIGNAL_NAMES.contains(&name) || rt("RTMIN+") || rt("RTMAX-")
+}
+
 fn kill(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str) -> Response {
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !valid_signal(signal) {
+        return error(d, k, 400, &format!("Invalid signal: {signal}"));
+    }
     if !c.state.running {
         let name = c.name.trim_start_matches('/').to_string();
         return error(d, k, 409, &format!("Cannot kill container: {name}: Container {id} is not running"));
@@ -567,6 +611,9 @@ fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {
     let new = new.trim_start_matches('/');
     if !valid_name(new) {
         return error(d, k, 400, &format!("Invalid container name ({new}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+    }
+    if d.containers.get(id).is_some_and(|c| c.name == format!("/{new}")) {
+        return error(d, k, 400, "Renaming a container with the same name as its current name");
     }
     if let Some(o) = d.containers.values().find(|c| c.name == format!("/{new}")) {
         let msg = format!("Error when allocating new name: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.", o.id);
@@ -653,6 +700,10 @@ fn top(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
     let words: Vec<&str> = ps_args.split_whitespace().collect();
     if let Some(i) = words.iter().position(|w| *w == "-o") {
         let cols: Vec<&str> = words.get(i + 1).map(|c| c.split(',').collect()).unwrap_or_default();
+        if let Some(bad) = cols.iter().find(|c| !crate::utils::ps::is_format_specifier(c)) {
+            let name = bad.split_once('=').map_or(*bad, |(n, _)| n);
+            return error(d, k, 500, &format!("ps: error: unknown user-defined format specifier \"{name}\""));
+        }
         fn title(c: &str) -> String {
             match c {
                 "pid" => "PID",
@@ -724,6 +775,9 @@ fn ports_json(c: &Container) -> Value {
 }
 
 fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
+    if let Some(refused) = super::api::filters_error(d, k, req) {
+        return refused;
+    }
     let all = super::api::flag(req, "all");
     let filters = super::api::filters(req);
     let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
@@ -851,6 +905,9 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         m.insert("MaskedPaths".into(), json!(["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"]));
         m.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
     }
+    // An exec leaves the container's list when its process exits (created or running stay).
+    let live: Vec<&String> = c.exec_ids.iter().filter(|e| d.execs.get(*e).is_some_and(|x| x.exit_code.is_none())).collect();
+    let exec_ids = if live.is_empty() { Value::Null } else { json!(live) };
     let upper = format!("{OVERLAY2}/{}", c.rootfs.cache_id);
     let lower_dirs: Vec<String> = c.rootfs.lowerdir.split(':').map(|l| {
         let link = l.rsplit('/').next().unwrap_or("");
@@ -887,7 +944,7 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         "MountLabel": "",
         "ProcessLabel": "",
         "AppArmorProfile": "",
-        "ExecIDs": if c.exec_ids.is_empty() { Value::Null } else { json!(c.exec_ids) },
+        "ExecIDs": exec_ids,
         "HostConfig": hc,
         "GraphDriver": {
             "Data": {
@@ -924,6 +981,14 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
 }
 
 fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Response {
+    if let Some(refused) = super::api::check_json(d, k, req) {
+        return refused;
+    }
+    match super::gojson::decode_error(&req.body, "types.ExecConfig").as_deref() {
+        Some("EOF") => return error(d, k, 400, "got EOF while reading request body"),
+        Some(msg) => return error(d, k, 400, msg),
+        None => {}
+    }
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
     if !c.state.running {
         return error(d, k, 409, &format!("Container {id} is not running"));
@@ -943,6 +1008,7 @@ fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Resp
         workdir: body.get("WorkingDir").and_then(Value::as_str).unwrap_or("").to_string(),
         tty: body.get("Tty").and_then(Value::as_bool).unwrap_or(false),
         attach_stdin: body.get("AttachStdin").and_then(Value::as_bool).unwrap_or(false),
+        privileged: body.get("Privileged").and_then(Value::as_bool).unwrap_or(false),
         running: false,
         exit_code: None,
         pid: 0,
@@ -956,7 +1022,7 @@ fn exec_create(d: &mut Dockerd, k: &mut Kernel, id: &str, req: &Request) -> Resp
 }
 
 pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> Response {
-    let Some(eid) = segs.first().map(|s| s.to_string()) else { return error(d, k, 404, "page not found") };
+    let Some(eid) = segs.first().map(|s| s.to_string()) else { return super::api::not_found(k) };
     if !d.execs.contains_key(&eid) {
         return error(d, k, 404, &format!("No such exec instance: {eid}"));
     }
@@ -974,7 +1040,7 @@ pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str])
                 "ID": e.id,
                 "Running": e.running,
                 "ExitCode": e.exit_code,
-                "ProcessConfig": { "tty": e.tty, "entrypoint": e.argv.first(), "arguments": e.argv.iter().skip(1).collect::<Vec<_>>(), "privileged": false },
+                "ProcessConfig": { "tty": e.tty, "entrypoint": e.argv.first(), "arguments": e.argv.iter().skip(1).collect::<Vec<_>>(), "privileged": e.privileged },
                 "OpenStdin": e.attach_stdin,
                 "OpenStderr": true,
                 "OpenStdout": true,
@@ -985,7 +1051,7 @@ pub fn route_exec(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str])
             });
             json_response(d, k, 200, &v)
         }
-        _ => error(d, k, 404, "page not found"),
+        _ => super::api::not_found(k),
     }
 }
 

@@ -37,7 +37,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("GET", "history") => history(d, k, &name),
                 ("POST", "tag") => tag(d, k, &name, req),
                 ("DELETE", _) => remove(d, k, &name, super::api::flag(req, "force")),
-                _ => error(d, k, 404, "page not found"),
+                _ => super::api::not_found(k),
             }
         }
     }
@@ -107,7 +107,7 @@ fn omit_empty(mut v: Value) -> Value {
     if let Value::Object(m) = &mut v {
         for key in ["ExposedPorts", "StopSignal"] {
             if m.get(key).map(Value::is_null).unwrap_or(false) {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
@@ -158,7 +158,7 @@ fn inspect(d: &Dockerd, k: &Kernel, name: &str) -> Response {
         Value::Array(mut a) => {
             if let Some(Value::Object(m)) = a.first_mut() {
                 if m.get("Variant").map(Value::is_null).unwrap_or(false) {
-                    m.remove("Variant");
+                    m.shift_remove("Variant");
                 }
             }
             Value::Array(a)
@@ -299,7 +299,10 @@ pub fn pull_messages(d: &mut Dockerd, k: &mut Kernel, repo: &str, tag: &str, pla
         Err(RegistryError::Build(e)) => return Err((500, e)),
     };
     let Some(img) = built.for_platform(platform).cloned() else {
-        return Err((404, format!("no matching manifest for {} in the manifest list entries", platform.to_string_full())));
+        // The index was fetched, so "Pulling from" is already on its way when the platform
+        // is found missing: the error comes in the stream (a 200), not as an error response.
+        let msg = format!("no matching manifest for {} in the manifest list entries", platform.to_string_full());
+        return Ok(vec![json!({ "status": format!("Pulling from {hub_path}"), "id": tag }), json!({ "errorDetail": { "message": msg }, "error": msg })]);
     };
     let name = format!("{short}:{tag}");
     let repo_digest = format!("{short}@{}", built.index_digest());

@@ -10,6 +10,8 @@
 pub mod api;
 pub mod containerd;
 pub mod containers;
+pub mod gojson;
+pub mod hostconfig;
 pub mod hostfs;
 pub mod images;
 pub mod install;

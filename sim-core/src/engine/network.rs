@@ -298,7 +298,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> c
         },
         ("DELETE", [id]) => remove(d, k, id),
         ("POST", [id, op @ ("connect" | "disconnect")]) => connect_route(d, k, req, id, op),
-        _ => error(d, k, 404, "page not found"),
+        _ => super::api::not_found(k),
     }
 }
 

@@ -22,6 +22,11 @@ pub enum RegistryError {
     Build(String),
 }
 
+/// Tags that name another tag's images. The simulation's Hub holds one alpine and one mysql,
+/// and `latest` names them: `docker run alpine ...` (Docker Desktop's known `nsenter` line)
+/// and the article's compose file (`image: mysql`, linux/amd64 only in mid-2022) find them.
+const ALIASES: &[(&str, &str)] = &[("alpine:latest", "alpine:3.15"), ("mysql:latest", "mysql:5.7")];
+
 impl Registry {
     /// The repositories the registry holds (`library/nginx` style names are shown as `nginx`).
     pub fn repositories() -> Vec<String> {
@@ -32,7 +37,8 @@ impl Registry {
     pub fn resolve(&mut self, repo: &str, tag: &str) -> Result<&BuiltRepo, RegistryError> {
         let short = repo.strip_prefix("docker.io/").unwrap_or(repo);
         let short = short.strip_prefix("library/").unwrap_or(short).to_string();
-        let name = format!("{short}:{tag}");
+        let asked = format!("{short}:{tag}");
+        let name = ALIASES.iter().find(|(alias, _)| *alias == asked).map(|(_, real)| real.to_string()).unwrap_or(asked);
         let known = Self::repositories();
         if !known.iter().any(|n| n.split(':').next() == Some(short.as_str())) {
             return Err(RegistryError::NoRepository(short));

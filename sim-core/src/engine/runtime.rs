@@ -2,7 +2,7 @@
 //! mounts and network, and their teardown. This is the engine's kernel-facing side: the same
 //! steps native-runner performs with real syscalls.
 
-use crate::kernel::process::Exec;
+use crate::kernel::process::{Caps, Exec};
 use crate::kernel::vfs::{Loc, Node, NodeKind, SbKind, TreeFs};
 use crate::kernel::{Kernel, NsId, Pid, ProcState};
 use crate::shell::exec::{exec_program, LookupError};
@@ -123,7 +123,7 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         k.exit(shim);
         StartError { message: msg, exit_code: code }
     };
-    if k.unshare_pid(shim).is_err() {
+    if !c.pid_host && k.unshare_pid(shim).is_err() {
         return Err(fail(k, "cannot create a PID namespace".into(), 125));
     }
     k.skip_pids(NsId(0), 22);
@@ -140,6 +140,16 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         ..Exec::default()
     };
     let Ok(init) = k.spawn(shim, init_exec) else { return Err(fail(k, "cannot start the container's init".into(), 125)) };
+    if let Some(p) = k.procs.get_mut(&init) {
+        p.caps = if c.privileged { Caps::Full } else { Caps::DockerDefault };
+    }
+    // runc init (a Go program, PID 1 until it execs the command) starts threads that take
+    // PIDs 2-6 of the new namespace: the first process after PID 1 is PID 7.
+    if !c.pid_host {
+        if let Some(ns) = k.procs.get(&init).map(|p| p.ns.pid) {
+            k.skip_pids(ns, 5);
+        }
+    }
     // The container's namespaces: mount, UTS (its hostname), IPC, and network.
     let _ = k.enter_empty_mount_ns(init);
     let _ = k.unshare_uts(init);
@@ -516,9 +526,8 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
         return exec_real(d, k, &rt, &e, &c, &init);
     }
     let shim = c.shim_pid.unwrap_or(init.ppid);
-    // runc exec's helpers use PIDs in the container first: the exec'd process of a fresh
-    // container is PID 7 (one more with a terminal, as the article's `exec -it nginx sh` is 39).
-    k.skip_pids(init.ns.pid, if e.tty { 6 } else { 5 });
+    // runc exec's init takes the next PID (7 in a fresh container), and its threads the
+    // five after it: successive execs get 7, 13, 19, ... (measured with runc 1.1 here).
     k.skip_pids(NsId(0), 12);
     let ex = Exec {
         comm: "runc:[2:INIT]".into(),
@@ -532,10 +541,12 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
         ..Exec::default()
     };
     let Ok(pid) = k.spawn_in(shim, init.ns, ex) else { return none };
+    k.skip_pids(init.ns.pid, 5);
     let (uid, gid) = user_ids(k, pid, &e.user);
     if let Some(p) = k.procs.get_mut(&pid) {
         p.uid = uid;
         p.gid = gid;
+        p.caps = if c.privileged || e.privileged { Caps::Full } else { Caps::DockerDefault };
     }
     let mut env_list = c.env();
     env_list.extend(e.env.iter().cloned());

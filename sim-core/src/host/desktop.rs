@@ -38,7 +38,10 @@ pub fn daemon_endpoint<'a>(k: &'a mut Kernel, pid: Pid, socket_path: &str) -> En
         (Some(g), Ok(r)) => {
             let st = k.stat_loc(&r.loc);
             let usable = st.map(|s| s.ftype == FileType::Socket && k.may_with_groups(pid, &s, 2)).unwrap_or(false);
-            g.socket(&r.path).filter(|_| usable).map(|f| (f.guest_path.clone(), f.guest_pid, r.path.clone()))
+            // Only while the app's process that carries the socket lives (kill it, and the
+            // Mac's docker.sock leads nowhere).
+            let carried = |f: &&crate::kernel::guest::SocketForward| usable && k.procs.contains_key(&f.host_pid);
+            g.socket(&r.path).filter(carried).map(|f| (f.guest_path.clone(), f.guest_pid, r.path.clone()))
         }
         _ => None,
     };
@@ -76,6 +79,10 @@ pub struct PortRoute {
 /// container that publishes `port` in the VM, if any.
 pub fn forwarded_port(k: &Kernel, port: u16) -> Option<PortRoute> {
     let g: &Guest = k.guest.as_deref()?;
+    // The forwarder is a Mac process: without it the port is open in the VM only.
+    if !k.procs.contains_key(&g.ports.host_pid) {
+        return None;
+    }
     let d = g.kernel.docker.as_ref()?;
     let container = d.ports_in_use.get(&port)?.clone();
     Some(PortRoute { host_pid: g.ports.host_pid, listen: g.ports.listen.clone(), container })

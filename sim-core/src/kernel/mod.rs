@@ -12,6 +12,8 @@ pub mod net;
 pub mod netfilter;
 pub mod overlay;
 pub mod process;
+pub mod setns;
+pub mod signal;
 pub mod procfs;
 pub mod vfs;
 

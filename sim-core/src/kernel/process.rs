@@ -119,6 +119,19 @@ pub struct Process {
     /// The CPU this process's program is emulated as by a binfmt_misc interpreter
     /// (`x86_64` for an amd64 program under qemu on an arm64 VM); None when native.
     pub emulated: Option<String>,
+    /// The capabilities the process holds (inherited through fork and exec).
+    pub caps: Caps,
+}
+
+/// A process's capability set, as far as the simulation tells them apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Caps {
+    /// Every capability: root on the host, a `--privileged` container.
+    #[default]
+    Full,
+    /// Docker's default set for a container: no CAP_SYS_ADMIN (`setns`, `mount`) and no
+    /// CAP_SYS_PTRACE (opening another user's or a more privileged process's `/proc/PID/ns/*`).
+    DockerDefault,
 }
 
 impl Process {
@@ -269,6 +282,7 @@ impl Kernel {
             rss_kb: exec.rss_kb,
             // A forked child is still the same (possibly emulated) program.
             emulated: self.procs.get(&parent).and_then(|p| p.emulated.clone()),
+            caps: self.procs.get(&parent).map(|p| p.caps).unwrap_or_default(),
         };
         self.procs.insert(pid, proc);
         Ok(pid)

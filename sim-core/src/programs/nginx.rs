@@ -98,6 +98,13 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker process {local}\n"));
         }
     }
+    // On the article's host the next process in the container (its `docker exec -it nginx
+    // sh`) was PID 39: the master's start took six more PIDs after its worker.
+    if let Some(ns) = ctx.k.procs.get(&pid).map(|p| p.ns.pid) {
+        if ns != host_ns {
+            ctx.k.skip_pids(ns, 6);
+        }
+    }
     // The master listens on port 80, IPv4 and IPv6 (default.conf after the entrypoint).
     let _ = ctx.k.listen(pid, 80, false);
     let _ = ctx.k.listen(pid, 80, true);
@@ -143,9 +150,10 @@ pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
             }
             say(ctx, format!("{me}: Configuration complete; ready for start up\n"));
         }
-        // find, sort, basename and the scripts each took a PID.
+        // find, sort, basename and the scripts each took a PID (after runc's 2-6): the
+        // worker is PID 32, as in the article.
         if let Some(ns) = ctx.k.procs.get(&ctx.pid).map(|p| p.ns.pid) {
-            ctx.k.skip_pids(ns, 30);
+            ctx.k.skip_pids(ns, 25);
         }
     }
     super::exec_args(ctx, &args)

@@ -7,7 +7,7 @@ use crate::kernel::Kernel;
 use crate::utils::Io;
 
 const BUILTINS: &[&str] = &[
-    ":", "cd", "echo", "exit", "export", "false", "history", "logout", "pwd", "true", "type", "unset",
+    ":", "cd", "echo", "exit", "export", "false", "history", "kill", "logout", "printf", "pwd", "true", "type", "unset",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -36,6 +36,23 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         ":" | "true" => 0,
         "false" => 1,
         "echo" => echo(args, io),
+        "kill" => super::kill::run(k, sh, args, io),
+        "printf" => {
+            let Some(fmt) = args.first() else {
+                io.write_err("printf: usage: printf [-v var] format [arguments]\n");
+                return 2;
+            };
+            let (out, bad) = super::printf::format(fmt, &args[1..]);
+            for b in &bad {
+                io.write_err(&format!("{name}: printf: {b}: invalid number\n"));
+            }
+            io.write_out(&out);
+            if bad.is_empty() {
+                0
+            } else {
+                1
+            }
+        }
         "pwd" => {
             let cwd = sh.vars.get("PWD").map(str::to_string).unwrap_or_else(|| cwd_of(k, sh));
             io.write_out(&format!("{cwd}\n"));

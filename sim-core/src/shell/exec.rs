@@ -20,12 +20,21 @@ pub struct TermInfo {
     /// The shell's own stdout and stdin are that terminal (not so for `sh -c` in a pipe).
     pub out_tty: bool,
     pub in_tty: bool,
+    /// Nobody waits for this shell (a detached container's PID 1): a command that keeps
+    /// running blocks the shell instead of being waited out.
+    pub detached: bool,
+    /// busybox ash running `-c`: the script's last command replaces the shell (no fork),
+    /// so `sh -c "echo hi && sleep 1000"` leaves `sleep 1000` as the process.
+    pub exec_last: bool,
+    /// The shell's stderr is not where its stdout goes (`sh -c` in a container without a
+    /// TTY, `2>file`): what goes to stderr is kept in `LineResult::err`.
+    pub err_apart: bool,
 }
 
 impl TermInfo {
     /// A shell reading and writing the terminal.
     pub fn terminal(cols: usize, tty: String) -> TermInfo {
-        TermInfo { cols, tty, out_tty: true, in_tty: true }
+        TermInfo { cols, tty, out_tty: true, in_tty: true, detached: false, exec_last: false, err_apart: false }
     }
 }
 
@@ -38,6 +47,23 @@ pub struct LineResult {
     pub new_shell: Option<Box<Shell>>,
     /// `exit N` was run: the shell ends with this status.
     pub exit: Option<i32>,
+    /// A detached shell is blocked on a command that still runs (`sleep 1000` as the last
+    /// thing PID 1 does), until the given time (None: until killed).
+    pub blocked: Option<Option<i64>>,
+    /// What went to the shell's stderr when that is apart from the terminal
+    /// (`TermInfo::err_apart`); otherwise stderr is in `screen`, in order.
+    pub err: Vec<u8>,
+}
+
+impl LineResult {
+    /// Bytes for the shell's stderr.
+    fn put_err(&mut self, term: &TermInfo, bytes: &[u8]) {
+        if term.err_apart {
+            self.err.extend_from_slice(bytes);
+        } else {
+            self.screen.extend_from_slice(bytes);
+        }
+    }
 }
 
 /// Why a command could not be found or run.
@@ -218,17 +244,20 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 _ => e.lines(),
             };
             for l in lines {
-                res.screen.extend_from_slice(format!("{}: {}\n", sh.err_name(), l).as_bytes());
+                res.put_err(term, format!("{}: {}\n", sh.err_name(), l).as_bytes());
             }
             sh.status = 2;
             return res;
         }
     };
-    for (andor, _background) in &script.items {
-        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res);
+    let items = script.items.len();
+    for (i, (andor, background)) in script.items.iter().enumerate() {
+        // The command that ends the script, for ash's exec of the last command under `-c`.
+        let ends_script = term.exec_last && !background && i + 1 == items;
+        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res, ends_script && andor.rest.is_empty());
         sh.status = status;
-        for (conn, p) in &andor.rest {
-            if res.exit.is_some() || res.new_shell.is_some() {
+        for (j, (conn, p)) in andor.rest.iter().enumerate() {
+            if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
                 break;
             }
             let run = match conn {
@@ -236,11 +265,11 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 Connector::Or => status != 0,
             };
             if run {
-                status = run_pipeline(k, sh, p, term, &mut res);
+                status = run_pipeline(k, sh, p, term, &mut res, ends_script && j + 1 == andor.rest.len());
                 sh.status = status;
             }
         }
-        if res.exit.is_some() || res.new_shell.is_some() {
+        if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
             break;
         }
     }
@@ -253,12 +282,14 @@ type Expanded = (Vec<String>, Vec<(String, String)>);
 /// Where a command's stdout goes.
 enum OutTarget {
     Terminal,
+    /// The shell's stderr, apart from its stdout (`>&2` with `TermInfo::err_apart`).
+    Stderr,
     Pipe,
     File { path: String },
     Null,
 }
 
-fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult) -> i32 {
+fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult, ends_script: bool) -> i32 {
     let n = p.cmds.len();
     // Expand every command first, then create the processes, as a pipeline starts together.
     let expanded: Vec<Expanded> = p
@@ -282,15 +313,17 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
         if builtins::is_builtin_for(sh.flavor, &words[0]) {
             let mut io = Io::terminal(term.cols);
-            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid) {
+            io.tty_out = term.out_tty;
+            io.err_to_out = !term.err_apart;
+            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid, term) {
                 Ok(r) => r,
                 Err(msg) => {
-                    res.screen.extend_from_slice(msg.as_bytes());
+                    res.put_err(term, msg.as_bytes());
                     return 1;
                 }
             };
             let st = builtins::run(k, sh, words, &mut io, res);
-            finish_io(k, sh.pid, io, redirected, res);
+            finish_io(k, sh.pid, io, redirected, res, term);
             return if p.negate { (st == 0) as i32 } else { st };
         }
     }
@@ -302,18 +335,32 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             let path = sh.vars.get("PATH").unwrap_or("/sbin:/usr/sbin:/bin:/usr/bin").to_string();
             if let Err(e @ LookupError::NotFound) = lookup(k, sh.pid, name, &path) {
                 let (msg, code) = ash::lookup_message(&e, name);
-                res.screen.extend_from_slice(format!("{}: {msg}\n", sh.err_name()).as_bytes());
+                res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
                 return if p.negate { (code == 0) as i32 } else { code };
             }
+        }
+    }
+
+    if ends_script && n == 1 && !p.negate && p.cmds[0].redirs.is_empty() && p.cmds[0].assigns.is_empty() {
+        if let Some(status) = exec_in_shell(k, sh, &expanded[0].0, term, res) {
+            return status;
         }
     }
 
     let mut pids = Vec::with_capacity(n);
     for (words, _) in &expanded {
         match fork(k, sh.pid, words, None) {
-            Some(pid) => pids.push(pid),
+            Some(pid) => {
+                // The members of a pipeline run together: by the time `ps` in `ps aux | grep
+                // sh` reads /proc, grep has exec'd (busybox ps shows `grep sh`, not `{sh} grep sh`).
+                let external = words.first().filter(|w| n > 1 && !builtins::is_builtin_for(sh.flavor, w));
+                if let (Some(name), Some(pr)) = (external, k.procs.get_mut(&pid)) {
+                    pr.comm = name.rsplit('/').next().unwrap_or(name).chars().take(15).collect();
+                }
+                pids.push(pid)
+            }
             None => {
-                res.screen.extend_from_slice(format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
+                res.put_err(term, format!("{}: fork: retry: Resource temporarily unavailable\n", sh.err_name()).as_bytes());
                 for pid in pids {
                     k.exit(pid);
                 }
@@ -333,16 +380,17 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             stdin_tty,
             out: Vec::new(),
             err: Vec::new(),
-            err_to_out: last && term.out_tty,
+            err_to_out: last && term.out_tty && !term.err_apart,
             tty_out: last && term.out_tty,
             cols: term.cols,
             err_redirect: None,
-            background: false,
+            // In a shell nobody waits for, its commands are not waited out either.
+            background: term.detached,
         };
-        let redirected = match open_redirs(k, sh, cmd, &mut io, pid) {
+        let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term) {
             Ok(r) => r,
             Err(msg) => {
-                res.screen.extend_from_slice(msg.as_bytes());
+                res.put_err(term, msg.as_bytes());
                 status = 1;
                 stdin_tty = false;
                 continue;
@@ -376,6 +424,13 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 Ok((Outcome::Exit(code), back)) => {
                     io = back;
                     status = code;
+                }
+                Ok((Outcome::Running { until }, back)) if term.detached => {
+                    // Nobody waits for this shell: it blocks on the command, which runs on.
+                    io = back;
+                    keep_alive.push(pid);
+                    res.blocked = Some(until);
+                    status = 0;
                 }
                 Ok((Outcome::Running { until }, back)) => {
                     // The shell waits for it: the clock runs on to its end.
@@ -417,17 +472,18 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             }
             io.err.clear();
         } else if !io.err_to_out && !io.err.is_empty() {
-            res.screen.extend_from_slice(&std::mem::take(&mut io.err));
+            let err = std::mem::take(&mut io.err);
+            res.put_err(term, &err);
         }
         if last {
-            finish_io(k, pid, io, redirected, res);
+            finish_io(k, pid, io, redirected, res, term);
         } else {
             match redirected {
                 OutTarget::Pipe | OutTarget::Terminal => stdin = std::mem::take(&mut io.out),
-                other => finish_io(k, pid, io, other, res),
+                other => finish_io(k, pid, io, other, res, term),
             }
         }
-        if res.new_shell.is_some() {
+        if res.new_shell.is_some() || res.blocked.is_some() {
             break;
         }
     }
@@ -443,8 +499,47 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
     }
 }
 
+/// ash's last command of `-c`: exec'd by the shell's own process, which becomes it. The
+/// shell ends with the program (its status is the shell's exit), or blocks on it when it
+/// runs on in a shell nobody waits for. None when it must run as usual (a builtin).
+fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermInfo, res: &mut LineResult) -> Option<i32> {
+    let first = words.first()?;
+    if builtins::is_builtin_for(sh.flavor, first) {
+        return None;
+    }
+    let io = Io { tty_out: term.out_tty, err_to_out: term.out_tty && !term.err_apart, stdin_tty: term.in_tty, cols: term.cols, background: term.detached, ..Io::default() };
+    let (status, io) = match exec_program(k, sh.pid, words.to_vec(), ash::environ(&sh.vars), io) {
+        Ok((Outcome::Exit(code), io)) => (code, io),
+        Ok((Outcome::Running { until }, io)) if term.detached => {
+            res.blocked = Some(until);
+            (0, io)
+        }
+        Ok((Outcome::Running { until }, io)) => {
+            if let Some(t) = until {
+                k.now = k.now.max(t);
+            }
+            (0, io)
+        }
+        Ok((Outcome::Shell(new_sh), io)) => {
+            res.new_shell = Some(new_sh);
+            (0, io)
+        }
+        Err((e, io)) => {
+            let (msg, code) = ash::lookup_message(&e, first);
+            res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
+            (code, io)
+        }
+    };
+    res.screen.extend_from_slice(&io.out);
+    res.put_err(term, &io.err);
+    if res.blocked.is_none() && res.new_shell.is_none() {
+        res.exit = Some(status);
+    }
+    Some(status)
+}
+
 /// Applies a command's redirections to its I/O; returns where stdout goes.
-fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid) -> Result<OutTarget, String> {
+fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid, term: &TermInfo) -> Result<OutTarget, String> {
     let mut target = if io.tty_out { OutTarget::Terminal } else { OutTarget::Pipe };
     for r in &cmd.redirs {
         let path = expand_one(k, sh, &r.target);
@@ -453,8 +548,14 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                 if r.fd == 2 && to == 1 {
                     io.err_to_out = true;
                 } else if r.fd == 1 && to == 2 {
-                    io.tty_out = true;
-                    target = OutTarget::Terminal;
+                    // stdout goes where stderr goes now: a file or nowhere after `2>`, else
+                    // the terminal or the shell's own stderr.
+                    match &io.err_redirect {
+                        Some(None) => target = OutTarget::Null,
+                        Some(Some(file)) => target = OutTarget::File { path: file.clone() },
+                        None => target = if term.err_apart { OutTarget::Stderr } else { OutTarget::Terminal },
+                    }
+                    io.tty_out = io.err_redirect.is_none() && !term.err_apart && term.out_tty;
                 }
             }
             (fd, RedirKind::In) => {
@@ -493,6 +594,8 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
                     .unwrap_or(false);
                 if fd == 1 {
                     io.tty_out = false;
+                    // stderr stays where it was (the terminal) unless a later `2>&1` follows.
+                    io.err_to_out = false;
                     target = if is_null { OutTarget::Null } else { OutTarget::File { path: path.clone() } };
                 } else if fd == 2 {
                     io.err_to_out = false;
@@ -505,7 +608,7 @@ fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pi
 }
 
 /// Delivers a finished command's output: to the terminal, a file or nowhere.
-fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut LineResult) {
+fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut LineResult, term: &TermInfo) {
     if let Some(dest) = io.err_redirect.take() {
         if let Some(path) = dest {
             let _ = k.write_file(pid, &path, &io.err, true);
@@ -513,23 +616,15 @@ fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut 
         io.err.clear();
     }
     match target {
-        OutTarget::Terminal | OutTarget::Pipe => {
-            res.screen.extend_from_slice(&io.out);
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
-        }
+        OutTarget::Terminal | OutTarget::Pipe => res.screen.extend_from_slice(&io.out),
+        OutTarget::Stderr => res.put_err(term, &io.out),
         OutTarget::File { path } => {
+            // stderr joined to stdout (`2>&1`) goes to the file with it.
             let _ = k.write_file(pid, &path, &io.out, true);
-            // stderr joined to stdout (`2>&1`) already went to the file with it.
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
         }
-        OutTarget::Null => {
-            if !io.err_to_out {
-                res.screen.extend_from_slice(&io.err);
-            }
-        }
+        OutTarget::Null => {}
+    }
+    if !io.err_to_out {
+        res.put_err(term, &io.err);
     }
 }

@@ -4,6 +4,8 @@
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod kill;
+pub mod printf;
 pub mod parse;
 pub mod prompt;
 pub mod terminal;

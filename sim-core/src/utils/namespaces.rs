@@ -198,26 +198,11 @@ pub fn nsenter(ctx: &mut Ctx) -> Outcome {
         ctx.err("nsenter: no namespace specified\n");
         return Outcome::Exit(1);
     }
-    if ctx.uid() != 0 {
-        ctx.err(&format!("nsenter: reassociate to namespace 'ns/{}' failed: Operation not permitted\n", kinds[0].file_name()));
-        return Outcome::Exit(1);
-    }
-    let Some(tns) = ctx.k.procs.get(&tpid).map(|p| p.ns) else { return Outcome::Exit(1) };
     let me = ctx.pid;
-    if let Some(pr) = ctx.k.procs.get_mut(&me) {
-        for k in &kinds {
-            match k {
-                NsKind::Mnt => pr.ns.mnt = tns.mnt,
-                NsKind::Uts => pr.ns.uts = tns.uts,
-                NsKind::Ipc => pr.ns.ipc = tns.ipc,
-                NsKind::Net => pr.ns.net = tns.net,
-                NsKind::Pid => pr.ns.pid_for_children = tns.pid,
-                _ => {}
-            }
-        }
-        if kinds.contains(&NsKind::Mnt) {
-            // setns(CLONE_NEWNS) puts the caller at the namespace's root.
-            pr.cwd = "/".into();
+    for k in &kinds {
+        if let Err(e) = ctx.k.setns(me, tpid, *k) {
+            ctx.err(&format!("nsenter: reassociate to namespace 'ns/{}' failed: {}\n", k.file_name(), e.message()));
+            return Outcome::Exit(1);
         }
     }
     let argv: Vec<String> = if cmd.is_empty() { vec![default_shell(ctx)] } else { cmd.to_vec() };

@@ -74,6 +74,35 @@ fn col_by_name(name: &str, pidw: usize) -> Option<Col> {
     }
 }
 
+/// Every format specifier procps' `ps -o` knows (`ps L` of procps-ng 4.0.2), modelled or not:
+/// dockerd's `top -o` fails on the others with ps's words.
+const PROCPS_SPECIFIERS: &[&str] = &[
+    "%cpu", "%mem", "_left", "_left2", "_right", "_right2", "_unlimited", "_unlimited2", "ag_id", "ag_nice",
+    "args", "atime", "blocked", "bsdstart", "bsdtime", "c", "caught", "cgname", "cgroup", "cgroupns", "class",
+    "cls", "cmd", "comm", "command", "context", "cp", "cpuid", "cputime", "cputimes", "cuc", "cuu", "drs", "dsiz",
+    "egid", "egroup", "eip", "esp", "etime", "etimes", "euid", "euser", "exe", "f", "fgid", "fgroup", "flag",
+    "flags", "fname", "fsgid", "fsgroup", "fsuid", "fsuser", "fuid", "fuser", "gid", "group", "ignored", "intpri",
+    "ipcns", "label", "lastcpu", "lim", "longtname", "lsession", "lstart", "luid", "lwp", "lxc", "m_drs",
+    "m_size", "m_trs", "machine", "maj_flt", "majflt", "min_flt", "minflt", "mntns", "netns", "ni", "nice",
+    "nlwp", "numa", "oom", "oomadj", "opri", "ouid", "pagein", "pcpu", "pending", "pgid", "pgrp", "pid", "pidns",
+    "pmem", "policy", "ppid", "pri", "pri_api", "pri_bar", "pri_baz", "pri_foo", "priority", "psr", "pss",
+    "rbytes", "rchars", "rgid", "rgroup", "rops", "rss", "rssize", "rsz", "rtprio", "ruid", "ruser", "s", "sched",
+    "seat", "sess", "session", "sgi_p", "sgi_rss", "sgid", "sgroup", "sid", "sig", "sig_block", "sig_catch",
+    "sig_ignore", "sig_pend", "sigcatch", "sigignore", "sigmask", "size", "slice", "spid", "stackp", "start",
+    "start_stack", "start_time", "stat", "state", "stime", "suid", "supgid", "supgrp", "suser", "svgid",
+    "svgroup", "svuid", "svuser", "sz", "tgid", "thcount", "tid", "time", "timens", "times", "tname", "tpgid",
+    "trs", "trss", "tsig", "tsiz", "tt", "tty", "tty4", "tty8", "ucmd", "ucomm", "uid", "uid_hack", "uname",
+    "unit", "user", "userns", "uss", "util", "utsns", "uunit", "vsize", "vsz", "wbytes", "wcbytes", "wchan",
+    "wchars", "wname", "wops", "zone"
+];
+
+/// True when procps' `ps -o NAME` (also `NAME=HEADER`, `NAME:WIDTH`) is a known column.
+pub fn is_format_specifier(spec: &str) -> bool {
+    let name = spec.split_once('=').map_or(spec, |(n, _)| n);
+    let name = name.split_once(':').map_or(name, |(n, _)| n);
+    PROCPS_SPECIFIERS.contains(&name)
+}
+
 /// What the user asked for.
 struct Request {
     all: bool,

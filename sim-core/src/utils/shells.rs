@@ -48,7 +48,10 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
 }
 
 fn term(ctx: &Ctx) -> TermInfo {
-    TermInfo::terminal(ctx.io.cols, ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default())
+    let mut t = TermInfo::terminal(ctx.io.cols, ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default());
+    // stderr apart from stdout (a container without a TTY, `2>file`) stays apart.
+    t.err_apart = !ctx.io.err_to_out || ctx.io.err_redirect.is_some();
+    t
 }
 
 /// Runs script text non-interactively in this process; output goes to our stdout.
@@ -57,6 +60,7 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> i32 {
     for line in text.lines() {
         let res = run_line(ctx.k, sh, line, &t);
         ctx.io.out.extend_from_slice(&res.screen);
+        ctx.io.err.extend_from_slice(&res.err);
         if let Some(code) = res.exit {
             return code;
         }

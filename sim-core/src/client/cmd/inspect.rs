@@ -9,14 +9,14 @@ use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::json::{self, Json};
 use crate::client::template::{Template, Typing};
 
-enum Inspector {
+pub(crate) enum Inspector {
     Indented(Vec<Vec<u8>>),
     Compact(Vec<Vec<u8>>),
     Template(Template, String),
 }
 
 impl Inspector {
-    fn new(format: &str) -> Result<Inspector, Fail> {
+    pub(crate) fn new(format: &str) -> Result<Inspector, Fail> {
         match format {
             "" => Ok(Inspector::Indented(Vec::new())),
             "json" => Ok(Inspector::Compact(Vec::new())),
@@ -27,7 +27,7 @@ impl Inspector {
         }
     }
 
-    fn inspect(&mut self, raw: &[u8], typing: Typing) -> Result<(), String> {
+    pub(crate) fn inspect(&mut self, raw: &[u8], typing: Typing) -> Result<(), String> {
         match self {
             Inspector::Indented(v) | Inspector::Compact(v) => {
                 v.push(raw.to_vec());
@@ -47,7 +47,7 @@ impl Inspector {
         }
     }
 
-    fn flush(self) -> Vec<u8> {
+    pub(crate) fn flush(self) -> Vec<u8> {
         match self {
             Inspector::Indented(v) => raw_flush(v, false),
             Inspector::Compact(v) => raw_flush(v, true),

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod containers;
+pub mod context;
 pub mod exec;
 pub mod images;
 pub mod inspect;
@@ -21,6 +22,8 @@ pub enum Arity {
     Max(usize),
     Exact(usize),
     Range(usize, usize),
+    /// cobra's own `ExactArgs` (not the CLI's `RequiresExactArgs`): a bare message.
+    CobraExact(usize),
 }
 
 pub type Run = fn(&mut Cli, &Parsed) -> R;
@@ -84,6 +87,7 @@ static TOP: &[(&str, Spec)] = &[
 
 static CONTAINER: Spec = Spec { path: "docker container", help: help!("container"), arity: None, interspersed: true, run: Option::None };
 static IMAGE: Spec = Spec { path: "docker image", help: help!("image"), arity: None, interspersed: true, run: Option::None };
+static CONTEXT: Spec = Spec { path: "docker context", help: help!("context"), arity: None, interspersed: true, run: Option::None };
 static NETWORK: Spec = Spec { path: "docker network", help: help!("network"), arity: None, interspersed: true, run: Option::None };
 
 static CONTAINER_SUB: &[(&[&str], Spec)] = &[
@@ -117,6 +121,15 @@ static IMAGE_SUB: &[(&[&str], Spec)] = &[
     (&["tag"], spec_cmdline("docker image tag", help!("image_tag"), Exact(2), images::tag)),
 ];
 
+static CONTEXT_SUB: &[(&[&str], Spec)] = &[
+    (&["create"], spec("docker context create", help!("context_create"), Exact(1), context::create)),
+    (&["inspect"], spec("docker context inspect", help!("context_inspect"), Min(0), context::inspect)),
+    (&["ls", "list"], spec("docker context ls", help!("context_ls"), None, context::ls)),
+    (&["rm", "remove"], spec("docker context rm", help!("context_rm"), Min(1), context::rm)),
+    (&["show"], spec("docker context show", help!("context_show"), None, context::show)),
+    (&["use"], spec("docker context use", help!("context_use"), CobraExact(1), context::use_)),
+];
+
 static NETWORK_SUB: &[(&[&str], Spec)] = &[
     (&["connect"], spec("docker network connect", help!("network_connect"), Exact(2), network::connect)),
     (&["create"], spec("docker network create", help!("network_create"), Exact(1), network::create)),
@@ -137,6 +150,7 @@ pub fn find(words: &[String]) -> Option<(&'static Spec, usize)> {
         "container" => (&CONTAINER, CONTAINER_SUB),
         "image" => (&IMAGE, IMAGE_SUB),
         "network" => (&NETWORK, NETWORK_SUB),
+        "context" => (&CONTEXT, CONTEXT_SUB),
         _ => return Option::None,
     };
     match words.get(1) {
@@ -175,6 +189,8 @@ pub fn check_args(spec: &Spec, info: &CmdInfo, args: &[String]) -> Result<(), St
         Arity::Max(m) => Err(format!("docker: '{path}' requires at most {m} {}\n\nUsage:  {usage}\n\nSRun '{path} --help' for more information", plural(m))),
         Arity::Exact(m) if n == m => Ok(()),
         Arity::Exact(m) => Err(format!("docker: '{path}' requires {m} {}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information", plural(m))),
+        Arity::CobraExact(m) if n == m => Ok(()),
+        Arity::CobraExact(m) => Err(format!("accepts {m} arg(s), received {n}")),
         Arity::Range(a, b) if n >= a && n <= b => Ok(()),
         Arity::Range(a, b) => Err(format!(
             "docker: '{path}' requires at least {a} and at most {b} {}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information",

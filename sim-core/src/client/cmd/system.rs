@@ -1,6 +1,6 @@
 //! `docker version` and `docker info` (`cli/command/system`).
 
-use crate::client::api::{Api, ApiError, CLIENT_API, CLIENT_VERSION};
+use crate::client::api::{Api, ApiError, ClientPlatform, CLIENT_API, CLIENT_VERSION};
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format::parse_rfc3339;
@@ -30,7 +30,7 @@ fn strukt(name: &str, fields: Vec<(&str, V)>, json: Option<String>) -> V {
     V::Struct(Rc::new(Struct { name: name.into(), fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), json, omitempty: false }))
 }
 
-fn client_fields(api_version: &str) -> Vec<(&'static str, V)> {
+fn client_fields(api_version: &str, platform: ClientPlatform, context: &str) -> Vec<(&'static str, V)> {
     vec![
         ("Platform", V::Nil(NilKind::Ptr)),
         ("Version", V::str(CLIENT_VERSION)),
@@ -38,16 +38,18 @@ fn client_fields(api_version: &str) -> Vec<(&'static str, V)> {
         ("DefaultAPIVersion", V::str(CLIENT_API)),
         ("GitCommit", V::str(GIT_COMMIT)),
         ("GoVersion", V::str(GO_VERSION)),
-        ("Os", V::str("linux")),
-        ("Arch", V::str("amd64")),
+        ("Os", V::str(platform.os)),
+        ("Arch", V::str(platform.arch)),
         ("BuildTime", V::str(BUILT)),
-        ("Context", V::str("default")),
+        ("Context", V::str(context)),
     ]
 }
 
-fn client_json(api_version: &str) -> String {
+fn client_json(api_version: &str, platform: ClientPlatform, context: &str) -> String {
+    let (os, arch) = (platform.os, platform.arch);
+    let context = Json::str(context).encode(true);
     format!(
-        "{{\"Version\":\"{CLIENT_VERSION}\",\"ApiVersion\":\"{api_version}\",\"DefaultAPIVersion\":\"{CLIENT_API}\",\"GitCommit\":\"{GIT_COMMIT}\",\"GoVersion\":\"{GO_VERSION}\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"BuildTime\":\"{BUILT}\",\"Context\":\"default\"}}"
+        "{{\"Version\":\"{CLIENT_VERSION}\",\"ApiVersion\":\"{api_version}\",\"DefaultAPIVersion\":\"{CLIENT_API}\",\"GitCommit\":\"{GIT_COMMIT}\",\"GoVersion\":\"{GO_VERSION}\",\"Os\":\"{os}\",\"Arch\":\"{arch}\",\"BuildTime\":\"{BUILT}\",\"Context\":{context}}}"
     )
 }
 
@@ -158,7 +160,7 @@ pub fn version(cli: &mut Cli, p: &Parsed) -> R {
             if api_version != CLIENT_API {
                 s.push_str(&format!(" (downgraded from {CLIENT_API})"));
             }
-            s.push_str(&format!("\n Go version:\t{GO_VERSION}\n Git commit:\t{GIT_COMMIT}\n Built:\t{BUILT}\n OS/Arch:\tlinux/amd64\n Context:\tdefault"));
+            s.push_str(&format!("\n Go version:\t{GO_VERSION}\n Git commit:\t{GIT_COMMIT}\n Built:\t{BUILT}\n OS/Arch:\t{}/{}\n Context:\t{}", cli.api.platform.os, cli.api.platform.arch, cli.context.name));
             if let Ok(sv) = &server {
                 let pname = sv.at(&["Platform", "Name"]).and_then(Json::as_str).unwrap_or("");
                 s.push_str("\n\nServer:");
@@ -200,8 +202,8 @@ pub fn version(cli: &mut Cli, p: &Parsed) -> R {
             };
             let data = strukt(
                 "system.versionInfo",
-                vec![("Client", strukt("system.clientVersion", client_fields(&api_version), Some(client_json(&api_version)))), ("Server", server_v)],
-                Some(format!("{{\"Client\":{},\"Server\":{}}}", client_json(&api_version), server_json)),
+                vec![("Client", strukt("system.clientVersion", client_fields(&api_version, cli.api.platform, &cli.context.name), Some(client_json(&api_version, cli.api.platform, &cli.context.name)))), ("Server", server_v)],
+                Some(format!("{{\"Client\":{},\"Server\":{}}}", client_json(&api_version, cli.api.platform, &cli.context.name), server_json)),
             );
             let (out, err) = t.execute_opts(&data, Default::default());
             let mut tw = TabWriter::new(20, 1);
@@ -254,7 +256,7 @@ pub fn info(cli: &mut Cli, p: &Parsed) -> R {
     }
     let mut o = String::new();
     o.push_str("Client:\n");
-    o.push_str(&format!(" Version:    {CLIENT_VERSION}\n Context:    default\n Debug Mode: false\n"));
+    o.push_str(&format!(" Version:    {CLIENT_VERSION}\n Context:    {}\n Debug Mode: false\n", cli.context.name));
     o.push_str("\nServer:\n");
     let (conn_err, server_err) = match &res {
         Ok(i) => {

@@ -362,32 +362,43 @@ fn term(ctx: &Ctx) -> TermInfo {
         tty: ctx.k.procs.get(&ctx.pid).and_then(|p| p.tty.clone()).unwrap_or_default(),
         out_tty: ctx.io.tty_out,
         in_tty: ctx.io.stdin_tty,
+        detached: ctx.io.background,
+        exec_last: false,
+        err_apart: !ctx.io.err_to_out || ctx.io.err_redirect.is_some(),
     }
 }
 
 /// Runs script text non-interactively in this process; its output goes to our stdout.
 /// With `exec_last`, a script that is one simple command replaces the shell (ash execs
 /// the last command of `-c` instead of forking for it).
-fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> i32 {
+fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> Outcome {
     if exec_last && !text.contains('\n') {
-        if let Some(code) = try_exec_single(ctx, sh, text) {
-            return code;
+        if let Some(out) = try_exec_single(ctx, sh, text) {
+            return out;
         }
     }
-    let t = term(ctx);
+    let mut t = term(ctx);
+    let lines = text.lines().count();
     for (i, line) in text.lines().enumerate() {
         sh.vars.set("LINENO", &(i + 1).to_string(), false);
+        t.exec_last = exec_last && i + 1 == lines;
         let res = run_line(ctx.k, sh, line, &t);
         ctx.io.out.extend_from_slice(&res.screen);
+        ctx.io.err.extend_from_slice(&res.err);
         if let Some(code) = res.exit {
-            return code;
+            return Outcome::Exit(code);
+        }
+        // A detached shell blocked on a command that runs on: so does the shell (what
+        // follows would run when it ends; the simulation stops here).
+        if let Some(until) = res.blocked {
+            return Outcome::Running { until };
         }
     }
-    sh.status
+    Outcome::Exit(sh.status)
 }
 
 /// `sh -c 'CMD ARGS'` with one plain command: exec it in place, as ash does.
-fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<i32> {
+fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<Outcome> {
     let script = parse::parse(text).ok()?;
     if script.items.len() != 1 {
         return None;
@@ -411,22 +422,24 @@ fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<i32> {
         Ok((outcome, io)) => {
             ctx.io = io;
             Some(match outcome {
-                Outcome::Exit(c) => c,
+                // Exec'd in place: this process now is the program, running on.
+                Outcome::Running { until } if ctx.io.background => Outcome::Running { until },
                 // Waited for in place: the clock runs on to its end.
                 Outcome::Running { until } => {
                     if let Some(t) = until {
                         ctx.k.now = ctx.k.now.max(t);
                     }
-                    0
+                    Outcome::Exit(0)
                 }
-                Outcome::Shell(_) => 0,
+                Outcome::Shell(_) => Outcome::Exit(0),
+                exit => exit,
             })
         }
         Err((e, io)) => {
             ctx.io = io;
             let (msg, code) = lookup_message(&e, first);
             ctx.err(&format!("{}: {msg}\n", sh.arg0));
-            Some(code)
+            Some(Outcome::Exit(code))
         }
     }
 }
@@ -511,8 +524,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         let name = operands.get(1).cloned().unwrap_or_else(|| arg0.clone());
         let mut sh = new_shell(ctx, &name, login, false);
         set_positional(&mut sh, operands.get(2..).unwrap_or(&[]));
-        let st = run_script(ctx, &mut sh, &text, true);
-        return Outcome::Exit(st);
+        return run_script(ctx, &mut sh, &text, true);
     }
     if let (Some(path), false) = (operands.first(), from_stdin) {
         let data = ctx.k.resolve(ctx.pid, path, true).and_then(|r| {
@@ -527,8 +539,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
                 let mut sh = new_shell(ctx, path, false, false);
                 set_positional(&mut sh, &operands[1..]);
                 let text = String::from_utf8_lossy(&d).into_owned();
-                let st = run_script(ctx, &mut sh, &text, false);
-                Outcome::Exit(st)
+                run_script(ctx, &mut sh, &text, false)
             }
             Err(e) => {
                 ctx.err(&format!("{arg0}: can't open '{path}': {}\n", strerror(e)));
@@ -545,8 +556,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     }
     let text = String::from_utf8_lossy(&ctx.io.stdin).into_owned();
     let mut sh = new_shell(ctx, &arg0, login, false);
-    let st = run_script(ctx, &mut sh, &text, false);
-    Outcome::Exit(st)
+    run_script(ctx, &mut sh, &text, false)
 }
 
 #[cfg(test)]

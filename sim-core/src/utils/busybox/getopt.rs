@@ -58,12 +58,20 @@ pub struct OptError(pub String);
 pub fn parse(args: &[String], spec: &str, longs: &[Long]) -> Result<Opts, OptError> {
     let stop_at_operand = spec.starts_with('+');
     let spec = spec.trim_start_matches('+');
-    let takes_arg = |c: char| -> Option<bool> {
+    // `c:` takes an argument, `c::` an optional one, given only in the same word (`-mFILE`).
+    let takes_arg = |c: char| -> Option<HasArg> {
         let i = spec.find(c)?;
         if c == ':' {
             return None;
         }
-        Some(spec[i + c.len_utf8()..].starts_with(':'))
+        let rest = &spec[i + c.len_utf8()..];
+        Some(if rest.starts_with("::") {
+            HasArg::Optional
+        } else if rest.starts_with(':') {
+            HasArg::Required
+        } else {
+            HasArg::No
+        })
     };
     let mut o = Opts::default();
     let mut i = 0;
@@ -110,8 +118,13 @@ pub fn parse(args: &[String], spec: &str, longs: &[Long]) -> Result<Opts, OptErr
                 let c = chars[j];
                 match takes_arg(c) {
                     None => return Err(OptError(format!("unrecognized option: {c}"))),
-                    Some(false) => o.list.push((c, None)),
-                    Some(true) => {
+                    Some(HasArg::No) => o.list.push((c, None)),
+                    Some(HasArg::Optional) => {
+                        let rest: String = chars[j + 1..].iter().collect();
+                        o.list.push((c, (!rest.is_empty()).then_some(rest)));
+                        break;
+                    }
+                    Some(HasArg::Required) => {
                         let rest: String = chars[j + 1..].iter().collect();
                         let v = if !rest.is_empty() {
                             rest
@@ -184,5 +197,9 @@ mod tests {
         assert_eq!(o.list, vec![('c', None), ('F', None), ('c', Some("never".into()))]);
         let o = parse(&v(&["-w10", "-w", "3"]), "w:", &[]).expect("parses");
         assert_eq!(o.values('w'), v(&["10", "3"]));
+        // An optional argument is only taken from the same word.
+        let o = parse(&v(&["-m/proc/1/ns/mnt", "-u", "x"]), "+m::u::", &[]).expect("parses");
+        assert_eq!(o.list, vec![('m', Some("/proc/1/ns/mnt".into())), ('u', None)]);
+        assert_eq!(o.operands, v(&["x"]));
     }
 }

@@ -4,7 +4,6 @@
 use super::getopt::getopt;
 use super::{error, show_usage, Ctx, Outcome};
 use crate::kernel::vfs::FileType;
-use crate::kernel::ProcState;
 use crate::utils::namespaces::exec_in_place;
 
 /// `echo` (FANCY_ECHO): leading `-n`, `-e`, `-E` (combinable, e.g. `-ne`) are options;
@@ -339,7 +338,7 @@ const SIGNALS: &[(u32, &str)] = &[
     (30, "PWR"), (31, "SYS"), (35, "RTMIN"), (64, "RTMAX"),
 ];
 
-fn signal_number(s: &str) -> Option<u32> {
+pub fn signal_number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse::<u32>() {
         return if n <= 64 { Some(n) } else { None };
     }
@@ -436,20 +435,12 @@ pub fn kill(ctx: &mut Ctx) -> Outcome {
             st = 1;
             continue;
         };
-        let is_init = ctx.k.procs.get(&g).map(|p| p.ns_pids.last() == Some(&1)).unwrap_or(false);
-        let fatal = !matches!(sig, 0 | 17 | 18 | 20 | 21 | 22 | 23 | 28);
-        if sig == 19 {
-            if let Some(p) = ctx.k.procs.get_mut(&g) {
-                p.state = ProcState::Stopped;
-            }
-        } else if sig == 18 {
-            if let Some(p) = ctx.k.procs.get_mut(&g) {
-                if p.state == ProcState::Stopped {
-                    p.state = ProcState::Sleeping;
-                }
-            }
-        } else if fatal && !is_init && !ancestors.contains(&g) {
-            ctx.k.exit(g);
+        if ancestors.contains(&g) {
+            continue;
+        }
+        if ctx.k.send_signal(ctx.pid, g, sig).is_err() {
+            ctx.err(&format!("{name}: can't kill pid {t}: Operation not permitted\n"));
+            st = 1;
         }
     }
     Outcome::Exit(st)

@@ -18,6 +18,7 @@ pub mod ip;
 pub mod ls;
 pub mod misc;
 pub mod net;
+pub mod ns;
 pub mod ps;
 pub mod sandbox;
 pub mod sort;
@@ -38,6 +39,7 @@ fn applet(name: &str) -> Option<Program> {
         "sh" | "ash" => ash::main,
         "ls" => ls::main,
         "ps" => ps::main,
+        "nsenter" => ns::nsenter,
         "cat" => text::cat,
         "head" => text::head,
         "tail" => text::tail,
