@@ -276,6 +276,20 @@ fn real_docker_cli_against_daemon_real() {
     ok(s, &["rm", "-f", "web"]);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the proxy is gone with the container");
 
+    // A user-defined network: its own bridge, the address the engine allocated on it.
+    ok(s, &["network", "create", "nrt-net"]);
+    let peer = ok(s, &["run", "-d", "--pull=never", "--network", "nrt-net", "--name", "peer", "alpine:3.15", "sleep", "1000"]);
+    record_running(&root, &mut seen);
+    let peer_ip = ok(s, &["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "peer"]);
+    let eth0 = ok(s, &["exec", "peer", "ip", "-4", "-o", "addr", "show", "eth0"]);
+    assert!(eth0.contains(&format!("inet {}/16", peer_ip.trim())), "{eth0} vs {peer_ip}");
+    let net_id = ok(s, &["network", "inspect", "-f", "{{.Id}}", "nrt-net"]);
+    let net_bridge = format!("/sys/class/net/nr{}", &net_id[..12]);
+    assert!(Path::new(&net_bridge).exists(), "{net_bridge} for nrt-net");
+    ok(s, &["rm", "-f", peer.trim()]);
+    ok(s, &["network", "rm", "nrt-net"]);
+    assert!(!Path::new(&net_bridge).exists(), "the network's bridge is gone with its last container");
+
     // stop: SIGTERM, ignored by sleep as PID 1, then SIGKILL after the timeout; meanwhile
     // other clients are answered.
     let t0 = Instant::now();

@@ -23,17 +23,26 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use sim_core::engine::containerd::{Containerd, ExecTask, Output, Task, TaskError};
+use sim_core::engine::containerd::{Containerd, ExecTask, Output, Task, TaskError, TaskNetwork};
 
 use crate::runtime::spawn::Stdio;
 use crate::runtime::{caps, cli, sys, ContainerSpec, ExecChild, ExecSpec, LinuxRuntime, RuntimeError};
 
-/// Our bridge: its own name (a real dockerd on the machine owns docker0), Docker's default
-/// bridge subnet, so containers have the addresses the engine reports.
+/// Our bridge for the default network: its own name (a real dockerd on the machine owns
+/// docker0), the engine's subnet (172.17.0.0/16), so containers have the addresses the
+/// engine reports. A user-defined network's bridge is `nr` + 12 hex of its id (Docker's
+/// `br-` + 12 hex).
 pub const BRIDGE: &str = "nrd0";
 pub const NETWORK: &str = "nrd-bridge";
-pub const SUBNET: &str = "172.17.0.0/16";
-pub const GATEWAY: Ipv4Addr = Ipv4Addr::new(172, 17, 0, 1);
+
+/// The runtime's network (state name, Linux bridge) for the engine's network.
+fn network_names(n: &TaskNetwork) -> (String, String) {
+    if n.default_bridge {
+        return (NETWORK.to_string(), BRIDGE.to_string());
+    }
+    let short: String = n.network_id.chars().filter(char::is_ascii_hexdigit).take(12).collect();
+    (format!("nrd-{short}"), format!("nr{short}"))
+}
 pub const DEFAULT_ROOT: &str = "/var/lib/native-runner-daemon";
 
 /// The runtime for `daemon --real`, its state under `root` (default DEFAULT_ROOT). Root only.
@@ -211,9 +220,11 @@ impl RealContainerd {
         }
         let network = match &task.network {
             Some(n) => {
-                self.rt.create_network(NETWORK, BRIDGE, SUBNET, Some(GATEWAY), false, true).map_err(task_err)?;
+                let (name, bridge) = network_names(n);
+                let subnet = format!("{}/{}", Ipv4Addr::from(n.subnet), n.prefix);
+                self.rt.create_network(&name, &bridge, &subnet, Some(Ipv4Addr::from(n.gateway)), false, true).map_err(task_err)?;
                 let ip = Ipv4Addr::from(n.ip);
-                Some(self.rt.reserve_endpoint(NETWORK, &task.id, ip, n.mac).map_err(task_err)?)
+                Some(self.rt.reserve_endpoint(&name, &task.id, ip, n.mac).map_err(task_err)?)
             }
             None => None,
         };
@@ -252,7 +263,7 @@ impl RealContainerd {
                 eprintln!("native-runner daemon: removing container {id}: {e}");
             }
         }
-        let _ = self.rt.cleanup_network_if_unused(NETWORK);
+        let _ = self.rt.cleanup_unused_networks();
     }
 }
 
@@ -276,7 +287,7 @@ impl Containerd for RealContainerd {
         let bound = match proxy::bind(&task.ports) {
             Ok(p) => p,
             Err(e) => {
-                let _ = self.rt.cleanup_network_if_unused(NETWORK);
+                let _ = self.rt.cleanup_unused_networks();
                 return Err(TaskError { message: e, exit_code: 125 });
             }
         };
@@ -287,15 +298,15 @@ impl Containerd for RealContainerd {
             } else {
                 let _ = self.rt.remove(&task.id);
             }
-            let _ = self.rt.cleanup_network_if_unused(NETWORK);
+            let _ = self.rt.cleanup_unused_networks();
             task_err(e)
         };
         let made = if again { self.rt.recreate(&spec) } else { self.rt.create(&spec).map(|_| ()) };
         if let Err(e) = made {
             if let Some(n) = &spec.network {
-                self.rt.unreserve(NETWORK, n.ip);
+                self.rt.unreserve(&n.network, n.ip);
             }
-            let _ = self.rt.cleanup_network_if_unused(NETWORK);
+            let _ = self.rt.cleanup_unused_networks();
             return Err(task_err(e));
         }
         let pipe = || sys::pipe().map_err(|err| RuntimeError::Io { op: "pipe", err });

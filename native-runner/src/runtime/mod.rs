@@ -577,6 +577,15 @@ impl LinuxRuntime {
         self.maybe_remove_auto_network(name)
     }
 
+    /// Removes every network created on demand that no container holds an address on.
+    pub fn cleanup_unused_networks(&self) -> Result<(), RuntimeError> {
+        let _lock = self.lock()?;
+        for name in self.state.network_names() {
+            self.maybe_remove_auto_network(&name)?;
+        }
+        Ok(())
+    }
+
     /// Creates a bridge network (or returns the existing one of that name).
     pub fn create_network(&self, name: &str, bridge: &str, subnet: &str, gateway: Option<Ipv4Addr>, masquerade: bool, auto_remove: bool) -> Result<NetworkRecord, RuntimeError> {
         if !state::valid_name(name) {
