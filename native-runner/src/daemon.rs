@@ -70,6 +70,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let socket = socket.ok_or(USAGE)?;
     let real = if real { Some(Arc::new(realdaemon::open(root.as_deref())?)) } else { None };
+    if let Some(rt) = &real {
+        realdaemon::stop_on_signals(Arc::clone(rt), socket.clone())?;
+    }
     let _ = std::fs::remove_file(&socket);
     let listener = UnixListener::bind(&socket).map_err(|e| format!("{socket}: {e}"))?;
     std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660)).map_err(|e| format!("{socket}: {e}"))?;
@@ -133,6 +136,9 @@ fn serve_connection(mut conn: UnixStream, m: &Mutex<Machine>) -> Result<(), Stri
         if let Some(rt) = m_real(m) {
             let t = req.query_value("t").and_then(|t| t.parse().ok());
             realdaemon::settle_stop(&rt, &req.method, &path, t, |r| running(m, r));
+            if req.method == "GET" && path.ends_with("/logs") && sim_core::engine::api::flag(&req, "follow") {
+                return follow_logs(&mut conn, m, &req, &path);
+            }
         }
         let (resp, stream) = {
             let mut g = m.lock().map_err(|_| "poisoned")?;
@@ -286,6 +292,52 @@ fn wait_until_stopped(m: &Mutex<Machine>, path: &str, conn: &mut UnixStream) -> 
         }
     }
     true
+}
+
+/// `docker logs -f` of a real container: what it wrote so far, then each line as it comes,
+/// until it stops (the chunked body ends then).
+fn follow_logs(conn: &mut UnixStream, m: &Mutex<Machine>, req: &Request, path: &str) -> Result<(), String> {
+    let Some(r) = container_of(path) else { return Ok(()) };
+    let (resp, mut from) = {
+        let mut g = m.lock().map_err(|_| "poisoned")?;
+        g.tick();
+        let from = g.t.kernel.docker.as_ref().and_then(|d| d.containers.get(&sim_core::engine::containers::find(d, &r)?).map(|c| c.logs.len()));
+        let mut s = SimTransport::new(&mut g.t.kernel, 1, "/var/run/docker.sock");
+        (s.roundtrip(req).map_err(|e| format!("{e:?}"))?, from)
+    };
+    let bytes = resp.emit();
+    let open = bytes.strip_suffix(b"0\r\n\r\n").filter(|_| resp.status == 200 && from.is_some());
+    let Some(open) = open else { return conn.write_all(&bytes).map_err(|e| e.to_string()) };
+    conn.write_all(open).map_err(|e| e.to_string())?;
+    let _ = conn.set_read_timeout(Some(Duration::from_millis(20)));
+    let start = Instant::now();
+    while start.elapsed() < HOLD_REAL {
+        let mut probe = [0u8; 64];
+        if matches!(conn.read(&mut probe), Ok(0)) {
+            // The client went away (Ctrl-C on `docker logs -f`).
+            return Ok(());
+        }
+        let (frames, running) = {
+            let mut g = m.lock().map_err(|_| "poisoned")?;
+            g.tick();
+            let Some(d) = g.t.kernel.docker.as_ref() else { break };
+            let Some(c) = sim_core::engine::containers::find(d, &r).and_then(|id| d.containers.get(&id)) else { break };
+            let f = sim_core::engine::containers::log_frames(c, req, from.unwrap_or(0), None);
+            from = Some(c.logs.len());
+            (f, c.state.running)
+        };
+        for f in frames {
+            conn.write_all(format!("{:x}\r\n", f.len()).as_bytes()).map_err(|e| e.to_string())?;
+            conn.write_all(&f).map_err(|e| e.to_string())?;
+            conn.write_all(b"\r\n").map_err(|e| e.to_string())?;
+        }
+        if !running {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let _ = conn.set_read_timeout(None);
+    conn.write_all(b"0\r\n\r\n").map_err(|e| e.to_string())
 }
 
 /// An attached container's output, as it comes, until it stops.

@@ -125,6 +125,23 @@ fn import_alpine(sock: &str) {
     ok(sock, &["import", "-c", "CMD [\"/bin/sh\"]", fx.to_str().expect("utf-8"), "alpine:3.15"]);
 }
 
+/// `native-runner build-images --fill-from` then `docker load`.
+fn load_built_alpine(sock: &str, dir: &Path) {
+    let fx = fixture();
+    let o = Command::new(env!("CARGO_BIN_EXE_native-runner"))
+        .args(["build-images", "--out"])
+        .arg(dir)
+        .arg("--fill-from")
+        .arg(format!("amd64={}", fx.display()))
+        .arg("alpine:3.15")
+        .output()
+        .expect("build-images");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tar = dir.join("alpine-3.15.tar");
+    assert_eq!(ok(sock, &["load", "-i", tar.to_str().expect("utf-8")]), "Loaded image: alpine:3.15\n");
+    assert_eq!(ok(sock, &["run", "--rm", "--pull=never", "alpine:3.15", "cat", "/etc/alpine-release"]), "3.15.11\n");
+}
+
 /// `docker stop`'s exit code for `sleep` as PID 1 on real dockerd, if one runs with alpine.
 fn real_stop_code() -> Option<i32> {
     if docker(REAL, &["image", "inspect", "alpine:3.15"]).2 != 0 {
@@ -170,6 +187,12 @@ fn real_docker_cli_against_daemon_real() {
     let (_, err, code) = docker(s, &["run", "--rm", "--pull=never", "alpine:3.15", "nosuchcmd"]);
     assert_eq!(code, 127, "{err}");
     assert!(err.contains("exec: \"nosuchcmd\": executable file not found in $PATH"), "{err}");
+
+    // What the engine decides reaches the real process: env, hostname, workdir, entrypoint.
+    assert_eq!(
+        ok(s, &["run", "--rm", "--pull=never", "-e", "FOO=bar", "-h", "myhost", "-w", "/etc", "--entrypoint", "sh", "alpine:3.15", "-c", "echo $FOO $HOSTNAME $(hostname) $(pwd) $HOME"]),
+        "bar myhost myhost /etc /root\n"
+    );
 
     // run -d, ps.
     let id = ok(s, &["run", "-d", "--pull=never", "--name", "c1", "alpine:3.15", "sleep", "1000"]).trim().to_string();
@@ -225,6 +248,13 @@ fn real_docker_cli_against_daemon_real() {
         logs = docker(s, &["logs", "c2"]);
     }
     assert_eq!((logs.0.as_str(), logs.1.as_str(), logs.2), ("out\n", "err\n", 0));
+    // logs -f: the lines so far, each new one as it is written, the end when the container ends.
+    ok(s, &["run", "-d", "--pull=never", "--name", "ticker", "alpine:3.15", "sh", "-c", "echo first; sleep 1; echo second; sleep 1"]);
+    let t0 = Instant::now();
+    let followed = ok(s, &["logs", "-f", "ticker"]);
+    assert_eq!(followed, "first\nsecond\n");
+    assert!(t0.elapsed() >= Duration::from_millis(1500), "logs -f ended when the container did ({:?})", t0.elapsed());
+    ok(s, &["rm", "ticker"]);
 
     // -p: the userland proxy reaches the container's port.
     let port = 20_000 + (me % 20_000) as u16;
@@ -246,6 +276,20 @@ fn real_docker_cli_against_daemon_real() {
     ok(s, &["rm", "-f", "web"]);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the proxy is gone with the container");
 
+    // A user-defined network: its own bridge, the address the engine allocated on it.
+    ok(s, &["network", "create", "nrt-net"]);
+    let peer = ok(s, &["run", "-d", "--pull=never", "--network", "nrt-net", "--name", "peer", "alpine:3.15", "sleep", "1000"]);
+    record_running(&root, &mut seen);
+    let peer_ip = ok(s, &["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "peer"]);
+    let eth0 = ok(s, &["exec", "peer", "ip", "-4", "-o", "addr", "show", "eth0"]);
+    assert!(eth0.contains(&format!("inet {}/16", peer_ip.trim())), "{eth0} vs {peer_ip}");
+    let net_id = ok(s, &["network", "inspect", "-f", "{{.Id}}", "nrt-net"]);
+    let net_bridge = format!("/sys/class/net/nr{}", &net_id[..12]);
+    assert!(Path::new(&net_bridge).exists(), "{net_bridge} for nrt-net");
+    ok(s, &["rm", "-f", peer.trim()]);
+    ok(s, &["network", "rm", "nrt-net"]);
+    assert!(!Path::new(&net_bridge).exists(), "the network's bridge is gone with its last container");
+
     // stop: SIGTERM, ignored by sleep as PID 1, then SIGKILL after the timeout; meanwhile
     // other clients are answered.
     let t0 = Instant::now();
@@ -262,6 +306,14 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(ok(s, &["inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "c1"]), "exited 0\n");
     assert!(!Path::new(&format!("/proc/{pid}")).exists() || std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok() != Some(ns), "the process is gone");
     assert_eq!(docker(s, &["wait", "c1"]).0, format!("{code}\n"));
+    // restart: a new process (another host PID); the container's writable layer stays.
+    ok(s, &["exec", "c2", "sh", "-c", "echo kept > /root/note"]);
+    let pid2: i32 = ok(s, &["inspect", "-f", "{{.State.Pid}}", "c2"]).trim().parse().expect("pid");
+    assert_eq!(ok(s, &["restart", "-t", "0", "c2"]), "c2\n");
+    let pid3: i32 = ok(s, &["inspect", "-f", "{{.State.Pid}}", "c2"]).trim().parse().expect("pid");
+    assert!(pid3 != pid2 && pid3 > 0, "{pid2} -> {pid3}");
+    assert_eq!(std::fs::read(format!("/proc/{pid3}/cmdline")).expect("cmdline"), b"sleep\x001000\x00");
+    assert_eq!(ok(s, &["exec", "c2", "cat", "/root/note"]), "kept\n");
     // kill: the real signal.
     ok(s, &["kill", "c2"]);
     assert_eq!(ok(s, &["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "c2"]), "exited 137\n");
@@ -281,7 +333,15 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 2, "containers outlive a killed daemon");
     let mut daemon = Daemon::start(&sock_path, &root);
     assert_eq!(ok(&daemon.sock, &["ps", "-aq"]), "", "a new daemon starts empty");
+    assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 0, "the new daemon removed the old one's containers");
+    // SIGTERM: the daemon stops its containers before it ends. (The image this time: the
+    // project's alpine:3.15 with the fixture's files, through `docker load`.)
+    load_built_alpine(&daemon.sock, &dir);
+    ok(&daemon.sock, &["run", "-d", "--pull=never", "-p", &format!("{port}:80"), "alpine:3.15", "sleep", &marker]);
+    record_running(&root, &mut seen);
+    assert_eq!(count(&root, &marker, BRIDGE).marker_processes, 1);
     daemon.kill(libc::SIGTERM);
+    assert!(!sock_path.exists(), "the socket is removed");
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut after = count(&root, &marker, BRIDGE);
@@ -296,7 +356,7 @@ fn real_docker_cli_against_daemon_real() {
     assert!(!after.our_bridge, "bridge {BRIDGE}");
     assert_eq!(after.veths_on_our_bridge, 0, "veths");
     assert_eq!(after.iptables_ours, before.iptables_ours, "tagged iptables rules");
-    assert_eq!(after.iptables_total, before.iptables_total, "iptables rules (the daemon adds none)");
+    assert_eq!(leaks::sh(&format!("iptables-save 2>/dev/null | grep -c -- '{BRIDGE}'")).trim(), "0", "iptables rules naming {BRIDGE}");
     assert_eq!(after.state_entries, 0, "state entries");
     let live = live_netns();
     let survivors: Vec<_> = seen.netns.iter().filter(|n| live.contains(*n)).collect();
@@ -308,6 +368,7 @@ fn real_docker_cli_against_daemon_real() {
         ("netns", before.netns_total, after.netns_total),
         ("veths", before.veths_total, after.veths_total),
         ("bridges", before.bridges_total, after.bridges_total),
+        ("iptables rules", before.iptables_total, after.iptables_total),
     ] {
         if a != b {
             eprintln!("NOTE: global {what} {b} -> {a} (other users of this machine?)");

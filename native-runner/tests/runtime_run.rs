@@ -188,7 +188,10 @@ fn wait_running(root: &Root, name: &str) -> bool {
     while Instant::now() < deadline {
         if let Ok(id) = std::fs::read_to_string(root.0.join("names").join(name)) {
             if let Ok(st) = std::fs::read_to_string(root.0.join("containers").join(id).join("state")) {
-                if st.contains("status=running") {
+                // Running, and PID 1 has exec'd its command (the record is written before).
+                let pid = st.lines().find_map(|l| l.strip_prefix("init_pid=")).unwrap_or("0");
+                let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                if st.contains("status=running") && !cmd.is_empty() && !String::from_utf8_lossy(&cmd).contains("native-runner") {
                     return true;
                 }
             }

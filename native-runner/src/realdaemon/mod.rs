@@ -23,17 +23,26 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use sim_core::engine::containerd::{Containerd, ExecTask, Output, Task, TaskError};
+use sim_core::engine::containerd::{Containerd, ExecTask, Output, Task, TaskError, TaskNetwork};
 
 use crate::runtime::spawn::Stdio;
 use crate::runtime::{caps, cli, sys, ContainerSpec, ExecChild, ExecSpec, LinuxRuntime, RuntimeError};
 
-/// Our bridge: its own name (a real dockerd on the machine owns docker0), Docker's default
-/// bridge subnet, so containers have the addresses the engine reports.
+/// Our bridge for the default network: its own name (a real dockerd on the machine owns
+/// docker0), the engine's subnet (172.17.0.0/16), so containers have the addresses the
+/// engine reports. A user-defined network's bridge is `nr` + 12 hex of its id (Docker's
+/// `br-` + 12 hex).
 pub const BRIDGE: &str = "nrd0";
 pub const NETWORK: &str = "nrd-bridge";
-pub const SUBNET: &str = "172.17.0.0/16";
-pub const GATEWAY: Ipv4Addr = Ipv4Addr::new(172, 17, 0, 1);
+
+/// The runtime's network (state name, Linux bridge) for the engine's network.
+fn network_names(n: &TaskNetwork) -> (String, String) {
+    if n.default_bridge {
+        return (NETWORK.to_string(), BRIDGE.to_string());
+    }
+    let short: String = n.network_id.chars().filter(char::is_ascii_hexdigit).take(12).collect();
+    (format!("nrd-{short}"), format!("nr{short}"))
+}
 pub const DEFAULT_ROOT: &str = "/var/lib/native-runner-daemon";
 
 /// The runtime for `daemon --real`, its state under `root` (default DEFAULT_ROOT). Root only.
@@ -43,6 +52,35 @@ pub fn open(root: Option<&str>) -> Result<RealContainerd, String> {
         return Err("--real runs containers with namespaces, mounts and veths: it needs root".into());
     }
     RealContainerd::open(Path::new(root.unwrap_or(DEFAULT_ROOT)))
+}
+
+/// SIGTERM and SIGINT end the daemon as dockerd ends without live-restore: every container
+/// it runs is killed and removed, then the socket goes. Call before any thread exists (the
+/// signals are blocked for every thread and waited for on one; containers get a clean mask).
+pub fn stop_on_signals(real: Arc<RealContainerd>, socket: String) -> Result<(), String> {
+    // SAFETY: sigset manipulation on a local, then the calling thread's mask.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || loop {
+            let mut sig: libc::c_int = 0;
+            // SAFETY: set is a valid signal set, sig a valid out pointer.
+            if unsafe { libc::sigwait(&set, &mut sig) } == 0 {
+                eprintln!("native-runner daemon: signal {sig}: stopping the containers");
+                real.shutdown();
+                let _ = std::fs::remove_file(&socket);
+                std::process::exit(0);
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| format!("signal thread: {e}"))
 }
 
 /// `POST /exec/{id}/start` of a real exec: writes what the engine answered, then carries
@@ -155,6 +193,14 @@ impl RealContainerd {
         s.tasks.get(id).map(|t| (t.pid, Arc::clone(&t.exit)))
     }
 
+    /// Kills and removes every container this daemon runs.
+    pub fn shutdown(&self) {
+        let ids: Vec<String> = self.lock().map(|s| s.tasks.keys().cloned().collect()).unwrap_or_default();
+        for id in ids {
+            self.remove(&id);
+        }
+    }
+
     /// The process an `exec` started, for the connection that carries its input and output.
     pub fn take_exec(&self, exec_id: &str) -> Option<(ExecChild, bool)> {
         self.lock().ok()?.execs.remove(exec_id)
@@ -174,9 +220,11 @@ impl RealContainerd {
         }
         let network = match &task.network {
             Some(n) => {
-                self.rt.create_network(NETWORK, BRIDGE, SUBNET, Some(GATEWAY), false, true).map_err(task_err)?;
+                let (name, bridge) = network_names(n);
+                let subnet = format!("{}/{}", Ipv4Addr::from(n.subnet), n.prefix);
+                self.rt.create_network(&name, &bridge, &subnet, Some(Ipv4Addr::from(n.gateway)), false, true).map_err(task_err)?;
                 let ip = Ipv4Addr::from(n.ip);
-                Some(self.rt.reserve_endpoint(NETWORK, &task.id, ip, n.mac).map_err(task_err)?)
+                Some(self.rt.reserve_endpoint(&name, &task.id, ip, n.mac).map_err(task_err)?)
             }
             None => None,
         };
@@ -215,7 +263,7 @@ impl RealContainerd {
                 eprintln!("native-runner daemon: removing container {id}: {e}");
             }
         }
-        let _ = self.rt.cleanup_network_if_unused(NETWORK);
+        let _ = self.rt.cleanup_unused_networks();
     }
 }
 
@@ -230,23 +278,35 @@ impl Containerd for RealContainerd {
     }
 
     fn start(&self, task: &Task) -> Result<i64, TaskError> {
-        // A container started again: its previous run's state goes first.
-        self.remove(&task.id);
+        // A container started again keeps its writable layer; its last run is forgotten.
+        let again = self.rt.resolve(&task.id).is_ok();
+        if let Ok(mut s) = self.lock() {
+            s.tasks.remove(&task.id);
+        }
         let spec = self.spec_for(task)?;
         let bound = match proxy::bind(&task.ports) {
             Ok(p) => p,
             Err(e) => {
-                let _ = self.rt.cleanup_network_if_unused(NETWORK);
+                let _ = self.rt.cleanup_unused_networks();
                 return Err(TaskError { message: e, exit_code: 125 });
             }
         };
+        // A start that fails leaves no process and no address (a new container goes whole).
         let fail = |e: RuntimeError| {
-            let _ = self.rt.remove(&task.id);
-            let _ = self.rt.cleanup_network_if_unused(NETWORK);
+            if again {
+                let _ = self.rt.release_endpoint(&task.id);
+            } else {
+                let _ = self.rt.remove(&task.id);
+            }
+            let _ = self.rt.cleanup_unused_networks();
             task_err(e)
         };
-        if let Err(e) = self.rt.create(&spec) {
-            let _ = self.rt.cleanup_network_if_unused(NETWORK);
+        let made = if again { self.rt.recreate(&spec) } else { self.rt.create(&spec).map(|_| ()) };
+        if let Err(e) = made {
+            if let Some(n) = &spec.network {
+                self.rt.unreserve(&n.network, n.ip);
+            }
+            let _ = self.rt.cleanup_unused_networks();
             return Err(task_err(e));
         }
         let pipe = || sys::pipe().map_err(|err| RuntimeError::Io { op: "pipe", err });
@@ -269,6 +329,10 @@ impl Containerd for RealContainerd {
                     let _ = r.join();
                 }
                 drop(proxies);
+                // The address is the engine's to give again (it frees it when it sees the exit).
+                if let Err(e) = rt.release_endpoint(&id) {
+                    eprintln!("native-runner daemon: container {id}: {e}");
+                }
                 exit.set(code);
             });
             if let Err(e) = spawned {

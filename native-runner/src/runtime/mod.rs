@@ -283,6 +283,56 @@ impl LinuxRuntime {
         Ok(ContainerHandle { id: spec.id.clone(), dir })
     }
 
+    /// Makes an exited container startable again with a new spec (Docker's `start` of a
+    /// stopped container): its writable layer stays, its /etc files, address and process
+    /// spec are the new ones.
+    pub fn recreate(&self, spec: &ContainerSpec) -> Result<(), RuntimeError> {
+        let mut rec = self.record(&spec.id)?;
+        if rec.status == "running" && sys::process_alive(rec.init_pid, rec.init_start) {
+            return Err(RuntimeError::AlreadyStarted(spec.id.clone()));
+        }
+        let dir = self.state.container(&spec.id);
+        if !rec.network.is_empty() && !rec.ip.is_empty() {
+            let _ = std::fs::remove_file(self.state.ip_file(&rec.network, &rec.ip));
+        }
+        rec.status = "created".into();
+        rec.init_pid = 0;
+        rec.init_start = 0;
+        rec.exit_code = None;
+        rec.owner_pid = self.me.0;
+        rec.owner_start = self.me.1;
+        (rec.network, rec.ip, rec.host_veth) = match &spec.network {
+            Some(n) => (n.network.clone(), n.ip.to_string(), n.host_veth.clone()),
+            None => Default::default(),
+        };
+        for (f, c) in [("resolv.conf", &spec.resolv_conf), ("hostname", &spec.hostname_file), ("hosts", &spec.hosts)] {
+            std::fs::write(dir.join(f), c).map_err(st_err("write", &dir))?;
+        }
+        std::fs::write(dir.join("spec"), encode_spec(spec)).map_err(st_err("write", &dir))?;
+        self.state.write_container(&rec).map_err(st_err("write", &dir))
+    }
+
+    /// Gives back an address reserved for a container that was not made.
+    pub fn unreserve(&self, network_name: &str, ip: Ipv4Addr) {
+        let _ = std::fs::remove_file(self.state.ip_file(network_name, &ip.to_string()));
+    }
+
+    /// Gives back an exited container's address (its veth went with its network namespace).
+    pub fn release_endpoint(&self, id: &str) -> Result<(), RuntimeError> {
+        let _lock = self.lock()?;
+        let mut rec = self.record(id)?;
+        if rec.network.is_empty() || rec.ip.is_empty() || sys::process_alive(rec.init_pid, rec.init_start) {
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(self.state.ip_file(&rec.network, &rec.ip));
+        let network = std::mem::take(&mut rec.network);
+        rec.ip.clear();
+        rec.host_veth.clear();
+        let dir = self.state.container(id);
+        self.state.write_container(&rec).map_err(st_err("write", &dir))?;
+        self.maybe_remove_auto_network(&network)
+    }
+
     /// Starts the container's first process; returns its host PID once it has exec'd.
     pub fn start(&self, id: &str, stdio: [Stdio; 3]) -> Result<i32, RuntimeError> {
         let mut rec = self.record(id)?;
@@ -525,6 +575,15 @@ impl LinuxRuntime {
     pub fn cleanup_network_if_unused(&self, name: &str) -> Result<(), RuntimeError> {
         let _lock = self.lock()?;
         self.maybe_remove_auto_network(name)
+    }
+
+    /// Removes every network created on demand that no container holds an address on.
+    pub fn cleanup_unused_networks(&self) -> Result<(), RuntimeError> {
+        let _lock = self.lock()?;
+        for name in self.state.network_names() {
+            self.maybe_remove_auto_network(&name)?;
+        }
+        Ok(())
     }
 
     /// Creates a bridge network (or returns the existing one of that name).

@@ -32,6 +32,11 @@ pub struct Publish {
 /// The container's end of its veth pair on the bridge, as the engine allocated it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskNetwork {
+    /// The engine's network id and whether it is the default `bridge` (docker0).
+    pub network_id: String,
+    pub default_bridge: bool,
+    /// The network's subnet address.
+    pub subnet: [u8; 4],
     pub ip: [u8; 4],
     pub prefix: u8,
     pub gateway: [u8; 4],

@@ -647,13 +647,19 @@ pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Respons
 /// `docker logs`: the stored lines as stream frames (raw bytes with a TTY).
 fn logs(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    let tail: Option<usize> = req.query_value("tail").and_then(|t| t.parse().ok());
+    raw_stream(d, k, &log_frames(c, req, 0, tail))
+}
+
+/// The frames `docker logs` sends for the container's log lines from index `from` on, as the
+/// request asks (`stdout`, `stderr`, `timestamps`; the last `tail` lines).
+pub fn log_frames(c: &Container, req: &Request, from: usize, tail: Option<usize>) -> Vec<Vec<u8>> {
     let out = super::api::flag(req, "stdout");
     let err = super::api::flag(req, "stderr");
     let ts = super::api::flag(req, "timestamps");
-    let tail: Option<usize> = req.query_value("tail").and_then(|t| t.parse().ok());
-    let lines: Vec<&LogLine> = c.logs.iter().filter(|l| (l.stream == 1 && out) || (l.stream == 2 && err)).collect();
+    let lines: Vec<&LogLine> = c.logs.iter().skip(from).filter(|l| (l.stream == 1 && out) || (l.stream == 2 && err)).collect();
     let skip = tail.map(|t| lines.len().saturating_sub(t)).unwrap_or(0);
-    let frames: Vec<Vec<u8>> = lines
+    lines
         .into_iter()
         .skip(skip)
         .map(|l| {
@@ -668,8 +674,7 @@ fn logs(d: &Dockerd, k: &Kernel, id: &str, req: &Request) -> Response {
                 frame(l.stream, &payload)
             }
         })
-        .collect();
-    raw_stream(d, k, &frames)
+        .collect()
 }
 
 /// A multiplexed stream frame: `[stream, 0, 0, 0, size (u32 big-endian)]` then the bytes.

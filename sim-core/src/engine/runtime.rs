@@ -310,7 +310,8 @@ fn real_task(d: &Dockerd, k: &Kernel, c: &super::containers::Container, init: Pi
     let hostname = c.hostname();
     let net = ep.and_then(|e| {
         let n = d.networks.iter().find(|n| n.endpoints.get(&c.id).is_some_and(|x| x.ip == e.ip))?;
-        Some(TaskNetwork { ip: e.ip, prefix: n.subnet?.1, gateway: n.gateway?, mac: e.mac })
+        let (subnet, prefix) = n.subnet?;
+        Some(TaskNetwork { network_id: n.id.clone(), default_bridge: n.default_bridge, subnet, ip: e.ip, prefix, gateway: n.gateway?, mac: e.mac })
     });
     let ports = if net.is_some() {
         c.ports
