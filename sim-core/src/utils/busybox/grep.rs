@@ -32,13 +32,26 @@ pub fn bre_to_ere(p: &str) -> String {
 }
 
 /// Every regular file under `path`, depth first in directory order.
-fn walk(ctx: &Ctx, path: &str, follow: bool, depth: usize, out: &mut Vec<String>) {
+/// Paths a recursive grep visits at most: `-R` follows symlinks, and a loop (`/proc/self/root`)
+/// would go on until the path is too long for the kernel; the simulation stops sooner.
+const WALK_BUDGET: usize = 20_000;
+/// PATH_MAX: a longer path cannot be opened (ENAMETOOLONG).
+const PATH_MAX: usize = 4096;
+
+fn walk(ctx: &Ctx, path: &str, follow: bool, depth: usize, out: &mut Vec<String>, visits: &mut usize) {
+    *visits += 1;
+    if *visits > WALK_BUDGET || path.len() >= PATH_MAX {
+        return;
+    }
     let Ok(r) = ctx.k.resolve(ctx.pid, path, follow || depth == 0) else { return };
     let Some(st) = ctx.k.stat_loc(&r.loc) else { return };
     if st.ftype == FileType::Dir {
         if let Ok(entries) = ctx.k.read_dir(ctx.pid, &r.loc) {
             for (name, _) in entries {
-                walk(ctx, &concat_path(path, &name), follow, depth + 1, out);
+                if *visits > WALK_BUDGET {
+                    break;
+                }
+                walk(ctx, &concat_path(path, &name), follow, depth + 1, out, visits);
             }
         }
     } else {
@@ -106,7 +119,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             operands.push(".".into());
         }
         for p in &operands {
-            walk(ctx, p, o.has('R'), 0, &mut files);
+            walk(ctx, p, o.has('R'), 0, &mut files, &mut 0);
         }
     } else {
         files = operands.clone();
