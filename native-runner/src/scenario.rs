@@ -71,65 +71,14 @@ pub fn parse(text: &str, name: &str) -> Result<Vec<Line>, String> {
     Ok(out)
 }
 
-/// Splits a line into words like sh: '...' literal, "..." with \\ \" \$ \` escapes, \x outside.
+/// Splits a line into words like sh: '...' literal, "..." with \\ \" \$ \` escapes, \x
+/// outside (sim-core's POSIX splitter, the one Compose's `command:` uses).
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => cur.push(c),
-                        None => return Err("unterminated single quote".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('\\' | '"' | '$' | '`')) => cur.push(c),
-                            Some(c) => {
-                                cur.push('\\');
-                                cur.push(c);
-                            }
-                            None => return Err("unterminated double quote".into()),
-                        },
-                        Some(c) => cur.push(c),
-                        None => return Err("unterminated double quote".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some(c) => cur.push(c),
-                    None => return Err("backslash at end of line".into()),
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    Ok(words)
+    use sim_core::compose::words::{split, SplitError};
+    split(line).map_err(|e| match e {
+        SplitError::NoClosingQuotation => "unterminated quote".to_string(),
+        SplitError::NoEscapedCharacter => "backslash at end of line".to_string(),
+    })
 }
 
 /// The words as one would type them again (quoted where the shell would need it).
