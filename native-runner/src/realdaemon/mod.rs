@@ -385,7 +385,7 @@ impl Containerd for RealContainerd {
     }
 
     fn exec(&self, exec_id: &str, task: &ExecTask) -> Result<i64, TaskError> {
-        let spec = ExecSpec { argv: task.argv.clone(), env: task.env.clone(), cwd: task.cwd.clone(), uid: task.uid, gid: task.gid, groups: Vec::new(), tty: task.tty };
+        let spec = ExecSpec { argv: task.argv.clone(), env: task.env.clone(), cwd: task.cwd.clone(), uid: task.uid, gid: task.gid, groups: self.rt.container_groups(&task.container, task.uid), tty: task.tty };
         let child = self.rt.exec(&task.container, &spec).map_err(|e| {
             let code = match e.exit_code() {
                 125 => 126,

@@ -475,6 +475,15 @@ impl LinuxRuntime {
     }
 
     /// Runs a process in the container's namespaces with the container's capabilities.
+    /// The supplementary groups of `uid` in container `id`, from its own /etc/passwd and
+    /// /etc/group (what runc gives an exec'd process, as for PID 1).
+    pub fn container_groups(&self, id: &str, uid: u32) -> Vec<u32> {
+        match self.state.read_container(id) {
+            Some(c) if c.init_pid > 0 => cli::image_groups(&[PathBuf::from(format!("/proc/{}/root", c.init_pid))], uid),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn exec(&self, id: &str, spec: &ExecSpec) -> Result<ExecChild, RuntimeError> {
         let pid = self.running_pid(id)?;
         let io_err = |op| move |err| RuntimeError::Io { op, err };
