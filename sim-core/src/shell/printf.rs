@@ -2,6 +2,9 @@
 //! reused until the arguments are used up; `%s %b %c %d %i %u %x %X %o %f %e %g %%` with
 //! flags, width and precision; backslash escapes in the format (and in `%b` arguments).
 
+/// The widest field or precision honoured: a typed `%999999999d` must not exhaust memory.
+const MAX_FIELD: usize = 4096;
+
 /// The output, and the invalid numbers met (bash: `printf: abc: invalid number`, status 1).
 pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
     let mut out = String::new();
@@ -67,7 +70,7 @@ fn one_pass(fmt: &str, args: &[String], next: &mut usize, out: &mut String, bad:
                 p.push(chars[j]);
                 j += 1;
             }
-            precision = Some(p.parse().unwrap_or(0));
+            precision = Some(p.parse::<usize>().unwrap_or(0).min(MAX_FIELD));
         }
         let Some(&conv) = chars.get(j) else {
             out.push_str(&chars[i..].iter().collect::<String>());
@@ -76,7 +79,7 @@ fn one_pass(fmt: &str, args: &[String], next: &mut usize, out: &mut String, bad:
         i = j + 1;
         let left = flags.contains('-');
         let zero = flags.contains('0') && !left;
-        let width: usize = width.parse().unwrap_or(0);
+        let width: usize = width.parse::<usize>().unwrap_or(0).min(MAX_FIELD);
         let body = match conv {
             's' => {
                 let s = take(next).unwrap_or_default();
@@ -241,5 +244,8 @@ mod tests {
         assert_eq!(format("x\\n", &v(&["extra"])).0, "x\n");
         assert_eq!(format("%b\\n", &v(&["a\\tb"])).0, "a\tb\n");
         assert_eq!(format("%d\\n", &v(&["abc"])), ("0\n".to_string(), v(&["abc"])));
+        // Absurd widths are capped, not allocated.
+        assert_eq!(format("%99999999999999s|", &v(&["a"])).0.len(), 4097);
+        assert!(format("%.99999999999f", &v(&["1"])).0.len() < 5000);
     }
 }
