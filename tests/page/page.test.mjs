@@ -143,6 +143,8 @@ test("the docker lesson is completed by typing; the terminal, the socket and the
 test("a desktop lesson boots its Mac; the socket panel shows the crossing into the VM", async () => {
   const page = await freshPage();
   await page.selectOption("#lesson-select", { label: "7. Rancher Desktop on an M1 Mac: CPU emulation" });
+  // On a first visit the Mac is in the full build: the page hands over to it first.
+  await page.waitForFunction(() => /MacBook-Pro ~ %/.test(document.querySelector(".prompt-line.live .prompt")?.textContent ?? ""), null, { timeout: 20000 });
   assert.match(await text(page, "#lesson-machine"), /M1 Mac with Rancher Desktop/);
   assert.match(await text(page, ".prompt-line.live .prompt"), /MacBook-Pro ~ %/);
   await page.click("#type-for-me");
