@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use leaks::{count, live_netns, record_running, Seen};
+use leaks::{count, record_running, Seen};
 
 const FIXTURE: &str = "../../shared/fixtures/alpine-3.15/alpine-minirootfs-3.15.11-x86_64.tar.gz";
 const REAL: &str = "/tmp/playground-real-docker/docker.sock";
@@ -357,21 +357,5 @@ fn real_docker_cli_against_daemon_real() {
     assert_eq!(after.veths_on_our_bridge, 0, "veths");
     assert_eq!(after.iptables_ours, before.iptables_ours, "tagged iptables rules");
     assert_eq!(leaks::sh(&format!("iptables-save 2>/dev/null | grep -c -- '{BRIDGE}'")).trim(), "0", "iptables rules naming {BRIDGE}");
-    assert_eq!(after.state_entries, 0, "state entries");
-    let live = live_netns();
-    let survivors: Vec<_> = seen.netns.iter().filter(|n| live.contains(*n)).collect();
-    assert!(survivors.is_empty(), "container network namespaces still used: {survivors:?}");
-    let veths: Vec<_> = seen.veths.iter().filter(|v| Path::new(&format!("/sys/class/net/{v}")).exists()).collect();
-    assert!(veths.is_empty(), "veths left: {veths:?}");
-    for (what, b, a) in [
-        ("mounts", before.mounts_total, after.mounts_total),
-        ("netns", before.netns_total, after.netns_total),
-        ("veths", before.veths_total, after.veths_total),
-        ("bridges", before.bridges_total, after.bridges_total),
-        ("iptables rules", before.iptables_total, after.iptables_total),
-    ] {
-        if a != b {
-            eprintln!("NOTE: global {what} {b} -> {a} (other users of this machine?)");
-        }
-    }
+    leaks::assert_traces_gone(&before, &after, &seen);
 }

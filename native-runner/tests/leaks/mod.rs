@@ -114,3 +114,26 @@ pub fn live_netns() -> BTreeSet<PathBuf> {
     s
 }
 
+
+/// The checks every leak test ends with: no state entries, none of the container network
+/// namespaces or veths recorded while running still alive, and a note (not a failure) when
+/// a global count moved, since other users of the machine may have moved it.
+pub fn assert_traces_gone(before: &Counts, after: &Counts, seen: &Seen) {
+    assert_eq!(after.state_entries, 0, "state entries");
+    let live = live_netns();
+    let survivors: Vec<_> = seen.netns.iter().filter(|n| live.contains(*n)).collect();
+    assert!(survivors.is_empty(), "container network namespaces still used: {survivors:?}");
+    let veths: Vec<_> = seen.veths.iter().filter(|v| Path::new(&format!("/sys/class/net/{v}")).exists()).collect();
+    assert!(veths.is_empty(), "veths left: {veths:?}");
+    for (what, b, a) in [
+        ("mounts", before.mounts_total, after.mounts_total),
+        ("netns", before.netns_total, after.netns_total),
+        ("veths", before.veths_total, after.veths_total),
+        ("bridges", before.bridges_total, after.bridges_total),
+        ("iptables rules", before.iptables_total, after.iptables_total),
+    ] {
+        if a != b {
+            eprintln!("NOTE: global {what} {b} -> {a} (other users of this machine?)");
+        }
+    }
+}

@@ -104,6 +104,11 @@ fn resolve(ctx: &Ctx, host: &str) -> Option<[u8; 4]> {
     if host == "localhost" {
         return Some([127, 0, 0, 1]);
     }
+    hosts_file_lookup(ctx, host)
+}
+
+/// The IPv4 address /etc/hosts (of the caller's mount namespace) gives `host`.
+pub fn hosts_file_lookup(ctx: &Ctx, host: &str) -> Option<[u8; 4]> {
     let hosts = ctx.read_file("/etc/hosts").unwrap_or_default();
     String::from_utf8_lossy(&hosts).lines().find_map(|l| {
         let mut f = l.split_whitespace();

@@ -38,12 +38,7 @@ fn resolve(ctx: &Ctx, host: &str) -> Option<[u8; 4]> {
     if let Some(ip) = parse_ip(host) {
         return Some(ip);
     }
-    let hosts = String::from_utf8_lossy(&ctx.read_file("/etc/hosts").unwrap_or_default()).into_owned();
-    let listed = hosts.lines().find_map(|l| {
-        let mut f = l.split_whitespace();
-        let ip = parse_ip(f.next()?)?;
-        f.any(|n| n == host).then_some(ip)
-    });
+    let listed = crate::utils::curl::hosts_file_lookup(ctx, host);
     if listed.is_some() {
         return listed;
     }
