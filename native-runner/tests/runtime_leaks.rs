@@ -138,3 +138,57 @@ fn nothing_leaks_after_200_cycles_and_20_runtime_kills() {
     leaks::assert_traces_gone(&before, &after, &seen);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A runtime SIGKILLed between reserving an address and writing its container's record
+/// leaves only the address file. `cleanup` frees it, and the on-demand network and its
+/// bridge go with it; an address held by a live runtime stays.
+#[test]
+fn an_address_reserved_by_a_dead_runtime_frees_its_network() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED an_address_reserved_by_a_dead_runtime: bridges need root");
+        return;
+    }
+    let root = std::env::temp_dir().join(format!("nr-test-reserve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let _guard = CleanupOnDrop(root.clone());
+    let rs = root.to_str().expect("utf-8").to_string();
+    let net = |name: &str, bridge: &str, subnet: &str| {
+        let dir = root.join("networks").join(name);
+        std::fs::create_dir_all(dir.join("ips")).expect("network dir");
+        let gw = subnet.replace(".0/24", ".1");
+        std::fs::write(dir.join("config"), format!("name={name}\nbridge={bridge}\nsubnet={subnet}\ngateway={gw}\nmasquerade=false\nauto_remove=true\n")).expect("config");
+        let added = Command::new("ip").args(["link", "add", bridge, "type", "bridge"]).status().map(|s| s.success()).unwrap_or(false);
+        assert!(added, "ip link add {bridge}");
+        dir.join("ips")
+    };
+    let pid = std::process::id() % 100_000;
+    let (dead_br, live_br) = (format!("nrt-dd{pid}"), format!("nrt-lv{pid}"));
+    let dead_ips = net("dead", &dead_br, "10.203.1.0/24");
+    let live_ips = net("live", &live_br, "10.203.2.0/24");
+    // A PID that was a process and is no more; and this test, which is alive.
+    let mut gone = Command::new("true").spawn().expect("true");
+    let gone_pid = gone.id();
+    let _ = gone.wait();
+    let start_of = |pid: u32| -> String {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(19).map(str::to_string)).unwrap_or_else(|| "1".into())
+    };
+    std::fs::write(dead_ips.join("10.203.1.2"), format!("0123456789ab\n{gone_pid} 1\n")).expect("ip file");
+    let me = std::process::id();
+    std::fs::write(live_ips.join("10.203.2.2"), format!("ba9876543210\n{me} {}\n", start_of(me))).expect("ip file");
+
+    let o = nr().args(["cleanup", "--root", &rs]).output().expect("cleanup");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let link = |b: &str| Command::new("ip").args(["link", "show", b]).output().map(|o| o.status.success()).unwrap_or(false);
+    let (dead_left, live_left) = (link(&dead_br), link(&live_br));
+    for b in [&live_br, &dead_br] {
+        let _ = sh(&format!("ip link del {b} 2>/dev/null"));
+    }
+    assert!(out.contains("1 addresses, 1 networks"), "{out}");
+    assert!(!dead_left, "the dead runtime's bridge {dead_br} is left");
+    assert!(!dead_ips.exists(), "the dead runtime's network record is left");
+    assert!(live_left, "the live runtime's bridge {live_br} was removed");
+    assert!(live_ips.join("10.203.2.2").exists(), "the live runtime's address was freed");
+}

@@ -322,8 +322,8 @@ pub fn cleanup(args: &[String]) -> ExitCode {
     match report {
         Ok(r) => {
             println!(
-                "removed {} containers ({} processes killed, {} veths), {} networks, {} layer temporaries",
-                r.containers, r.processes_killed, r.veths, r.networks, r.layer_temporaries
+                "removed {} containers ({} processes killed, {} veths), {} addresses, {} networks, {} layer temporaries",
+                r.containers, r.processes_killed, r.veths, r.addresses, r.networks, r.layer_temporaries
             );
             ExitCode::SUCCESS
         }

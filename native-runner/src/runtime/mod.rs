@@ -166,6 +166,8 @@ pub struct CleanupReport {
     pub processes_killed: usize,
     pub veths: usize,
     pub networks: usize,
+    /// Addresses reserved by runtimes that died before their container had a record.
+    pub addresses: usize,
     pub layer_temporaries: usize,
 }
 
@@ -667,7 +669,7 @@ impl LinuxRuntime {
             if std::fs::OpenOptions::new().write(true).create_new(true).open(&f).is_err() {
                 continue;
             }
-            let _ = std::fs::write(&f, id);
+            let _ = self.state.write_ip_holder(&f, id, self.me);
             let veth = network::new_veth_name().map_err(|err| RuntimeError::Io { op: "random", err })?;
             return Ok(NetAttachment { network: network_name.to_string(), bridge: n.bridge.clone(), ip, prefix: sub.prefix, gateway: gw, mac: network::docker_mac(ip), host_veth: veth });
         }
@@ -685,7 +687,7 @@ impl LinuxRuntime {
         if ip == gw || !sub.contains(ip) || std::fs::OpenOptions::new().write(true).create_new(true).open(&f).is_err() {
             return Err(RuntimeError::AddressPoolFull(network_name.to_string()));
         }
-        let _ = std::fs::write(&f, id);
+        let _ = self.state.write_ip_holder(&f, id, self.me);
         let veth = network::new_veth_name().map_err(|err| RuntimeError::Io { op: "random", err })?;
         Ok(NetAttachment { network: network_name.to_string(), bridge: n.bridge.clone(), ip, prefix: sub.prefix, gateway: gw, mac, host_veth: veth })
     }
@@ -732,6 +734,21 @@ impl LinuxRuntime {
             report.containers += 1;
         }
         for name in self.state.network_names() {
+            // Addresses reserved by a runtime that died before it wrote the container's record.
+            for ip in self.state.ips_in_use(&name) {
+                let Some((id, owner)) = self.state.read_ip_holder(&name, &ip) else { continue };
+                if mine.contains(&id) || self.state.read_container(&id).is_some() {
+                    continue;
+                }
+                let holder_gone = match owner {
+                    Some(o) => o != self.me && !sys::process_alive(o.0, o.1),
+                    None => !self.state.container(&id).exists(),
+                };
+                if holder_gone {
+                    let _ = std::fs::remove_file(self.state.ip_file(&name, &ip));
+                    report.addresses += 1;
+                }
+            }
             if let Some(n) = self.state.read_network(&name) {
                 if n.auto_remove && self.state.ips_in_use(&name).is_empty() {
                     self.remove_network_locked(&n)?;

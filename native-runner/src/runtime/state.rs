@@ -165,6 +165,23 @@ impl StateDir {
     pub fn ips_in_use(&self, network: &str) -> Vec<String> {
         list(&self.network(network).join("ips"))
     }
+    /// Fills a just-reserved address file: the container it is for, and the runtime that
+    /// reserved it (pid and start time), so a runtime killed before it wrote the
+    /// container's record does not hold the address, and its network, for ever.
+    pub fn write_ip_holder(&self, file: &Path, id: &str, owner: (i32, u64)) -> io::Result<()> {
+        std::fs::write(file, format!("{id}\n{} {}\n", owner.0, owner.1))
+    }
+    /// The container an address file is for, and its reserving runtime when recorded.
+    pub fn read_ip_holder(&self, network: &str, ip: &str) -> Option<(String, Option<(i32, u64)>)> {
+        let text = std::fs::read_to_string(self.ip_file(network, ip)).ok()?;
+        let mut lines = text.lines();
+        let id = lines.next().filter(|id| !id.is_empty())?.to_string();
+        let owner = lines.next().and_then(|l| {
+            let (pid, start) = l.split_once(' ')?;
+            Some((pid.parse().ok()?, start.parse().ok()?))
+        });
+        Some((id, owner))
+    }
 }
 
 fn list(dir: &Path) -> Vec<String> {
