@@ -192,9 +192,20 @@ fn netns_and_veth() {
         if c.ends_with("netns list") {
             // Listing order is the directory order of /run/netns, which depends on the
             // filesystem; other namespaces on this machine are not ours.
+            // The ids (`(id: N)`) are the lowest free in the namespace that lists them, so
+            // namespaces other programs made first shift ours: compare their order instead.
             let keep = |x: &str| -> String {
-                let mut v: Vec<&str> = x.lines().filter(|l| l.starts_with("cc")).collect();
+                let mut v: Vec<String> = x.lines().filter(|l| l.starts_with("cc")).map(str::to_string).collect();
                 v.sort();
+                let id_of = |l: &str| l.rsplit_once("(id: ").and_then(|(_, n)| n.trim_end_matches(')').parse::<u32>().ok());
+                let mut ids: Vec<u32> = v.iter().filter_map(|l| id_of(l)).collect();
+                ids.sort_unstable();
+                for l in v.iter_mut() {
+                    if let (Some(id), Some((name, _))) = (id_of(l), l.clone().rsplit_once(" (id: ")) {
+                        let rank = ids.iter().position(|&i| i == id).unwrap_or(0);
+                        *l = format!("{name} (id: <{rank}>)");
+                    }
+                }
                 v.join("\n")
             };
             r = keep(&r);
