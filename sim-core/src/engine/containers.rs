@@ -1070,17 +1070,19 @@ pub fn hosts_file(ip: Option<[u8; 4]>, hostname: &str) -> String {
 
 /// Stream output of a hijacked connection: frames without a TTY, raw bytes with one.
 pub fn stream_bytes(tty: bool, out: &[u8], err: &[u8]) -> Vec<u8> {
-    if tty {
-        let mut v = out.to_vec();
-        v.extend_from_slice(err);
-        return v;
-    }
+    stream_segments(tty, &[(1, out.to_vec()), (2, err.to_vec())])
+}
+
+/// A process's output in the order it was written, as runs of (stream, bytes): as it is
+/// (a TTY joins the streams) or in stdcopy frames, one per run.
+pub fn stream_segments(tty: bool, segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
     let mut v = Vec::new();
-    if !out.is_empty() {
-        v.extend(frame(1, out));
-    }
-    if !err.is_empty() {
-        v.extend(frame(2, err));
+    for (stream, bytes) in segments.iter().filter(|(_, b)| !b.is_empty()) {
+        if tty {
+            v.extend_from_slice(bytes);
+        } else {
+            v.extend(frame(*stream, bytes));
+        }
     }
     v
 }

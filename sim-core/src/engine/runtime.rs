@@ -9,7 +9,7 @@ use crate::shell::exec::{exec_program, LookupError};
 use crate::utils::{Io, Outcome};
 
 use super::containerd::{ExecTask, Publish, Task, TaskNetwork};
-use super::containers::{hosts_file, log_lines, stream_bytes, CONTAINERS};
+use super::containers::{hosts_file, log_lines, stream_bytes, stream_segments, CONTAINERS};
 use super::json::Stamp;
 use super::{hostfs, network, Dockerd};
 
@@ -273,8 +273,9 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
     };
     let started = Stamp::now(k);
     let Some(cm) = d.containers.get_mut(id) else { return Err(StartError { message: "container vanished".into(), exit_code: 125 }) };
-    cm.logs.extend(log_lines(1, started, &if tty { onlcr(&io.out) } else { io.out.clone() }));
-    cm.logs.extend(log_lines(2, started, &io.err));
+    for (stream, bytes) in io.streams() {
+        cm.logs.extend(log_lines(stream, started, &if tty { onlcr(bytes) } else { bytes.to_vec() }));
+    }
     cm.shim_pid = Some(shim);
     cm.proxies = proxies;
     cm.netns = netns;
@@ -572,19 +573,19 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
         x.running = true;
         x.pid = pid;
     }
-    let (code, out, err, shell) = match exec_program(k, pid, e.argv.clone(), env, io) {
+    let (code, io, shell) = match exec_program(k, pid, e.argv.clone(), env, io) {
         Ok((Outcome::Exit(code), io)) => {
             k.exit_with(pid, code);
-            (code, io.out, io.err, None)
+            (code, io, None)
         }
         Ok((Outcome::Running { until }, io)) => {
             if let Some(t) = until {
                 k.now = k.now.max(t);
             }
             k.exit_with(pid, 0);
-            (0, io.out, io.err, None)
+            (0, io, None)
         }
-        Ok((Outcome::Shell(sh), io)) => (0, io.out, io.err, Some(sh)),
+        Ok((Outcome::Shell(sh), io)) => (0, io, Some(sh)),
         Err((le, _)) => {
             let name = e.argv.first().cloned().unwrap_or_default();
             let why = match le {
@@ -594,7 +595,7 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
             };
             k.exit_with(pid, 126);
             let msg = format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\r\n");
-            (126, msg.into_bytes(), Vec::new(), None)
+            (126, Io { out: msg.into_bytes(), ..Io::default() }, None)
         }
     };
     if let Some(x) = d.execs.get_mut(eid) {
@@ -604,8 +605,9 @@ pub fn exec(d: &mut Dockerd, k: &mut Kernel, eid: &str, stdin: Vec<u8>) -> ExecO
         }
     }
     // The program's output passed through the pty; runc's own error did not.
-    let out = if e.tty && code != 126 { onlcr(&out) } else { out };
-    ExecOutput { stream: stream_bytes(e.tty, &out, &err), shell }
+    let through_pty = e.tty && code != 126;
+    let streams: Vec<(u8, Vec<u8>)> = io.streams().into_iter().map(|(n, b)| (n, if through_pty { onlcr(b) } else { b.to_vec() })).collect();
+    ExecOutput { stream: stream_segments(e.tty, &streams), shell }
 }
 
 /// `docker exec` in a real container: the process starts now; its input and output are

@@ -9,7 +9,7 @@ use crate::kernel::process::Exec;
 use crate::kernel::vfs::{FileType, NodeKind};
 use crate::kernel::{Errno, Kernel, Pid, ProcState};
 use crate::utils::busybox::ash;
-use crate::utils::{self, Ctx, Io, Outcome};
+use crate::utils::{self, Ctx, Io, Outcome, WriteOrder};
 
 /// Facts about the terminal the shell runs on.
 #[derive(Clone, Debug)]
@@ -53,16 +53,41 @@ pub struct LineResult {
     /// What went to the shell's stderr when that is apart from the terminal
     /// (`TermInfo::err_apart`); otherwise stderr is in `screen`, in order.
     pub err: Vec<u8>,
+    /// The order of the writes to `screen` and `err` when they are apart.
+    pub order: WriteOrder,
 }
 
 impl LineResult {
+    /// Bytes for the shell's stdout.
+    fn put_out(&mut self, bytes: &[u8]) {
+        self.order.catch_up(self.screen.len(), self.err.len());
+        self.screen.extend_from_slice(bytes);
+        self.order.catch_up(self.screen.len(), self.err.len());
+    }
     /// Bytes for the shell's stderr.
     fn put_err(&mut self, term: &TermInfo, bytes: &[u8]) {
+        self.order.catch_up(self.screen.len(), self.err.len());
         if term.err_apart {
             self.err.extend_from_slice(bytes);
         } else {
             self.screen.extend_from_slice(bytes);
         }
+        self.order.catch_up(self.screen.len(), self.err.len());
+    }
+    /// A finished program's stdout and stderr, in the order it wrote them; its stderr only
+    /// when that was not already joined to its stdout.
+    fn put_streams(&mut self, term: &TermInfo, io: &Io) {
+        for (stream, bytes) in io.streams() {
+            if stream == 1 {
+                self.put_out(bytes);
+            } else if !io.err_to_out {
+                self.put_err(term, bytes);
+            }
+        }
+    }
+    /// The shell's stdout and stderr, in the order they were written.
+    pub fn streams(&self) -> Vec<(u8, &[u8])> {
+        self.order.interleave(&self.screen, &self.err)
     }
 }
 
@@ -386,6 +411,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             err_redirect: None,
             // In a shell nobody waits for, its commands are not waited out either.
             background: term.detached,
+            order: WriteOrder::default(),
         };
         let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term) {
             Ok(r) => r,
@@ -471,7 +497,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 let _ = k.write_file(pid, &path, &io.err, true);
             }
             io.err.clear();
-        } else if !io.err_to_out && !io.err.is_empty() {
+        } else if !io.err_to_out && !io.err.is_empty() && !(last && matches!(redirected, OutTarget::Terminal | OutTarget::Pipe)) {
             let err = std::mem::take(&mut io.err);
             res.put_err(term, &err);
         }
@@ -530,8 +556,8 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
             (code, io)
         }
     };
-    res.screen.extend_from_slice(&io.out);
-    res.put_err(term, &io.err);
+    let io = Io { err_to_out: false, ..io };
+    res.put_streams(term, &io);
     if res.blocked.is_none() && res.new_shell.is_none() {
         res.exit = Some(status);
     }
@@ -616,7 +642,10 @@ fn finish_io(k: &mut Kernel, pid: Pid, mut io: Io, target: OutTarget, res: &mut 
         io.err.clear();
     }
     match target {
-        OutTarget::Terminal | OutTarget::Pipe => res.screen.extend_from_slice(&io.out),
+        OutTarget::Terminal | OutTarget::Pipe => {
+            res.put_streams(term, &io);
+            return;
+        }
         OutTarget::Stderr => res.put_err(term, &io.out),
         OutTarget::File { path } => {
             // stderr joined to stdout (`2>&1`) goes to the file with it.

@@ -39,6 +39,52 @@ pub struct Io {
     /// Nobody waits for the program (a container's process started by dockerd): one that
     /// would block returns `Outcome::Running` and stays alive instead.
     pub background: bool,
+    /// The order of the writes to `out` and `err`, for when they go apart to one reader (a
+    /// container's streams, which `docker logs` and an attached client show interleaved).
+    pub order: WriteOrder,
+}
+
+/// The order in which bytes went to stdout and stderr: runs of (stream, length), stream 1
+/// stdout and 2 stderr. Writes through `Io::write_*` are in order; bytes appended to the
+/// buffers directly are placed at the next ordered write.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteOrder {
+    runs: Vec<(u8, usize)>,
+    seen: [usize; 2],
+}
+
+impl WriteOrder {
+    /// Marks everything written so far (the buffers' lengths) as having come before what follows.
+    pub fn catch_up(&mut self, out_len: usize, err_len: usize) {
+        for (stream, len) in [(1u8, out_len), (2, err_len)] {
+            let i = usize::from(stream - 1);
+            if len > self.seen[i] {
+                let n = len - self.seen[i];
+                self.seen[i] = len;
+                match self.runs.last_mut() {
+                    Some(last) if last.0 == stream => last.1 += n,
+                    _ => self.runs.push((stream, n)),
+                }
+            }
+        }
+    }
+
+    /// `out` and `err` cut into the runs they were written in, in order; bytes past what was
+    /// recorded follow, stdout's first.
+    pub fn interleave<'a>(&self, out: &'a [u8], err: &'a [u8]) -> Vec<(u8, &'a [u8])> {
+        let mut at = [0usize, 0];
+        let mut v = Vec::new();
+        let bufs = [out, err];
+        for &(stream, n) in self.runs.iter().chain([(1u8, usize::MAX), (2, usize::MAX)].iter()) {
+            let i = usize::from(stream - 1);
+            let end = at[i].saturating_add(n).min(bufs[i].len());
+            if end > at[i] {
+                v.push((stream, &bufs[i][at[i]..end]));
+                at[i] = end;
+            }
+        }
+        v
+    }
 }
 
 impl Io {
@@ -47,14 +93,25 @@ impl Io {
         Io { stdin_tty: true, err_to_out: true, tty_out: true, cols, ..Io::default() }
     }
     pub fn write_out(&mut self, s: &str) {
-        self.out.extend_from_slice(s.as_bytes());
+        self.push(1, s.as_bytes());
     }
     pub fn write_err(&mut self, s: &str) {
-        if self.err_to_out && self.err_redirect.is_none() {
-            self.out.extend_from_slice(s.as_bytes());
+        let stream = if self.err_to_out && self.err_redirect.is_none() { 1 } else { 2 };
+        self.push(stream, s.as_bytes());
+    }
+    /// Appends to stdout (1) or stderr (2) as they are, keeping the order of writes.
+    pub fn push(&mut self, stream: u8, bytes: &[u8]) {
+        self.order.catch_up(self.out.len(), self.err.len());
+        if stream == 2 {
+            self.err.extend_from_slice(bytes);
         } else {
-            self.err.extend_from_slice(s.as_bytes());
+            self.out.extend_from_slice(bytes);
         }
+        self.order.catch_up(self.out.len(), self.err.len());
+    }
+    /// stdout and stderr as they were written, in order.
+    pub fn streams(&self) -> Vec<(u8, &[u8])> {
+        self.order.interleave(&self.out, &self.err)
     }
 }
 

@@ -59,8 +59,9 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> i32 {
     let t = term(ctx);
     for line in text.lines() {
         let res = run_line(ctx.k, sh, line, &t);
-        ctx.io.out.extend_from_slice(&res.screen);
-        ctx.io.err.extend_from_slice(&res.err);
+        for (stream, bytes) in res.streams() {
+            ctx.io.push(stream, bytes);
+        }
         if let Some(code) = res.exit {
             return code;
         }

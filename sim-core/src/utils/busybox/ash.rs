@@ -384,8 +384,9 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> Out
         sh.vars.set("LINENO", &(i + 1).to_string(), false);
         t.exec_last = exec_last && i + 1 == lines;
         let res = run_line(ctx.k, sh, line, &t);
-        ctx.io.out.extend_from_slice(&res.screen);
-        ctx.io.err.extend_from_slice(&res.err);
+        for (stream, bytes) in res.streams() {
+            ctx.io.push(stream, bytes);
+        }
         if let Some(code) = res.exit {
             return Outcome::Exit(code);
         }

@@ -120,18 +120,20 @@ fn run_applet(ctx: &mut Ctx, name: &str) -> Outcome {
         return show_usage_of(ctx, name, 0);
     }
     match applet(name) {
-        Some(run) if stdio_buffered(name) && !ctx.io.tty_out && ctx.io.err_to_out => {
+        Some(run) if stdio_buffered(name) && !ctx.io.tty_out => {
             // stdout through stdio, not a terminal: fully buffered, so what the applet
-            // wrote to stderr (unbuffered) comes out first.
-            let before = std::mem::take(&mut ctx.io.out);
+            // wrote to stderr (unbuffered) comes out first, joined to stdout or apart.
+            let before = (std::mem::take(&mut ctx.io.out), std::mem::take(&mut ctx.io.err), std::mem::take(&mut ctx.io.order));
+            let was_joined = ctx.io.err_to_out;
+            let joined = was_joined && ctx.io.err_redirect.is_none();
             ctx.io.err_to_out = false;
-            let saved_err = std::mem::take(&mut ctx.io.err);
             let outcome = run(ctx);
-            let errs = std::mem::replace(&mut ctx.io.err, saved_err);
-            let out = std::mem::replace(&mut ctx.io.out, before);
-            ctx.io.err_to_out = true;
-            ctx.io.out.extend_from_slice(&errs);
-            ctx.io.out.extend_from_slice(&out);
+            let errs = std::mem::replace(&mut ctx.io.err, before.1);
+            let out = std::mem::replace(&mut ctx.io.out, before.0);
+            ctx.io.order = before.2;
+            ctx.io.err_to_out = was_joined;
+            ctx.io.push(if joined { 1 } else { 2 }, &errs);
+            ctx.io.push(1, &out);
             outcome
         }
         Some(run) => run(ctx),
