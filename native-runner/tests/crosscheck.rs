@@ -313,3 +313,40 @@ fn ls_on_a_known_tree() {
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+/// Command substitution (`$(...)`, backquotes): field splitting, trailing newlines, nesting,
+/// stderr passing through, and the status of `x=$(cmd)`, as this machine's bash does them.
+#[test]
+fn command_substitution_as_bash_does() {
+    if !have("bash") {
+        eprintln!("SKIPPED: cross-check needs `bash` on this machine");
+        return;
+    }
+    let lines = [
+        r#"echo $(echo hi) "$(printf "a\nb\n\n")" `echo bq`"#,
+        "x=$(false); echo $?",
+        "x=$(true); echo $?; echo $(false) $?",
+        r#"x=$(echo out; echo err >&2); echo "[$x]""#,
+        r#"echo "a`echo \`echo nested\``b""#,
+        r##"echo $(echo "(paren)") $( echo "#not a comment" )"##,
+        r#"echo a$(echo " b  c ")d "a$(echo " b  c ")d""#,
+        r#"echo "$(ls /nonexistent-xc)" $?"#,
+        "cd $(echo /usr) && pwd",
+        "echo $(printf '%s\\n' 1 2 3 | wc -l) $(echo $(echo deep))",
+        "echo `echo '$HOME'` \"`echo '\\$x'`\"",
+    ];
+    let mut t = sim_terminal();
+    let mut at = t.kernel.now;
+    let mut diffs = Vec::new();
+    for l in lines {
+        let o = Command::new("env").args(["-i", "PATH=/usr/bin:/bin", "LANG=C", "HOME=/root", "bash", "--norc", "--noprofile", "-c", &format!("exec 2>&1\n{l}")]).output().expect("bash runs");
+        let r = String::from_utf8_lossy(&o.stdout).into_owned();
+        at += 1;
+        // The terminal shows stderr where it comes, as `exec 2>&1` does for bash here.
+        let s = sim_run(&mut t, l, at).replace("\r\n", "\n");
+        if r != s {
+            diffs.push(format!("$ {l}\n--- bash\n{r}--- sim\n{s}"));
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

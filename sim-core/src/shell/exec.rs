@@ -258,6 +258,27 @@ pub fn fork(k: &mut Kernel, parent: Pid, argv: &[String], uid: Option<u32>) -> O
     k.spawn(parent, exec).ok()
 }
 
+/// `$(TEXT)`: runs TEXT in a subshell (a fork of the shell, stdout a pipe read to its end)
+/// and returns what it printed without trailing newlines, and its status, which is also `$?`
+/// from then on. Its stderr goes where the shell's goes.
+pub fn command_substitution(k: &mut Kernel, sh: &mut Shell, text: &str, term: &TermInfo, res: &mut LineResult) -> (String, i32) {
+    let argv = k.procs.get(&sh.pid).map(|p| p.argv.clone()).unwrap_or_default();
+    let Some(pid) = fork(k, sh.pid, &argv, None) else { return (String::new(), 1) };
+    let mut sub = sh.clone();
+    sub.pid = pid;
+    let sub_term = TermInfo { out_tty: false, err_apart: true, exec_last: false, ..term.clone() };
+    let r = run_line(k, &mut sub, text, &sub_term);
+    res.put_err(term, &r.err);
+    k.exit(pid);
+    let mut out = String::from_utf8_lossy(&r.screen).into_owned();
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    // `$?` says the substitution's status from here on (`echo $(false) $?` prints 1).
+    sh.status = r.exit.unwrap_or(sub.status);
+    (out, sh.status)
+}
+
 /// Runs a whole line in shell `sh`.
 pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> LineResult {
     let mut res = LineResult::default();
@@ -317,15 +338,23 @@ enum OutTarget {
 fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult, ends_script: bool) -> i32 {
     let n = p.cmds.len();
     // Expand every command first, then create the processes, as a pipeline starts together.
-    let expanded: Vec<Expanded> = p
-        .cmds
-        .iter()
-        .map(|c| {
-            let words = expand_words(k, sh, &c.words);
-            let assigns = c.assigns.iter().map(|(n, w)| (n.clone(), expand_one(k, sh, w))).collect();
-            (words, assigns)
-        })
-        .collect();
+    let mut subst_status = None;
+    let mut expanded: Vec<Expanded> = Vec::with_capacity(n);
+    {
+        let mut subst = |k: &mut Kernel, sh: &mut Shell, text: &str| {
+            let (out, status) = command_substitution(k, sh, text, term, res);
+            subst_status = Some(status);
+            out
+        };
+        for c in &p.cmds {
+            let words = expand_words(k, sh, &c.words, &mut subst);
+            let mut assigns = Vec::with_capacity(c.assigns.len());
+            for (name, w) in &c.assigns {
+                assigns.push((name.clone(), expand_one(k, sh, w, &mut subst)));
+            }
+            expanded.push((words, assigns));
+        }
+    }
 
     // A lone builtin (or assignment) runs in the shell itself.
     if n == 1 {
@@ -334,13 +363,14 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             for (name, value) in assigns {
                 sh.vars.set(name, value, false);
             }
-            return 0;
+            // `x=$(cmd)` has the status of the substitution.
+            return subst_status.unwrap_or(0);
         }
         if builtins::is_builtin_for(sh.flavor, &words[0]) {
             let mut io = Io::terminal(term.cols);
             io.tty_out = term.out_tty;
             io.err_to_out = !term.err_apart;
-            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid, term) {
+            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid, term, res) {
                 Ok(r) => r,
                 Err(msg) => {
                     res.put_err(term, msg.as_bytes());
@@ -413,7 +443,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             background: term.detached,
             order: WriteOrder::default(),
         };
-        let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term) {
+        let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term, res) {
             Ok(r) => r,
             Err(msg) => {
                 res.put_err(term, msg.as_bytes());
@@ -565,10 +595,10 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
 }
 
 /// Applies a command's redirections to its I/O; returns where stdout goes.
-fn open_redirs(k: &mut Kernel, sh: &Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid, term: &TermInfo) -> Result<OutTarget, String> {
+fn open_redirs(k: &mut Kernel, sh: &mut Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid, term: &TermInfo, res: &mut LineResult) -> Result<OutTarget, String> {
     let mut target = if io.tty_out { OutTarget::Terminal } else { OutTarget::Pipe };
     for r in &cmd.redirs {
-        let path = expand_one(k, sh, &r.target);
+        let path = expand_one(k, sh, &r.target, &mut |k, sh, text| command_substitution(k, sh, text, term, res).0);
         match (r.fd, r.kind) {
             (_, RedirKind::Dup(to)) => {
                 if r.fd == 2 && to == 1 {

@@ -5,18 +5,27 @@ use super::parse::{Part, Word};
 use super::Shell;
 use crate::kernel::Kernel;
 
+/// Runs a command substitution's text in a subshell of the given shell and returns what it
+/// printed (the caller forks, reports its stderr and keeps its status).
+pub type Substitute<'a> = dyn FnMut(&mut Kernel, &mut Shell, &str) -> String + 'a;
+
 /// Expands words into fields, as the shell does before running a command.
-pub fn expand_words(k: &Kernel, sh: &Shell, words: &[Word]) -> Vec<String> {
+pub fn expand_words(k: &mut Kernel, sh: &mut Shell, words: &[Word], subst: &mut Substitute) -> Vec<String> {
     let mut out = Vec::new();
     for w in words {
-        out.extend(expand_word(k, sh, w, true));
+        out.extend(expand_word(k, sh, w, true, subst));
     }
     out
 }
 
 /// Expands one word to a single string (assignments, redirection targets).
-pub fn expand_one(k: &Kernel, sh: &Shell, w: &Word) -> String {
-    expand_word(k, sh, w, false).join(" ")
+pub fn expand_one(k: &mut Kernel, sh: &mut Shell, w: &Word, subst: &mut Substitute) -> String {
+    expand_word(k, sh, w, false, subst).join(" ")
+}
+
+/// Whether a word holds a command substitution (expanding it runs commands).
+pub fn substitutes(w: &Word) -> bool {
+    w.iter().any(|p| matches!(p, Part::Cmd { .. }))
 }
 
 fn var_value(k: &Kernel, sh: &Shell, name: &str) -> String {
@@ -50,7 +59,7 @@ fn home_of(k: &Kernel, sh: &Shell, user: &str) -> Option<String> {
     crate::utils::users::lookup_user(k, sh.pid, user).map(|u| u.home)
 }
 
-fn expand_word(k: &Kernel, sh: &Shell, w: &Word, split: bool) -> Vec<String> {
+fn expand_word(k: &mut Kernel, sh: &mut Shell, w: &Word, split: bool, subst: &mut Substitute) -> Vec<String> {
     // Build fields; `glob` marks fields with unquoted pattern characters.
     let mut fields: Vec<(String, bool)> = vec![(String::new(), false)];
     let mut has_quoted = false;
@@ -81,8 +90,12 @@ fn expand_word(k: &Kernel, sh: &Shell, w: &Word, split: bool) -> Vec<String> {
                     }
                 }
             },
-            Part::Var { name, quoted } => {
-                let v = var_value(k, sh, name);
+            Part::Var { .. } | Part::Cmd { .. } => {
+                let (v, quoted) = match part {
+                    Part::Var { name, quoted } => (var_value(k, sh, name), quoted),
+                    Part::Cmd { text, quoted } => (subst(k, sh, text), quoted),
+                    _ => continue,
+                };
                 if *quoted || !split {
                     has_quoted |= *quoted;
                     if let Some(f) = fields.last_mut() {

@@ -14,6 +14,9 @@ pub enum Part {
     Var { name: String, quoted: bool },
     /// A leading unquoted `~` (or `~user`).
     Tilde(String),
+    /// `$(COMMANDS)` or `` `COMMANDS` ``: replaced by what the commands print, trailing
+    /// newlines removed.
+    Cmd { text: String, quoted: bool },
 }
 
 pub type Word = Vec<Part>;
@@ -118,10 +121,73 @@ fn push_lit(word: &mut Word, c: char, quoted: bool) {
     word.push(Part::Lit { text: c.to_string(), quoted });
 }
 
+/// The index of the `)` that closes the `(` before `from`, skipping quotes, escapes and
+/// nested parentheses; None when the line ends first.
+fn closing_paren(chars: &[char], from: usize) -> Option<usize> {
+    let mut depth = 1;
+    let mut j = from;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 1,
+            '\'' => {
+                j += 1;
+                while j < chars.len() && chars[j] != '\'' {
+                    j += 1;
+                }
+            }
+            '"' => {
+                j += 1;
+                while j < chars.len() && chars[j] != '"' {
+                    if chars[j] == '\\' {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Reads a backquoted command after the `` ` `` at `chars[i]`: its text (with `\$`, `` \` ``
+/// and `\\` unescaped) and the index after the closing quote.
+fn backquoted(chars: &[char], i: usize, quoted: bool) -> Result<(Part, usize), SyntaxError> {
+    let mut j = i + 1;
+    let mut text = String::new();
+    loop {
+        match chars.get(j) {
+            None => return Err(SyntaxError::UnmatchedQuote('`')),
+            Some('`') => return Ok((Part::Cmd { text, quoted }, j + 1)),
+            Some('\\') if matches!(chars.get(j + 1), Some('$' | '`' | '\\')) => {
+                text.push(chars[j + 1]);
+                j += 2;
+            }
+            Some(&c) => {
+                text.push(c);
+                j += 1;
+            }
+        }
+    }
+}
+
 /// Reads a `$...` expansion after the `$` at `chars[i]`; returns the part and the new index.
-fn dollar(chars: &[char], i: usize, quoted: bool) -> (Option<Part>, usize) {
+fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize), SyntaxError> {
     let next = chars.get(i + 1).copied();
-    match next {
+    if next == Some('(') {
+        let close = closing_paren(chars, i + 2).ok_or(SyntaxError::UnmatchedQuote(')'))?;
+        let text: String = chars[i + 2..close].iter().collect();
+        return Ok((Some(Part::Cmd { text, quoted }), close + 1));
+    }
+    Ok(match next {
         Some('{') => {
             let mut j = i + 2;
             let mut name = String::new();
@@ -130,7 +196,7 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> (Option<Part>, usize) {
                 j += 1;
             }
             if j >= chars.len() {
-                return (Some(Part::Lit { text: format!("${{{name}"), quoted }), j);
+                return Ok((Some(Part::Lit { text: format!("${{{name}"), quoted }), j));
             }
             (Some(Part::Var { name, quoted }), j + 1)
         }
@@ -147,7 +213,7 @@ fn dollar(chars: &[char], i: usize, quoted: bool) -> (Option<Part>, usize) {
             (Some(Part::Var { name, quoted }), j)
         }
         _ => (None, i + 1),
-    }
+    })
 }
 
 fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
@@ -263,8 +329,13 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                             push_lit(&mut word, chars[j + 1], true);
                             j += 2;
                         }
+                        '`' => {
+                            let (part, nj) = backquoted(&chars, j, true)?;
+                            word.push(part);
+                            j = nj;
+                        }
                         '$' => {
-                            let (part, nj) = dollar(&chars, j, true);
+                            let (part, nj) = dollar(&chars, j, true)?;
                             match part {
                                 Some(p) => word.push(p),
                                 None => push_lit(&mut word, '$', true),
@@ -288,9 +359,15 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                 }
                 i += 2;
             }
+            '`' => {
+                in_word = true;
+                let (part, ni) = backquoted(&chars, i, false)?;
+                word.push(part);
+                i = ni;
+            }
             '$' => {
                 in_word = true;
-                let (part, ni) = dollar(&chars, i, false);
+                let (part, ni) = dollar(&chars, i, false)?;
                 match part {
                     Some(p) => word.push(p),
                     None => push_lit(&mut word, '$', false),

@@ -9,7 +9,7 @@ use super::{strerror, Ctx, Outcome};
 use crate::kernel::vfs::FileType;
 use crate::kernel::{Errno, Kernel};
 use crate::shell::exec::{exec_program, run_line, LineResult, LookupError, TermInfo};
-use crate::shell::expand::expand_words;
+use crate::shell::expand::{expand_words, substitutes};
 use crate::shell::parse::{self, SyntaxError};
 use crate::shell::{Flavor, Shell, Vars};
 use crate::utils::{users, Io};
@@ -410,10 +410,11 @@ fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<Outcome>
         return None;
     }
     let cmd = &andor.first.cmds[0];
-    if !cmd.redirs.is_empty() || !cmd.assigns.is_empty() {
+    // A substitution runs commands first (in a subshell): not a plain exec.
+    if !cmd.redirs.is_empty() || !cmd.assigns.is_empty() || cmd.words.iter().any(substitutes) {
         return None;
     }
-    let words = expand_words(ctx.k, sh, &cmd.words);
+    let words = expand_words(ctx.k, sh, &cmd.words, &mut |_, _, _| String::new());
     let first = words.first()?;
     if is_builtin(first) {
         return None;
