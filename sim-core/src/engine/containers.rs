@@ -550,7 +550,7 @@ pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
         return;
     }
     match runtime::signal(d, k, id, &sig) {
-        Some(code) => runtime::stopped(d, k, id, code),
+        Some(code) => runtime::ended_by_signal(d, k, id, &sig, code),
         None => {
             k.now += timeout.unwrap_or(10).max(0);
             reap(d, k);
@@ -590,7 +590,7 @@ fn kill(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str) -> Response {
     }
     let sig = if signal.starts_with("SIG") || signal.parse::<u32>().is_ok() { signal.to_string() } else { format!("SIG{signal}") };
     if let Some(code) = runtime::signal(d, k, id, &sig) {
-        runtime::stopped(d, k, id, code);
+        runtime::ended_by_signal(d, k, id, &sig, code);
     }
     no_content(d, k)
 }

@@ -480,6 +480,20 @@ pub fn signal(d: &Dockerd, k: &Kernel, id: &str, sig: &str) -> Option<i32> {
     }
 }
 
+/// PID 1 ended on `signal` with `code`: what it wrote on its way out (nginx's shutdown
+/// notices) goes to the log, then the container stops.
+pub fn ended_by_signal(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str, code: i32) {
+    let pid1 = d.containers.get(id).map(|c| c.state.pid).unwrap_or(0);
+    let is_nginx = k.procs.get(&pid1).is_some_and(|p| p.comm == "nginx");
+    if let Some(text) = is_nginx.then(|| crate::programs::nginx::shutdown_log(k, pid1, signal)).flatten() {
+        let at = Stamp::now(k);
+        if let Some(c) = d.containers.get_mut(id) {
+            c.logs.extend(log_lines(2, at, text.as_bytes()));
+        }
+    }
+    stopped(d, k, id, code);
+}
+
 /// The container's PID 1 ended with `code`: its namespaces, ports and veth go with it.
 pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
     let Some(c) = d.containers.get(id).cloned() else { return };

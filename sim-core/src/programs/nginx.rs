@@ -117,6 +117,43 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     }
 }
 
+/// What the master and its workers write to stderr when a signal ends nginx (measured with
+/// nginx run as PID 1 of a PID namespace and signalled from outside it, so the master's line
+/// names no sender): QUIT shuts down gracefully, TERM and INT exit at once. None for a
+/// signal nginx does not end on.
+pub fn shutdown_log(k: &Kernel, master: Pid, signal: &str) -> Option<String> {
+    let (num, action) = match signal.trim_start_matches("SIG") {
+        "QUIT" | "3" => (3, "shutting down"),
+        "TERM" | "15" => (15, "exiting"),
+        "INT" | "2" => (2, "exiting"),
+        _ => return None,
+    };
+    let name = match num {
+        3 => "SIGQUIT",
+        15 => "SIGTERM",
+        _ => "SIGINT",
+    };
+    let local = |p: Pid| k.procs.get(&p).and_then(|x| x.ns_pids.last().copied()).unwrap_or(p);
+    let m = local(master);
+    let t = log_time(k.now);
+    let mut workers: Vec<Pid> = k.procs.values().filter(|p| p.ppid == master && p.comm == "nginx").map(|p| p.pid).collect();
+    workers.sort_stable();
+    let mut out = format!("{t} [notice] {m}#{m}: signal {num} ({name}) received, {action}\n");
+    for w in &workers {
+        let w = local(*w);
+        if num == 3 {
+            out.push_str(&format!("{t} [notice] {w}#{w}: gracefully shutting down\n"));
+        }
+        out.push_str(&format!("{t} [notice] {w}#{w}: exiting\n{t} [notice] {w}#{w}: exit\n"));
+    }
+    for w in &workers {
+        let w = local(*w);
+        out.push_str(&format!("{t} [notice] {m}#{m}: signal 17 (SIGCHLD) received from {w}\n{t} [notice] {m}#{m}: worker process {w} exited with code 0\n"));
+    }
+    out.push_str(&format!("{t} [notice] {m}#{m}: exit\n"));
+    Some(out)
+}
+
 /// `/docker-entrypoint.sh`: runs the executable scripts of /docker-entrypoint.d/ in order, as
 /// the image's script does, then execs its arguments in the same process.
 pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
