@@ -12,6 +12,7 @@ use std::rc::Rc;
 use sim_core::lesson::{Lesson, Outcome, Panel, World};
 use sim_core::view::screen::{Line, Screen};
 use sim_core::view::{MachineView, SocketMark};
+use sim_core::shell::terminal::CTRL_C;
 use sim_core::{Profile, Terminal, TerminalConfig};
 use yew::Reducible;
 
@@ -417,10 +418,13 @@ impl Session {
             if !lines.is_empty() {
                 self.push(Entry { command: None, output: lines });
             }
+        } else if line == CTRL_C {
+            // The terminal echoed `^C` itself, at the start of the output.
+            self.push(Entry { command: None, output: lines });
         } else {
             self.push(Entry { command: self.command(&line), output: lines });
         }
-        if !line.trim().is_empty() && self.history.last() != Some(&line) {
+        if !line.trim().is_empty() && line != CTRL_C && self.history.last() != Some(&line) {
             Rc::make_mut(&mut self.history).push(line.clone());
         }
         if !line.trim().is_empty() {
@@ -683,6 +687,16 @@ impl Reducible for Session {
         match action {
             Action::Input(text) => s.input = text,
             Action::Submit(line) => s.submit(line),
+            Action::Interrupt(_) if s.machine.term.borrow().busy() => {
+                // A program holds the terminal (`docker run` of a server): Ctrl-C goes to it,
+                // and is typed into the session like a line, so a replay does it too.
+                let at = s.clock.now();
+                s.type_line(CTRL_C.to_string(), at);
+                // What was typed on the line is flushed with the interrupt.
+                s.input.clear();
+                s.refresh();
+                s.generation += 1;
+            }
             Action::Interrupt(line) => {
                 s.push(Entry { command: s.command(&format!("{line}^C")), output: Rc::from(Vec::new()) });
                 s.input.clear();

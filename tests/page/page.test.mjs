@@ -188,6 +188,25 @@ test("before the WebAssembly has loaded, the terminal takes typing and the page 
   await context.close();
 });
 
+test("an attached docker run holds the terminal; Ctrl-C goes to the container; a reload replays it", async () => {
+  const page = await freshPage("?mode=sandbox");
+  await typeLine(page, "docker run --name web -p 8080:80 nginx:1.21-alpine");
+  await page.waitForFunction(() => /start worker process/.test(document.querySelector("#terminal")?.innerText));
+  // No prompt while docker holds the terminal; a typed line is only echoed.
+  assert.equal(await text(page, ".prompt-line.live .prompt"), "");
+  await typeLine(page, "curl localhost:8080");
+  assert.doesNotMatch(await text(page, "#terminal"), /Welcome to nginx!/);
+  await page.locator("#terminal-input").press("Control+c");
+  await page.waitForFunction(() => /\^C.*signal 2 \(SIGINT\) received, exiting/.test(document.querySelector("#terminal")?.innerText));
+  await typeLine(page, "docker ps -a");
+  await page.waitForFunction(() => /Exited \(0\)/.test(document.querySelector("#terminal")?.innerText));
+  await page.reload();
+  await page.waitForFunction(() => /Exited \(0\)/.test(document.querySelector("#terminal")?.innerText));
+  assert.match(await text(page, "#terminal"), /\^C.*signal 2 \(SIGINT\) received, exiting/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("the compose lesson: the file, docker-compose up -d, the services' containers", async () => {
   const page = await freshPage("?lesson=compose");
   await typeLine(page, "echo -e \"version: '3.1'\\n\\nservices:\\n\\n  db:\\n    image: mysql:5.7\\n    command: --default-authentication-plugin=mysql_native_password\\n    restart: always\\n    environment:\\n      MYSQL_ROOT_PASSWORD: example\\n\\n  web:\\n    image: nginx:1.21-alpine\\n    ports:\\n      - 8080:80\\n\" > docker-compose.yml");

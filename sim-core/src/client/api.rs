@@ -214,6 +214,14 @@ impl<'t> Api<'t> {
     }
 
     /// The first contact of every command (`DockerCli.initialize`): ping once.
+    /// Takes a version negotiated earlier by the same CLI process (it holds the terminal and
+    /// sends one more request): no new `_ping`.
+    pub fn assume_negotiated(&mut self, version: &str) {
+        self.version = version.to_string();
+        self.negotiated = true;
+        self.ping = Some(Ok(Ping::default()));
+    }
+
     pub fn init(&mut self) {
         if self.ping.is_none() {
             let _ = self.do_ping();

@@ -15,6 +15,8 @@ pub enum Done {
     Exit(i32),
     /// `-it` handed the terminal to a shell in the container.
     Shell(Box<Shell>),
+    /// The CLI holds the terminal until Ctrl-C (attached to a server, following logs).
+    Held(crate::shell::hold::Job),
 }
 
 /// An error a command returns: printed on stderr (when not empty), then the exit code.

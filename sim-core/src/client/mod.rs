@@ -14,6 +14,7 @@ pub mod cli;
 pub mod cmd;
 pub mod context;
 pub mod format;
+pub mod hold;
 pub mod humanize;
 pub mod json;
 pub mod progress;
@@ -31,6 +32,10 @@ pub fn run(ctx: &mut Ctx, transport: &mut dyn DockerTransport) -> Outcome {
     match cli::run(ctx, transport) {
         cli::Done::Exit(code) => Outcome::Exit(code),
         cli::Done::Shell(sh) => Outcome::Shell(sh),
+        cli::Done::Held(job) => {
+            ctx.io.holds = Some(job);
+            Outcome::Running { until: None }
+        }
     }
 }
 

@@ -61,6 +61,16 @@ pub trait DockerTransport {
     /// The CLI gives up on a sent request and closes its connection (`run -d` drops its
     /// `wait`: the daemon answers `{"Error":{"Message":"context canceled"},"StatusCode":-1}`).
     fn abandon(&mut self, id: PendingId);
+    /// Whether `container` runs on with nothing that ends it by itself (a server): then the
+    /// index of its next log entry, where an attached client's stream stands now.
+    fn runs_on(&mut self, _container: &str) -> Option<usize> {
+        None
+    }
+    /// What an attach stream from log entry `from` carries now (frames, or raw with a TTY),
+    /// moving `from` past it, and the container's exit code once it no longer runs.
+    fn attached_since(&mut self, _container: &str, _from: &mut usize) -> (Vec<u8>, Option<i32>) {
+        (Vec::new(), Some(0))
+    }
     /// The simulated machine, when the transport holds it while the CLI runs (the daemon
     /// and the CLI act on the same kernel, one at a time).
     fn kernel(&mut self) -> Option<&mut crate::kernel::Kernel> {

@@ -180,7 +180,46 @@ fn unversioned(path: &str) -> Vec<String> {
     segs[skip..].iter().map(|s| s.to_string()).collect()
 }
 
+/// What an attach stream of `container` carries from log entry `from` on (frames, or raw
+/// with a TTY); `from` moves past it. A removed container's log is kept for its last readers.
+fn attach_bytes(k: &Kernel, container: &str, from: &mut usize, stdout: bool, stderr: bool) -> Vec<u8> {
+    let d = k.docker.as_ref();
+    let (logs, tty) = match d.and_then(|d| d.containers.get(container)) {
+        Some(c) => (&c.logs[..], c.tty),
+        None => (d.and_then(|d| d.removed.get(container)).map(|x| &x.1[..]).unwrap_or(&[]), false),
+    };
+    let mut out = Vec::new();
+    for l in logs.iter().skip(*from) {
+        if (l.stream == 1 && stdout) || (l.stream == 2 && stderr) {
+            if tty {
+                out.extend_from_slice(&l.bytes);
+            } else {
+                out.extend(containers::frame(l.stream, &l.bytes));
+            }
+        }
+    }
+    *from = logs.len();
+    out
+}
+
 impl DockerTransport for SimTransport<'_> {
+    fn runs_on(&mut self, container: &str) -> Option<usize> {
+        let c = self.dk().docker.as_ref()?.containers.get(container)?;
+        (c.state.running && c.state.exits_at.is_none()).then_some(c.logs.len())
+    }
+
+    fn attached_since(&mut self, container: &str, from: &mut usize) -> (Vec<u8>, Option<i32>) {
+        let k = self.dk();
+        let bytes = attach_bytes(k, container, from, true, true);
+        let d = k.docker.as_ref();
+        let exit = match d.and_then(|d| d.containers.get(container)) {
+            Some(c) if c.state.running => None,
+            Some(c) => Some(c.state.exit_code),
+            None => Some(d.and_then(|d| d.removed.get(container)).map(|x| x.0).unwrap_or(0)),
+        };
+        (bytes, exit)
+    }
+
     fn roundtrip(&mut self, req: &Request) -> Result<Response, ConnectError> {
         self.exchange(req).map(|(r, _)| r)
     }
@@ -217,24 +256,10 @@ impl DockerTransport for SimTransport<'_> {
         let bytes = match source {
             StreamSource::Exec { output, .. } => output.clone().unwrap_or_default(),
             StreamSource::Attach { container, from, stdout, stderr } => {
-                let (container, from, stdout, stderr) = (container.clone(), *from, *stdout, *stderr);
-                let d = self.dk().docker.as_ref();
-                let (logs, tty) = match d.and_then(|d| d.containers.get(&container)) {
-                    Some(c) => (c.logs.clone(), c.tty),
-                    None => (d.and_then(|d| d.removed.get(&container)).map(|x| x.1.clone()).unwrap_or_default(), false),
-                };
-                let mut out = Vec::new();
-                for l in logs.iter().skip(from) {
-                    if (l.stream == 1 && stdout) || (l.stream == 2 && stderr) {
-                        if tty {
-                            out.extend_from_slice(&l.bytes);
-                        } else {
-                            out.extend(containers::frame(l.stream, &l.bytes));
-                        }
-                    }
-                }
-                if let Some((StreamSource::Attach { from, .. }, _)) = self.streams.get_mut(stream) {
-                    *from = logs.len();
+                let (container, mut from, stdout, stderr) = (container.clone(), *from, *stdout, *stderr);
+                let out = attach_bytes(self.dk(), &container, &mut from, stdout, stderr);
+                if let Some((StreamSource::Attach { from: f, .. }, _)) = self.streams.get_mut(stream) {
+                    *f = from;
                 }
                 out
             }

@@ -4,6 +4,7 @@
 use super::builtins;
 use super::expand::{expand_one, expand_words};
 use super::parse::{self, Connector, Pipeline, RedirKind, SimpleCmd};
+use super::hold::Hold;
 use super::{Flavor, Shell};
 use crate::kernel::process::Exec;
 use crate::kernel::vfs::{FileType, NodeKind};
@@ -50,6 +51,8 @@ pub struct LineResult {
     /// A detached shell is blocked on a command that still runs (`sleep 1000` as the last
     /// thing PID 1 does), until the given time (None: until killed).
     pub blocked: Option<Option<i64>>,
+    /// A foreground program holds the terminal until Ctrl-C (the rest of the line is not run).
+    pub held: Option<Hold>,
     /// What went to the shell's stderr when that is apart from the terminal
     /// (`TermInfo::err_apart`); otherwise stderr is in `screen`, in order.
     pub err: Vec<u8>,
@@ -303,7 +306,7 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
         let mut status = run_pipeline(k, sh, &andor.first, term, &mut res, ends_script && andor.rest.is_empty());
         sh.status = status;
         for (j, (conn, p)) in andor.rest.iter().enumerate() {
-            if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
+            if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() || res.held.is_some() {
                 break;
             }
             let run = match conn {
@@ -315,7 +318,7 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 sh.status = status;
             }
         }
-        if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() {
+        if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() || res.held.is_some() {
             break;
         }
     }
@@ -442,6 +445,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             // In a shell nobody waits for, its commands are not waited out either.
             background: term.detached,
             order: WriteOrder::default(),
+            holds: None,
         };
         let redirected = match open_redirs(k, sh, cmd, &mut io, pid, term, res) {
             Ok(r) => r,
@@ -486,6 +490,15 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                     io = back;
                     keep_alive.push(pid);
                     res.blocked = Some(until);
+                    status = 0;
+                }
+                Ok((Outcome::Running { .. }, mut back)) if last && back.holds.is_some() => {
+                    // It holds the terminal until Ctrl-C.
+                    if let Some(job) = back.holds.take() {
+                        res.held = Some(Hold { pid, job });
+                    }
+                    io = back;
+                    keep_alive.push(pid);
                     status = 0;
                 }
                 Ok((Outcome::Running { until }, back)) => {
@@ -539,7 +552,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 other => finish_io(k, pid, io, other, res, term),
             }
         }
-        if res.new_shell.is_some() || res.blocked.is_some() {
+        if res.new_shell.is_some() || res.blocked.is_some() || res.held.is_some() {
             break;
         }
     }

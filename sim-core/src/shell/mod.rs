@@ -4,6 +4,7 @@
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod hold;
 pub mod kill;
 pub mod printf;
 pub mod parse;

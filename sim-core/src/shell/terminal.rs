@@ -4,6 +4,7 @@
 
 use crate::sort::SortSlice;
 use super::exec::{run_line, TermInfo};
+use super::hold::{Hold, Job};
 use super::prompt::{self, PromptFacts};
 use super::{Flavor, Machine, Shell, Vars};
 use crate::host::{self, Profile};
@@ -59,6 +60,9 @@ impl Completion {
     }
 }
 
+/// The byte Ctrl-C puts on the line (ETX): `Terminal::run` of it is an interrupt.
+pub const CTRL_C: &str = "\u{3}";
+
 pub struct Terminal {
     /// The machine the terminal is connected to (the EC2 host, the Mac). A desktop
     /// profile's Linux VM is `kernel.guest`; a shell runs on the kernel its `machine` names.
@@ -69,6 +73,8 @@ pub struct Terminal {
     tty: String,
     /// The sshd process the login shell hangs off (a new login starts there).
     session_parent: Pid,
+    /// A foreground program holding the terminal until Ctrl-C (`docker run` of a server).
+    held: Option<Hold>,
 }
 
 impl Terminal {
@@ -77,7 +83,7 @@ impl Terminal {
         kernel.now = profile.session_start();
         let session_parent = profile.session_parent(&kernel, login_pid);
         let shell = login_shell(&mut kernel, profile, login_pid);
-        Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent }
+        Terminal { kernel, profile, shells: vec![shell], cols: cfg.cols.max(1), tty: "pts/0".into(), session_parent, held: None }
     }
 
     /// Whether a command (or the profile) reached a part the page's lighter build leaves
@@ -133,8 +139,17 @@ impl Terminal {
         self.kernel_at(self.shell().machine.depth)
     }
 
-    /// The prompt as the foreground shell prints it.
+    /// Whether a foreground program holds the terminal: what is typed goes to it, not to a
+    /// shell, until Ctrl-C (`Terminal::run` of [`CTRL_C`]) ends it.
+    pub fn busy(&self) -> bool {
+        self.held.is_some()
+    }
+
+    /// The prompt as the foreground shell prints it (none while a program holds the terminal).
     pub fn prompt(&self) -> String {
+        if self.held.is_some() {
+            return String::new();
+        }
         let sh = self.shell();
         let k = self.kernel_at(sh.machine.depth);
         let uid = k.procs.get(&sh.pid).map(|p| p.uid).unwrap_or(0);
@@ -178,14 +193,15 @@ impl Terminal {
 
     /// Runs one typed line at time `now` (Unix seconds; the clock never goes back) and
     /// returns what the terminal shows after it, before the next prompt.
+    /// [`CTRL_C`] is Ctrl-C: it interrupts the program holding the terminal, or abandons the
+    /// prompt's line. While a program holds the terminal, other lines are only echoed.
     pub fn run(&mut self, line: &str, now: i64) -> String {
-        // One clock for every machine: a VM's clock follows its host's.
-        let mut k = Some(&mut self.kernel);
-        while let Some(kk) = k {
-            if now > kk.now {
-                kk.now = now;
-            }
-            k = kk.guest.as_deref_mut().map(|g| &mut g.kernel);
+        self.set_clock(now);
+        if line == CTRL_C {
+            return self.interrupt();
+        }
+        if self.held.is_some() {
+            return String::new();
         }
         let term = TermInfo::terminal(self.cols, self.tty.clone());
         let top = self.shells.len() - 1;
@@ -204,6 +220,10 @@ impl Terminal {
             p.state = ProcState::Sleeping;
         }
         let mut screen = String::from_utf8_lossy(&res.screen).into_owned();
+        if res.held.is_some() {
+            self.held = res.held;
+            return screen;
+        }
         if let Some(mut new_shell) = res.new_shell {
             // The new shell's machine is counted from the machine of the shell that started it.
             new_shell.machine = match new_shell.machine.depth {
@@ -215,6 +235,43 @@ impl Terminal {
             screen.push_str(&self.pop_shell(code));
         }
         screen
+    }
+
+    /// One clock for every machine: a VM's clock follows its host's; it never goes back.
+    fn set_clock(&mut self, now: i64) {
+        let mut k = Some(&mut self.kernel);
+        while let Some(kk) = k {
+            if now > kk.now {
+                kk.now = now;
+            }
+            k = kk.guest.as_deref_mut().map(|g| &mut g.kernel);
+        }
+    }
+
+    /// Ctrl-C: the terminal echoes `^C` and sends SIGINT to the foreground program. At a
+    /// prompt bash abandons the line (`$?` becomes 130); a follower dies of it (bash ends the
+    /// line); the docker CLI attached to a container forwards it and ends when the container
+    /// does, its last output right after the `^C`.
+    fn interrupt(&mut self) -> String {
+        let top = self.shells.len() - 1;
+        let depth = self.shells[top].machine.depth;
+        let Some(mut hold) = self.held.take() else {
+            self.shells[top].status = 130;
+            return "^C\n".into();
+        };
+        let kernel = kernel_at_mut(&mut self.kernel, depth);
+        let (bytes, status) = match hold.job {
+            Job::Follow => (b"\n".to_vec(), Some(130)),
+            Job::DockerAttached { .. } => crate::client::hold::interrupt(kernel, hold.pid, &mut hold.job, self.cols),
+        };
+        match status {
+            Some(code) => {
+                kernel.exit_with(hold.pid, code);
+                self.shells[top].status = code;
+            }
+            None => self.held = Some(hold),
+        }
+        format!("^C{}", String::from_utf8_lossy(&bytes))
     }
 
     /// The foreground shell exits with `code`: the processes waiting for it end too, each
@@ -294,9 +351,15 @@ impl Terminal {
         let mut out = String::new();
         for (i, line) in script.lines().enumerate() {
             out.push_str(&self.prompt());
+            let at = start + i as i64 * step;
+            // `^C` on a line of its own is Ctrl-C; the terminal echoes it itself.
+            if line == "^C" {
+                out.push_str(&self.run(CTRL_C, at));
+                continue;
+            }
             out.push_str(line);
             out.push('\n');
-            out.push_str(&self.run(line, start + i as i64 * step));
+            out.push_str(&self.run(line, at));
         }
         out
     }

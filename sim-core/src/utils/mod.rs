@@ -42,6 +42,9 @@ pub struct Io {
     /// The order of the writes to `out` and `err`, for when they go apart to one reader (a
     /// container's streams, which `docker logs` and an attached client show interleaved).
     pub order: WriteOrder,
+    /// Set by a program that returns `Outcome::Running` in the foreground and holds the
+    /// terminal until Ctrl-C (the docker CLI attached to a server).
+    pub holds: Option<crate::shell::hold::Job>,
 }
 
 /// The order in which bytes went to stdout and stderr: runs of (stream, length), stream 1

@@ -8,6 +8,7 @@ use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format::{self, container_ctx, container_header, join_host_port, CONTAINER_TABLE};
 use crate::client::json::Json;
 use crate::client::stream::{demux, Dest};
+use crate::shell::hold::Job;
 use crate::client::table::TabWriter;
 use crate::client::template::Template;
 
@@ -354,10 +355,12 @@ pub fn logs(cli: &mut Cli, p: &Parsed) -> R {
     }
     q.push(("tail", p.value("tail").unwrap_or("all").to_string()));
     let resp = cli.api.get(&format!("/containers/{id}/logs"), &q)?;
+    // Following a container that runs on: the stream stays open until Ctrl-C.
+    let done = if p.on("follow") && cli.api.transport().runs_on(&id).is_some() { Done::Held(Job::Follow) } else { Done::Exit(0) };
     let tty = c.at(&["Config", "Tty"]).and_then(Json::as_bool).unwrap_or(false);
     if tty {
         cli.out_bytes(&resp.body);
-        return Ok(Done::Exit(0));
+        return Ok(done);
     }
     let d = demux(&resp.body);
     for (dest, bytes) in &d.pieces {
@@ -368,7 +371,7 @@ pub fn logs(cli: &mut Cli, p: &Parsed) -> R {
     }
     match d.error {
         Some(e) => Err(Fail::new(e)),
-        None => Ok(Done::Exit(0)),
+        None => Ok(done),
     }
 }
 

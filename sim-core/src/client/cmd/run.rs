@@ -11,6 +11,7 @@ use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::json::Json;
 use crate::client::reference;
 use crate::client::stream::{demux, Dest};
+use crate::shell::hold::Job;
 use crate::client::transport::{PendingId, StreamId};
 
 /// `withHelp`: `docker: ERR\n\nRun 'docker CMD --help' for more information`.
@@ -167,6 +168,13 @@ pub fn pump(cli: &mut Cli, stream: StreamId, tty: bool) -> Option<String> {
     d.error
 }
 
+/// An attached container that runs on (a server): the CLI keeps the terminal until Ctrl-C.
+pub fn holds_terminal(cli: &mut Cli, id: &str, tty: bool, sig_proxy: bool) -> Option<Job> {
+    let from = cli.api.transport().runs_on(id)?;
+    let socket = cli.api.host.strip_prefix("unix://").unwrap_or(&cli.api.host).to_string();
+    Some(Job::DockerAttached { socket, version: cli.api.version.clone(), container: id.to_string(), from, tty, sig_proxy, interrupts: 0 })
+}
+
 fn resize(cli: &mut Cli, path: &str) {
     let (h, w) = cli.tty_size();
     if h == 0 && w == 0 {
@@ -238,6 +246,14 @@ pub fn run(cli: &mut Cli, p: &Parsed) -> R {
         cli.api.transport().close_write(s);
     }
     let err = pump(cli, s, cfg.tty);
+    if err.is_none() {
+        if let Some(job) = holds_terminal(cli, &id, cfg.tty, p.value("sig-proxy").is_none_or(|v| v != "false")) {
+            if let Ok(w) = wait {
+                cli.api.transport().abandon(w);
+            }
+            return Ok(Done::Held(job));
+        }
+    }
     let status = wait_status(cli, &id, wait);
     let _ = pump(cli, s, cfg.tty);
     if let Some(e) = err {
@@ -285,6 +301,14 @@ pub fn start_attached(cli: &mut Cli, p: &Parsed) -> R {
         }
     }
     let err = pump(cli, s, tty);
+    if err.is_none() {
+        if let Some(job) = holds_terminal(cli, &id, tty, true) {
+            if let Ok(w) = wait {
+                cli.api.transport().abandon(w);
+            }
+            return Ok(Done::Held(job));
+        }
+    }
     let status = wait_status(cli, &id, wait);
     if let Some(e) = err {
         return Err(Fail::new(e));
