@@ -3,17 +3,15 @@
 //! containers through `runtime/`) and into the simulated dockerd. Root only; skipped, loudly,
 //! without the docker CLI or the alpine fixture. The daemon is stopped with SIGTERM at the
 //! end, which removes its containers, and its root directory is deleted.
-//!
-//! `errors.scenario` and `run-options.scenario` are not run here: runc's exec error texts and
-//! exit codes, and `top -o` with an unknown field, still differ from this runtime's (listed in
-//! tests/README.md).
+//! All six scenarios: runc's exec error texts and exit codes, dockerd's first line of a
+//! failing `ps`, the supplementary groups and `-t`'s console are this runtime's too.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_native-runner");
-const SCENARIOS: [&str; 4] = ["lifecycle", "shell", "ports", "images"];
+const SCENARIOS: [&str; 6] = ["lifecycle", "shell", "ports", "images", "errors", "run-options"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -231,7 +231,7 @@ impl RealContainerd {
         Ok(ContainerSpec {
             id: task.id.clone(),
             name: String::new(),
-            groups: cli::image_groups(&layers, task.uid),
+            groups: docker_groups(cli::image_groups(&layers, task.uid), task.gid),
             layers,
             hostname: task.hostname.clone(),
             env: task.env.clone(),
@@ -309,16 +309,22 @@ impl Containerd for RealContainerd {
             let _ = self.rt.cleanup_unused_networks();
             return Err(task_err(e));
         }
-        let pipe = || sys::pipe().map_err(|err| RuntimeError::Io { op: "pipe", err });
-        let (out_r, out_w) = pipe().map_err(fail)?;
-        let (err_r, err_w) = pipe().map_err(fail)?;
-        let pid = self.rt.start(&task.id, [Stdio::Null, Stdio::Fd(out_w), Stdio::Fd(err_w)]).map_err(fail)?;
+        // PID 1's output: two pipes, or with `-t` the console, all of it stdout.
+        let sink = Arc::new(output::Sink::default());
+        let (pid, readers) = if task.tty {
+            let (pid, console) = self.rt.start_console(&task.id).map_err(fail)?;
+            (pid, vec![output::read_into(std::os::fd::OwnedFd::from(console), 1, Arc::clone(&sink))])
+        } else {
+            let pipe = || sys::pipe().map_err(|err| RuntimeError::Io { op: "pipe", err });
+            let (out_r, out_w) = pipe().map_err(fail)?;
+            let (err_r, err_w) = pipe().map_err(fail)?;
+            let pid = self.rt.start(&task.id, [Stdio::Null, Stdio::Fd(out_w), Stdio::Fd(err_w)]).map_err(fail)?;
+            (pid, vec![output::read_into(out_r, 1, Arc::clone(&sink)), output::read_into(err_r, 2, Arc::clone(&sink))])
+        };
         let proxies = match &task.network {
             Some(n) => proxy::serve(bound, pid, Ipv4Addr::from(n.ip)),
             None => Vec::new(),
         };
-        let sink = Arc::new(output::Sink::default());
-        let readers = [output::read_into(out_r, 1, Arc::clone(&sink)), output::read_into(err_r, 2, Arc::clone(&sink))];
         let exit = Arc::new(ExitCell::default());
         // The waiter: reaps PID 1, lets the readers finish, closes the ports, reports.
         {
@@ -385,14 +391,9 @@ impl Containerd for RealContainerd {
     }
 
     fn exec(&self, exec_id: &str, task: &ExecTask) -> Result<i64, TaskError> {
-        let spec = ExecSpec { argv: task.argv.clone(), env: task.env.clone(), cwd: task.cwd.clone(), uid: task.uid, gid: task.gid, groups: self.rt.container_groups(&task.container, task.uid), tty: task.tty };
-        let child = self.rt.exec(&task.container, &spec).map_err(|e| {
-            let code = match e.exit_code() {
-                125 => 126,
-                c => c,
-            };
-            TaskError { message: e.to_string(), exit_code: code }
-        })?;
+        let spec = ExecSpec { argv: task.argv.clone(), env: task.env.clone(), cwd: task.cwd.clone(), uid: task.uid, gid: task.gid, groups: docker_groups(self.rt.container_groups(&task.container, task.uid), task.gid), tty: task.tty };
+        // runc exec fails as a whole: dockerd reports 126 whatever the cause.
+        let child = self.rt.exec(&task.container, &spec).map_err(|e| TaskError { message: e.to_string(), exit_code: 126 })?;
         let pid = child.pid;
         self.lock().map_err(|m| TaskError { message: m, exit_code: 126 })?.execs.insert(exec_id.to_string(), (child, task.stdin));
         Ok(i64::from(pid))
@@ -401,5 +402,16 @@ impl Containerd for RealContainerd {
     fn top(&self, id: &str, ps_args: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
         let (pid, _) = self.running(id).ok_or_else(|| format!("Container {id} is not running"))?;
         top::top(pid, ps_args)
+    }
+}
+
+/// The supplementary groups a container's process gets: the user's groups in the image's
+/// /etc/group, or else its primary group alone (measured with real dockerd: `-u 1000:1000`
+/// and `-u nobody` give `id` a `groups=` of their gid).
+fn docker_groups(groups: Vec<u32>, gid: u32) -> Vec<u32> {
+    if groups.is_empty() {
+        vec![gid]
+    } else {
+        groups
     }
 }

@@ -23,7 +23,10 @@ pub fn top(init: i32, ps_args: &str) -> Result<(Vec<String>, Vec<Vec<String>>), 
     let pids = container_pids(init)?;
     let out = Command::new("ps").args(&args).output().map_err(|e| format!("Error running ps: {e}"))?;
     if !out.status.success() {
-        return Err(format!("ps: {}", String::from_utf8_lossy(&out.stderr).trim_end()));
+        // moby's top_unix.go: "first line of stderr shows why ps failed".
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().next().filter(|l| !l.is_empty()).map(str::to_string).unwrap_or_else(|| format!("exit status {}", out.status.code().unwrap_or(1)));
+        return Err(format!("ps: {first}"));
     }
     parse(&String::from_utf8_lossy(&out.stdout), &pids)
 }

@@ -337,6 +337,18 @@ impl LinuxRuntime {
 
     /// Starts the container's first process; returns its host PID once it has exec'd.
     pub fn start(&self, id: &str, stdio: [Stdio; 3]) -> Result<i32, RuntimeError> {
+        self.start_process(id, stdio, false).map(|(pid, _)| pid)
+    }
+
+    /// Starts the container's first process on a console (`docker run -t`): a pty of the
+    /// container's own devpts, its master returned.
+    pub fn start_console(&self, id: &str) -> Result<(i32, std::fs::File), RuntimeError> {
+        let (pid, console) = self.start_process(id, [Stdio::Inherit, Stdio::Inherit, Stdio::Inherit], true)?;
+        let console = console.ok_or_else(|| RuntimeError::Io { op: "console", err: io::Error::other("no console") })?;
+        Ok((pid, console))
+    }
+
+    fn start_process(&self, id: &str, stdio: [Stdio; 3], console: bool) -> Result<(i32, Option<std::fs::File>), RuntimeError> {
         let mut rec = self.record(id)?;
         if rec.status != "created" {
             return Err(RuntimeError::AlreadyStarted(id.to_string()));
@@ -364,8 +376,9 @@ impl LinuxRuntime {
             caps: spec.caps,
         };
         let plan = ProcessPlan::new(&ps, stdio, None).map_err(RuntimeError::Spawn)?;
-        let mut pending = spawn::spawn_init(&root, &plan).map_err(RuntimeError::Spawn)?;
+        let mut pending = spawn::spawn_init(&root, &plan, console).map_err(RuntimeError::Spawn)?;
         let mut guard = StartGuard { pid: pending.pid, veth: None, armed: true };
+        let console = if console { Some(pending.open_console().map_err(RuntimeError::Spawn)?) } else { None };
         if spec.network.is_none() {
             // No veth to wait for: the child may exec as soon as its root is ready.
             pending.go().map_err(RuntimeError::Spawn)?;
@@ -384,7 +397,7 @@ impl LinuxRuntime {
         if let Ok(mut live) = self.live.lock() {
             live.insert(id.to_string(), Live { pid, pidfd: pending.pidfd });
         }
-        Ok(pid)
+        Ok((pid, console))
     }
 
     fn live_pid(&self, id: &str) -> Result<i32, RuntimeError> {

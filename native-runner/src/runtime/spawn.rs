@@ -86,12 +86,17 @@ impl std::fmt::Display for SpawnError {
             SpawnError::Prepare(e) => write!(f, "preparing the process: {e}"),
             SpawnError::Clone(e) => write!(f, "clone: {e}"),
             SpawnError::Child { step, errno, argv0 } => {
-                if *step == rootfs::step_name(STEP_EXEC) && *errno == libc::ENOENT {
+                let at_exec = *step == rootfs::step_name(STEP_EXEC);
+                if at_exec && *errno == libc::ENOENT {
                     if argv0.contains('/') {
                         write!(f, "exec: \"{argv0}\": stat {argv0}: no such file or directory")
                     } else {
                         write!(f, "exec: \"{argv0}\": executable file not found in $PATH")
                     }
+                } else if at_exec && matches!(*errno, libc::EACCES | libc::EISDIR) {
+                    // runc's words for a directory or a file without the x bit (the CLI
+                    // exits 126 on "permission denied").
+                    write!(f, "exec: \"{argv0}\": permission denied")
                 } else {
                     write!(f, "container setup failed at {step}: {}", io::Error::from_raw_os_error(*errno))
                 }
@@ -198,17 +203,19 @@ fn mkdir_p(path: &[u8]) {
     }
 }
 
-/// stdio, signals, cwd, capabilities, user, then exec. Never returns.
-fn finish_and_exec(p: &ProcessPlan, err_fd: RawFd) -> ! {
+/// stdio (the plan's, or the console `tty` when it is >= 0), signals, cwd, capabilities,
+/// user, then exec. Never returns.
+fn finish_and_exec(p: &ProcessPlan, err_fd: RawFd, tty: RawFd) -> ! {
+    let tty = if tty >= 0 { tty } else { p.tty };
     // SAFETY: plain syscalls on fds and values prepared by the parent.
     unsafe {
-        if p.tty >= 0 {
+        if tty >= 0 {
             libc::setsid();
-            if libc::ioctl(p.tty, libc::TIOCSCTTY, 0) == -1 {
+            if libc::ioctl(tty, libc::TIOCSCTTY, 0) == -1 {
                 die(err_fd, (STEP_STDIO, errno_now()));
             }
             for i in 0..3 {
-                if libc::dup2(p.tty, i) == -1 {
+                if libc::dup2(tty, i) == -1 {
                     die(err_fd, (STEP_STDIO, errno_now()));
                 }
             }
@@ -319,19 +326,51 @@ pub struct PendingInit {
     sync_write: Option<OwnedFd>,
     err_read: Option<OwnedFd>,
     argv0: String,
+    /// With a console: the child says its root is ready here, and gets the number of its
+    /// pty with the go-ahead.
+    ready_read: Option<OwnedFd>,
+    console: Option<u32>,
 }
 
 impl PendingInit {
     /// Lets the child go on to exec once its root is ready (nothing else to wait for).
     pub fn go(&mut self) -> Result<(), SpawnError> {
         if let Some(w) = self.sync_write.take() {
-            // SAFETY: w is open; one byte from a valid buffer.
-            let n = unsafe { libc::write(w.as_raw_fd(), b"g".as_ptr().cast(), 1) };
-            if n != 1 {
+            let mut msg = [b'g', 0, 0, 0, 0];
+            msg[1..].copy_from_slice(&self.console.unwrap_or(0).to_le_bytes());
+            let len = if self.ready_read.is_some() { 5 } else { 1 };
+            // SAFETY: w is open; `len` bytes from a valid buffer.
+            let n = unsafe { libc::write(w.as_raw_fd(), msg.as_ptr().cast(), len) };
+            if n != len as isize {
                 return Err(SpawnError::Prepare(sys::errno()));
             }
         }
         Ok(())
+    }
+
+    /// The container's console, as runc makes it: a pty of the container's own devpts
+    /// instance (its /dev/pts/ptmx, reached through /proc/PID/root once the child has
+    /// mounted it); the child opens the slave as its stdio and controlling terminal.
+    pub fn open_console(&mut self) -> Result<std::fs::File, SpawnError> {
+        let p = SpawnError::Prepare;
+        let Some(ready) = &self.ready_read else { return Err(p(io::Error::new(io::ErrorKind::InvalidInput, "no console asked for"))) };
+        let mut b = [0u8; 1];
+        // SAFETY: reading one byte into a valid buffer.
+        if unsafe { libc::read(ready.as_raw_fd(), b.as_mut_ptr().cast(), 1) } != 1 {
+            return Err(p(io::Error::new(io::ErrorKind::BrokenPipe, "the container's first process ended before its root was ready")));
+        }
+        let ptmx = sys::cstr(format!("/proc/{}/root/dev/pts/ptmx", self.pid)).map_err(p)?;
+        let master = sys::open(&ptmx, libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC, 0).map_err(p)?;
+        let m = master.as_raw_fd();
+        let unlock: libc::c_int = 0;
+        let mut index: libc::c_uint = 0;
+        // SAFETY: m is a ptmx fd; TIOCSPTLCK and TIOCGPTN take int pointers.
+        unsafe {
+            sys::check(libc::ioctl(m, libc::TIOCSPTLCK, &unlock)).map_err(p)?;
+            sys::check(libc::ioctl(m, libc::TIOCGPTN, &mut index)).map_err(p)?;
+        }
+        self.console = Some(index);
+        Ok(std::fs::File::from(master))
     }
 
     /// Lets the child exec and waits until it did (or reports why it could not).
@@ -350,9 +389,12 @@ pub const CONTAINER_NS: libc::c_int =
 /// Clones the container's first process into new namespaces; it sets up its root and then
 /// waits for `PendingInit::release` before exec. If the runtime dies before that, the
 /// sync pipe reads EOF and the child exits.
-pub fn spawn_init(root: &RootfsPlan, proc_plan: &ProcessPlan) -> Result<PendingInit, SpawnError> {
+/// With `console`, the child's stdio is a pty of its own devpts (`PendingInit::open_console`
+/// before `release`).
+pub fn spawn_init(root: &RootfsPlan, proc_plan: &ProcessPlan, console: bool) -> Result<PendingInit, SpawnError> {
     let (sync_r, sync_w) = sys::pipe().map_err(SpawnError::Prepare)?;
     let (err_r, err_w) = sys::pipe().map_err(SpawnError::Prepare)?;
+    let ready = if console { Some(sys::pipe().map_err(SpawnError::Prepare)?) } else { None };
     match clone_pidfd(CONTAINER_NS).map_err(SpawnError::Clone)? {
         None => {
             // Child. Close the parent's ends so EOF means "runtime gone".
@@ -360,29 +402,66 @@ pub fn spawn_init(root: &RootfsPlan, proc_plan: &ProcessPlan) -> Result<PendingI
             unsafe {
                 libc::close(sync_w.as_raw_fd());
                 libc::close(err_r.as_raw_fd());
+                if let Some((r, _)) = &ready {
+                    libc::close(r.as_raw_fd());
+                }
                 libc::setsid();
             }
             let ef = err_w.as_raw_fd();
             if let Err(e) = rootfs::setup_in_child(root) {
                 die(ef, e);
             }
-            let mut b = [0u8; 1];
-            // SAFETY: reading one byte into a valid buffer.
-            let n = unsafe { libc::read(sync_r.as_raw_fd(), b.as_mut_ptr().cast(), 1) };
-            if n != 1 {
+            if let Some((_, w)) = &ready {
+                // SAFETY: one byte from a valid buffer; the parent reads it.
+                unsafe { libc::write(w.as_raw_fd(), b"r".as_ptr().cast(), 1) };
+            }
+            let mut b = [0u8; 5];
+            let want = if ready.is_some() { 5 } else { 1 };
+            // SAFETY: reading into a valid buffer of that size.
+            let n = unsafe { libc::read(sync_r.as_raw_fd(), b.as_mut_ptr().cast(), want) };
+            if n != want as isize {
                 // SAFETY: the runtime is gone or gave up: leave quietly.
                 unsafe { libc::_exit(1) }
             }
             let _ = STEP_SYNC;
-            finish_and_exec(proc_plan, ef)
+            let tty = if ready.is_some() { open_pts(u32::from_le_bytes([b[1], b[2], b[3], b[4]]), ef) } else { -1 };
+            finish_and_exec(proc_plan, ef, tty)
         }
         Some((pid, pidfd)) => {
             drop(sync_r);
             drop(err_w);
             let argv0 = proc_plan._argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
-            Ok(PendingInit { pid, pidfd, sync_write: Some(sync_w), err_read: Some(err_r), argv0 })
+            let ready_read = ready.map(|(r, w)| {
+                drop(w);
+                r
+            });
+            Ok(PendingInit { pid, pidfd, sync_write: Some(sync_w), err_read: Some(err_r), argv0, ready_read, console: None })
         }
     }
+}
+
+/// Child side: opens `/dev/pts/N` of the container's devpts (no allocation).
+fn open_pts(n: u32, err_fd: RawFd) -> RawFd {
+    let mut path = *b"/dev/pts/\0\0\0\0\0\0\0\0\0\0\0";
+    let mut digits = [0u8; 10];
+    let (mut v, mut len) = (n, 0);
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in 0..len {
+        path[9 + i] = digits[len - 1 - i];
+    }
+    // SAFETY: path is NUL-terminated after the digits.
+    let fd = unsafe { libc::open(path.as_ptr().cast(), libc::O_RDWR) };
+    if fd < 0 {
+        die(err_fd, (STEP_STDIO, errno_now()));
+    }
+    fd
 }
 
 /// Namespace files of a running container's first process, opened before joining.
@@ -427,7 +506,7 @@ pub fn spawn_in(ns: &NsFds, plan: &ProcessPlan) -> Result<(libc::pid_t, OwnedFd)
                             die(ef, (STEP_SETNS, errno_now()));
                         }
                     }
-                    finish_and_exec(plan, ef)
+                    finish_and_exec(plan, ef, -1)
                 }
                 Some(child) => Ok(child),
             }
