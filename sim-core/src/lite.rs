@@ -34,6 +34,18 @@ pub const FULL_ONLY_PROGRAMS: &[&str] = &[
     "busybox",
 ];
 
+/// Ctrl-C for the docker CLI holding the terminal ([`crate::client::hold::interrupt`]).
+#[cfg(not(feature = "lite"))]
+pub fn docker_interrupt(k: &mut Kernel, pid: crate::kernel::Pid, job: &mut crate::shell::hold::Job, cols: usize) -> (Vec<u8>, Option<i32>) {
+    crate::client::hold::interrupt(k, pid, job, cols)
+}
+
+/// The lighter build has no docker CLI, so nothing of it holds the terminal.
+#[cfg(feature = "lite")]
+pub fn docker_interrupt(_k: &mut Kernel, _pid: crate::kernel::Pid, _job: &mut crate::shell::hold::Job, _cols: usize) -> (Vec<u8>, Option<i32>) {
+    (b"\n".to_vec(), Some(130))
+}
+
 /// Marks the machine as needing the full build.
 pub fn want_full(k: &mut Kernel) {
     k.wants_full = true;

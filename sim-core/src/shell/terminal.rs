@@ -262,7 +262,7 @@ impl Terminal {
         let kernel = kernel_at_mut(&mut self.kernel, depth);
         let (bytes, status) = match hold.job {
             Job::Follow => (b"\n".to_vec(), Some(130)),
-            Job::DockerAttached { .. } => crate::client::hold::interrupt(kernel, hold.pid, &mut hold.job, self.cols),
+            Job::DockerAttached { .. } => crate::lite::docker_interrupt(kernel, hold.pid, &mut hold.job, self.cols),
         };
         match status {
             Some(code) => {
