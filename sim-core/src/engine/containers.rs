@@ -39,6 +39,20 @@ pub struct ContainerState {
     pub exits_at: Option<i64>,
     /// The host PID of PID 1 when a real runtime runs the container (`Dockerd::containerd`).
     pub host_pid: Option<i64>,
+    /// `docker pause`: the cgroup freezer holds every process of the container; each one's
+    /// state before, to give back on `unpause`.
+    pub frozen: Option<Vec<(Pid, crate::kernel::ProcState)>>,
+}
+
+impl ContainerState {
+    /// The `State` word of the API: a paused container is `paused`, though it runs.
+    pub fn shown(&self) -> &str {
+        if self.frozen.is_some() {
+            "paused"
+        } else {
+            &self.status
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,7 +229,12 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                     r
                 }
                 ("POST", ["attach"]) => upgraded(d, k),
+                ("POST", ["exec"]) if d.containers.get(&id).is_some_and(|c| c.state.frozen.is_some()) => {
+                    error(d, k, 409, &format!("Container {r} is paused, unpause the container before exec"))
+                }
                 ("POST", ["exec"]) => exec_create(d, k, &id, req),
+                ("POST", ["pause"]) => pause(d, k, &id),
+                ("POST", ["unpause"]) => unpause(d, k, &id),
                 ("GET", ["logs"]) => logs(d, k, &id, req),
                 ("GET", ["top"]) => top(d, k, &id, req),
                 ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
@@ -468,6 +487,9 @@ fn random_name(d: &Dockerd, k: &mut Kernel) -> String {
 
 fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
     let Some(c) = d.containers.get(id).cloned() else { return no_such(d, k, id) };
+    if c.state.frozen.is_some() {
+        return error(d, k, 409, "cannot start a paused container, try unpause instead");
+    }
     if c.state.running {
         let mut r = Response::new(304);
         r.headers.push(("Api-Version".into(), d.versions.api.clone()));
@@ -546,6 +568,13 @@ pub fn stop(d: &mut Dockerd, k: &mut Kernel, id: &str, timeout: Option<i64>) {
         return;
     }
     let sig = c.stop_signal();
+    if c.state.frozen.is_some() {
+        // Frozen, PID 1 cannot take the stop signal: the timeout passes, then SIGKILL.
+        k.now += timeout.unwrap_or(10).max(0);
+        thaw(d, k, id);
+        runtime::stopped(d, k, id, 137);
+        return;
+    }
     if runtime::stop_real(d, k, id, &sig, timeout.unwrap_or(10)) {
         return;
     }
@@ -589,10 +618,59 @@ fn kill(d: &mut Dockerd, k: &mut Kernel, id: &str, signal: &str) -> Response {
         return error(d, k, 409, &format!("Cannot kill container: {name}: Container {id} is not running"));
     }
     let sig = if signal.starts_with("SIG") || signal.parse::<u32>().is_ok() { signal.to_string() } else { format!("SIG{signal}") };
+    if c.state.frozen.is_some() {
+        // Frozen: SIGKILL still ends it; any other signal waits for the thaw.
+        if matches!(sig.as_str(), "SIGKILL" | "9") {
+            thaw(d, k, id);
+            runtime::stopped(d, k, id, 137);
+        }
+        return no_content(d, k);
+    }
     if let Some(code) = runtime::signal(d, k, id, &sig) {
         runtime::ended_by_signal(d, k, id, &sig, code);
     }
     no_content(d, k)
+}
+
+/// `docker pause`: the freezer stops every process of the container's PID namespace (they
+/// show as `D`, uninterruptible, in the host's `ps`).
+fn pause(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if !c.state.running {
+        return error(d, k, 409, &format!("Container {id} is not running"));
+    }
+    if c.state.frozen.is_some() {
+        return error(d, k, 409, &format!("Container {id} is already paused"));
+    }
+    let ns = k.procs.get(&c.state.pid).map(|p| p.ns.pid);
+    let mut frozen = Vec::new();
+    for p in k.procs.values_mut().filter(|p| Some(p.ns.pid) == ns) {
+        frozen.push((p.pid, p.state));
+        p.state = crate::kernel::ProcState::DiskSleep;
+    }
+    if let Some(c) = d.containers.get_mut(id) {
+        c.state.frozen = Some(frozen);
+    }
+    no_content(d, k)
+}
+
+fn unpause(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
+    let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
+    if c.state.frozen.is_none() {
+        return error(d, k, 409, &format!("Container {id} is not paused"));
+    }
+    thaw(d, k, id);
+    no_content(d, k)
+}
+
+/// The freezer lets the container's processes go, each in the state it was in.
+fn thaw(d: &mut Dockerd, k: &mut Kernel, id: &str) {
+    let Some(frozen) = d.containers.get_mut(id).and_then(|c| c.state.frozen.take()) else { return };
+    for (pid, state) in frozen {
+        if let Some(p) = k.procs.get_mut(&pid) {
+            p.state = state;
+        }
+    }
 }
 
 fn wait(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Response {
@@ -630,7 +708,14 @@ fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {
 
 pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Response {
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
-    if c.state.running {
+    let (frozen, running) = (c.state.frozen.is_some(), c.state.running);
+    if frozen && !force {
+        return error(d, k, 409, &format!("You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"));
+    }
+    if frozen {
+        thaw(d, k, id);
+    }
+    if running {
         if !force {
             return error(d, k, 409, &format!("You cannot remove a running container {id}. Stop the container before attempting removal or force remove"));
         }
@@ -818,7 +903,7 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
                 "Created": c.created.secs,
                 "Ports": ports,
                 "Labels": c.config.get("Labels").cloned().unwrap_or(json!({})),
-                "State": c.state.status,
+                "State": c.state.shown(),
                 "Status": status_words(c, k.now),
                 "HostConfig": { "NetworkMode": c.network_mode },
                 "NetworkSettings": { "Networks": networks_json(d, c) },
@@ -839,7 +924,7 @@ fn matches_filters(c: &Container, filters: &[(String, Vec<String>)]) -> bool {
             None => labels.and_then(|l| l.get(want.as_str())).is_some(),
         }),
         "name" => values.iter().any(|n| c.name.trim_start_matches('/').contains(n.trim_start_matches('/'))),
-        "status" => values.iter().any(|s| *s == c.state.status),
+        "status" => values.iter().any(|s| s == c.state.shown()),
         "id" => values.iter().any(|i| c.id.starts_with(i.as_str())),
         "ancestor" => values.iter().any(|a| c.image == *a || c.image_id.0 == *a),
         _ => true,
@@ -849,7 +934,14 @@ fn matches_filters(c: &Container, filters: &[(String, Vec<String>)]) -> bool {
 /// The `Status` text dockerd sends: `Up 3 minutes`, `Exited (137) 2 seconds ago`, `Created`.
 pub fn status_words(c: &Container, now: i64) -> String {
     match c.state.status.as_str() {
-        "running" => format!("Up {}", human_duration(now - c.state.started_at.map(|s| s.secs).unwrap_or(now))),
+        "running" => {
+            let up = human_duration(now - c.state.started_at.map(|s| s.secs).unwrap_or(now));
+            if c.state.frozen.is_some() {
+                format!("Up {up} (Paused)")
+            } else {
+                format!("Up {up}")
+            }
+        }
         "exited" => format!("Exited ({}) {} ago", c.state.exit_code, human_duration(now - c.state.finished_at.map(|s| s.secs).unwrap_or(now))),
         _ => "Created".into(),
     }
@@ -924,9 +1016,9 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
         "Path": c.path,
         "Args": c.args,
         "State": {
-            "Status": s.status,
+            "Status": s.shown(),
             "Running": s.running,
-            "Paused": false,
+            "Paused": s.frozen.is_some(),
             "Restarting": false,
             "OOMKilled": false,
             "Dead": false,

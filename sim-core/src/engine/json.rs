@@ -80,12 +80,13 @@ fn operating_system(d: &Dockerd, k: &Kernel) -> (String, String) {
 
 pub fn info(d: &Dockerd, k: &Kernel) -> Value {
     let running = d.containers.values().filter(|c| c.state.running).count();
+    let paused = d.containers.values().filter(|c| c.state.frozen.is_some()).count();
     let (os, os_version) = operating_system(d, k);
     json!({
         "ID": d.engine_id(),
         "Containers": d.containers.len(),
-        "ContainersRunning": running,
-        "ContainersPaused": 0,
+        "ContainersRunning": running - paused,
+        "ContainersPaused": paused,
         "ContainersStopped": d.containers.len() - running,
         "Images": d.store.images.len(),
         "Driver": "overlay2",

@@ -510,6 +510,7 @@ pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
         cm.state.exit_code = code;
         cm.state.finished_at = Some(at);
         cm.state.exits_at = None;
+        cm.state.frozen = None;
         cm.state.pid = 0;
         cm.state.host_pid = None;
         cm.shim_pid = None;

@@ -112,6 +112,8 @@ struct Request {
     forest: bool,
     format: Format,
     pids: Vec<u32>,
+    /// `--ppid LIST`: the children of these.
+    ppids: Vec<u32>,
     wide: bool,
     custom: Vec<Col>,
 }
@@ -128,14 +130,37 @@ enum Format {
 const USAGE: &str = "\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n";
 
 fn parse(args: &[String], pidw: usize) -> Result<Request, String> {
-    let mut r = Request { all: false, bsd_a: false, bsd_x: false, forest: false, format: Format::Default, pids: Vec::new(), wide: false, custom: Vec::new() };
+    let mut r = Request { all: false, bsd_a: false, bsd_x: false, forest: false, format: Format::Default, pids: Vec::new(), ppids: Vec::new(), wide: false, custom: Vec::new() };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         if let Some(long) = a.strip_prefix("--") {
-            match long {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            match name {
                 "forest" => r.forest = true,
                 "help" => return Err(String::new()),
+                "pid" | "ppid" => {
+                    let val = match inline {
+                        Some(v) => v,
+                        None => {
+                            i += 1;
+                            match args.get(i) {
+                                Some(v) => v.clone(),
+                                None => return Err(format!("error: list of process IDs must follow --{name}\n{USAGE}")),
+                            }
+                        }
+                    };
+                    for p in val.split([',', ' ']).filter(|s| !s.is_empty()) {
+                        match p.parse::<u32>() {
+                            Ok(n) if n > 0 && name == "pid" => r.pids.push(n),
+                            Ok(n) if n > 0 => r.ppids.push(n),
+                            _ => return Err(format!("error: process ID list syntax error\n{USAGE}")),
+                        }
+                    }
+                }
                 _ => return Err(format!("error: unknown gnu long option\n{USAGE}")),
             }
         } else if let Some(opts) = a.strip_prefix('-') {
@@ -261,10 +286,10 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             Some(Row { p, pid: local, ppid: k.pid_in(p.ppid, ns).unwrap_or(0) })
         })
         .collect();
-    let selected_by_pid = !req.pids.is_empty();
+    let selected_by_pid = !req.pids.is_empty() || !req.ppids.is_empty();
     rows.retain(|r| {
         if selected_by_pid {
-            return req.pids.contains(&r.pid);
+            return req.pids.contains(&r.pid) || req.ppids.contains(&r.ppid);
         }
         if req.all || (req.bsd_a && req.bsd_x) {
             return true;

@@ -205,6 +205,27 @@ pub fn kill(cli: &mut Cli, p: &Parsed) -> R {
     joined(errs)
 }
 
+/// `docker pause` / `docker unpause`: each container in turn, its name printed when done.
+pub fn pause(cli: &mut Cli, p: &Parsed) -> R {
+    freeze(cli, p, "pause")
+}
+
+pub fn unpause(cli: &mut Cli, p: &Parsed) -> R {
+    freeze(cli, p, "unpause")
+}
+
+fn freeze(cli: &mut Cli, p: &Parsed, action: &str) -> R {
+    cli.api.init();
+    let mut errs = Vec::new();
+    for c in &p.args {
+        match cli.api.post(&format!("/containers/{c}/{action}"), &[], Body::None) {
+            Ok(_) => cli.out(&format!("{c}\n")),
+            Err(e) => errs.push(e.to_string()),
+        }
+    }
+    joined(errs)
+}
+
 pub fn rm(cli: &mut Cli, p: &Parsed) -> R {
     cli.api.init();
     let force = p.on("force");

@@ -83,6 +83,8 @@ static TOP: &[(&str, Spec)] = &[
     ("import", spec("docker import", help!("import"), Min(1), images::import)),
     ("history", spec("docker history", help!("history"), Exact(1), images::history)),
     ("diff", spec("docker diff", help!("diff"), Exact(1), containers::diff)),
+    ("pause", spec("docker pause", help!("pause"), Min(1), containers::pause)),
+    ("unpause", spec("docker unpause", help!("unpause"), Min(1), containers::unpause)),
 ];
 
 static CONTAINER: Spec = Spec { path: "docker container", help: help!("container"), arity: None, interspersed: true, run: Option::None };
@@ -97,6 +99,8 @@ static CONTAINER_SUB: &[(&[&str], Spec)] = &[
     (&["inspect"], spec("docker container inspect", help!("container_inspect"), Min(1), inspect::container_inspect)),
     (&["kill"], spec("docker container kill", help!("container_kill"), Min(1), containers::kill)),
     (&["logs"], spec("docker container logs", help!("container_logs"), Exact(1), containers::logs)),
+    (&["pause"], spec("docker container pause", help!("container_pause"), Min(1), containers::pause)),
+    (&["unpause"], spec("docker container unpause", help!("container_unpause"), Min(1), containers::unpause)),
     (&["ls", "list", "ps"], spec("docker container ls", help!("container_ls"), None, containers::ps)),
     (&["port"], spec("docker container port", help!("container_port"), Range(1, 2), containers::port)),
     (&["rename"], spec("docker container rename", help!("container_rename"), Exact(2), containers::rename)),

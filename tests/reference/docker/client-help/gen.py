@@ -18,7 +18,7 @@ COMMANDS = [
     "run", "exec", "ps", "images", "pull", "version", "info", "create", "start", "stop", "kill",
     "restart", "rm", "rmi", "logs", "inspect", "top", "port", "rename", "wait", "tag", "save", "load",
     "import", "history",
-    "diff", "container diff",
+    "diff", "container diff", "pause", "unpause", "container pause", "container unpause",
     "container", "container create", "container exec", "container inspect", "container kill",
     "container logs", "container ls", "container port", "container rename", "container restart",
     "container rm", "container run", "container start", "container stop", "container top",
