@@ -68,7 +68,7 @@ fn check_head(head: &[u8]) -> Result<(), Refusal> {
     }
     // textproto: every header line is `Name: value`, the name without spaces.
     let lines: Vec<&str> = lines.collect();
-    if lines.iter().any(|l| l.split_once(':').map_or(true, |(n, _)| n.is_empty() || n.contains([' ', '\t']))) {
+    if lines.iter().any(|l| l.split_once(':').is_none_or(|(n, _)| n.is_empty() || n.contains([' ', '\t']))) {
         return Err(Refusal::BadRequest(None));
     }
     let hosts = lines.iter().filter(|l| l.split_once(':').is_some_and(|(n, _)| n.eq_ignore_ascii_case("host"))).count();
@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(read(b"GET /_ping HTTP/1.1\r\nHo").unwrap_err(), Refusal::BadRequest(None));
         assert_eq!(read(b"").unwrap(), None);
         let mut big = b"GET /_ping HTTP/1.1\r\nHost: x\r\nX: ".to_vec();
-        big.extend(std::iter::repeat(b'a').take(MAX_HEADER_BYTES));
+        big.extend(std::iter::repeat_n(b'a', MAX_HEADER_BYTES));
         assert_eq!(read(&big).unwrap_err(), Refusal::HeaderTooLarge);
         assert!(Refusal::HeaderTooLarge.bytes().starts_with(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"));
     }

@@ -33,7 +33,7 @@ pub fn run(ctx: &mut Ctx, transport: &mut dyn DockerTransport) -> Outcome {
         cli::Done::Exit(code) => Outcome::Exit(code),
         cli::Done::Shell(sh) => Outcome::Shell(sh),
         cli::Done::Held(job) => {
-            ctx.io.holds = Some(job);
+            ctx.io.holds = Some(Box::new(job));
             Outcome::Running { until: None }
         }
     }

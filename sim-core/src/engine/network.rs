@@ -358,7 +358,7 @@ fn matches_filters(n: &Network, filters: &[(String, Vec<String>)]) -> bool {
     filters.iter().all(|(key, values)| match key.as_str() {
         "name" => values.iter().any(|v| n.name.contains(v.as_str())),
         "id" => values.iter().any(|v| n.id.starts_with(v.as_str())),
-        "driver" => values.iter().any(|v| *v == n.driver),
+        "driver" => values.contains(&n.driver),
         "label" => values.iter().all(|want| match want.split_once('=') {
             Some((k, v)) => n.labels.get(k).and_then(Value::as_str) == Some(v),
             None => n.labels.contains_key(want.as_str()),

@@ -183,11 +183,14 @@ fn executable_path(k: &Kernel, pid: Pid, name: &str, path_var: &str) -> Option<S
 }
 
 /// `execve` in process `pid`: find the program, replace the image, run it. A script
-/// starting with `#!` runs its interpreter with the script's path as an argument.
+/// starting with `#!` runs its interpreter with the script's path as an argument. The
+/// streams come back on both paths (a failed exec's output so far is still the caller's).
+#[allow(clippy::result_large_err)] // Io is returned by value on both paths, as it was given
 pub fn exec_program(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, String)>, io: Io) -> Result<(Outcome, Io), (LookupError, Io)> {
     exec_depth(k, pid, argv, env, io, 0, None)
 }
 
+#[allow(clippy::result_large_err)] // as exec_program
 fn exec_depth(k: &mut Kernel, pid: Pid, argv: Vec<String>, env: Vec<(String, String)>, io: Io, depth: usize, script: Option<String>) -> Result<(Outcome, Io), (LookupError, Io)> {
     let name = argv.first().cloned().unwrap_or_default();
     let path_var = env
@@ -495,7 +498,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 Ok((Outcome::Running { .. }, mut back)) if last && back.holds.is_some() => {
                     // It holds the terminal until Ctrl-C.
                     if let Some(job) = back.holds.take() {
-                        res.held = Some(Hold { pid, job });
+                        res.held = Some(Hold { pid, job: *job });
                     }
                     io = back;
                     keep_alive.push(pid);
@@ -540,7 +543,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
                 let _ = k.write_file(pid, &path, &io.err, true);
             }
             io.err.clear();
-        } else if !io.err_to_out && !io.err.is_empty() && !(last && matches!(redirected, OutTarget::Terminal | OutTarget::Pipe)) {
+        } else if !(io.err_to_out || io.err.is_empty() || last && matches!(redirected, OutTarget::Terminal | OutTarget::Pipe)) {
             let err = std::mem::take(&mut io.err);
             res.put_err(term, &err);
         }

@@ -365,19 +365,6 @@ impl Terminal {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Completion;
-
-    #[test]
-    fn listing_fills_columns_top_to_bottom() {
-        let c = |cands: &[&str]| Completion { start: 0, common: String::new(), candidates: cands.iter().map(|s| s.to_string()).collect() };
-        let names = c(&["if ", "ifconfig ", "ifup ", "ip "]);
-        assert_eq!(names.listing(22), "if        ifup\nifconfig  ip\n");
-        assert_eq!(names.listing(5), "if\nifconfig\nifup\nip\n");
-    }
-}
-
 fn common_prefix(v: &[String]) -> String {
     let Some(first) = v.first() else { return String::new() };
     let mut end = first.len();
@@ -442,4 +429,17 @@ pub fn new_linux_login(k: &mut Kernel, parent: Pid) -> Pid {
         ..Exec::default()
     };
     k.spawn(parent, exec).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Completion;
+
+    #[test]
+    fn listing_fills_columns_top_to_bottom() {
+        let c = |cands: &[&str]| Completion { start: 0, common: String::new(), candidates: cands.iter().map(|s| s.to_string()).collect() };
+        let names = c(&["if ", "ifconfig ", "ifup ", "ip "]);
+        assert_eq!(names.listing(22), "if        ifup\nifconfig  ip\n");
+        assert_eq!(names.listing(5), "if\nifconfig\nifup\nip\n");
+    }
 }

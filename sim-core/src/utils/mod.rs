@@ -44,7 +44,7 @@ pub struct Io {
     pub order: WriteOrder,
     /// Set by a program that returns `Outcome::Running` in the foreground and holds the
     /// terminal until Ctrl-C (the docker CLI attached to a server).
-    pub holds: Option<crate::shell::hold::Job>,
+    pub holds: Option<Box<crate::shell::hold::Job>>,
 }
 
 /// The order in which bytes went to stdout and stderr: runs of (stream, length), stream 1
