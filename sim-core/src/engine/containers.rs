@@ -237,6 +237,10 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                 ("POST", ["unpause"]) => unpause(d, k, &id),
                 ("GET", ["logs"]) => logs(d, k, &id, req),
                 ("GET", ["top"]) => top(d, k, &id, req),
+                ("GET", ["changes"]) => {
+                    let v = d.containers.get(&id).map(|c| super::changes::json(k, d, c)).unwrap_or(Value::Null);
+                    json_response(d, k, 200, &v)
+                }
                 ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
                 _ => super::api::not_found(k),
             }

@@ -8,6 +8,7 @@
 //! socket (`socket`), so every exchange can be shown to the learner.
 
 pub mod api;
+pub mod changes;
 pub mod containerd;
 pub mod containers;
 pub mod dns;

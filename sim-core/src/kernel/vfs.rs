@@ -1058,6 +1058,23 @@ impl Kernel {
         Ok(())
     }
 
+    /// `chown(2)` as root (following symlinks); None leaves that id as it is.
+    pub fn chown(&mut self, viewer: Pid, path: &str, uid: Option<u32>, gid: Option<u32>) -> Result<(), Errno> {
+        let r = self.resolve(viewer, path, true)?;
+        if self.procs.get(&viewer).map(|p| p.uid).ok_or(Errno::ESRCH)? != 0 {
+            return Err(Errno::EPERM);
+        }
+        let (sb, ino) = self.writable(&r.loc).map_err(|_| Errno::EPERM)?;
+        let n = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(ino)).ok_or(Errno::ENOENT)?;
+        if let Some(u) = uid {
+            n.uid = u;
+        }
+        if let Some(g) = gid {
+            n.gid = g;
+        }
+        Ok(())
+    }
+
     /// `chmod(2)`: the permission bits of a file the caller owns (or any, as root).
     pub fn chmod(&mut self, viewer: Pid, path: &str, perm: u32) -> Result<(), Errno> {
         let r = self.resolve(viewer, path, true)?;

@@ -79,6 +79,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n"));
     ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker processes\n"));
     let (uid, gid) = nginx_ids(ctx);
+    create_paths(ctx, ns_pid, uid);
     let host_ns = crate::kernel::NsId(0);
     ctx.k.skip_pids(host_ns, 67);
     for _ in 0..ctx.k.ncpu.max(1) {
@@ -181,8 +182,14 @@ pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
                     say(ctx, format!("{me}: Launching {path}\n"));
                     if path.ends_with("10-listen-on-ipv6-by-default.sh") {
                         let name = "10-listen-on-ipv6-by-default.sh";
-                        say(ctx, format!("{name}: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n"));
-                        say(ctx, format!("{name}: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n"));
+                        if ipv6_listen_enabled(ctx) {
+                            // A container started again keeps its edited file.
+                            say(ctx, format!("{name}: info: IPv6 listen already enabled\n"));
+                        } else {
+                            say(ctx, format!("{name}: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n"));
+                            listen_on_ipv6(ctx);
+                            say(ctx, format!("{name}: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n"));
+                        }
                     }
                 }
             }
@@ -195,6 +202,34 @@ pub fn entrypoint(ctx: &mut Ctx) -> Outcome {
         }
     }
     super::exec_args(ctx, &args)
+}
+
+const DEFAULT_CONF: &str = "/etc/nginx/conf.d/default.conf";
+
+/// The script's `grep -q "listen  \[::]\:80;"` on default.conf.
+fn ipv6_listen_enabled(ctx: &Ctx) -> bool {
+    ctx.read_file(DEFAULT_CONF).is_ok_and(|t| String::from_utf8_lossy(&t).contains("listen  [::]:80;"))
+}
+
+/// The script's `sed -i -E 's,listen       80;,listen       80;\n    listen  [::]:80;,'` on
+/// default.conf: the file is written again, so the container's upper layer gets a copy.
+fn listen_on_ipv6(ctx: &mut Ctx) {
+    let Ok(text) = ctx.read_file(DEFAULT_CONF) else { return };
+    let text = String::from_utf8_lossy(&text).replace("listen       80;", "listen       80;\n    listen  [::]:80;");
+    let _ = ctx.k.write_file(ctx.pid, DEFAULT_CONF, text.as_bytes(), false);
+}
+
+/// What the master makes before it starts its workers (`ngx_create_paths`,
+/// `ngx_create_pidfile`): the temp directories compiled in under /var/cache/nginx, mode
+/// 0700 and owned by the worker user, and /var/run/nginx.pid with its PID.
+fn create_paths(ctx: &mut Ctx, ns_pid: u32, worker_uid: u32) {
+    for t in ["client_temp", "proxy_temp", "fastcgi_temp", "uwsgi_temp", "scgi_temp"] {
+        let path = format!("/var/cache/nginx/{t}");
+        if ctx.k.resolve(ctx.pid, &path, false).is_err() && ctx.k.mkdir(ctx.pid, &path, 0o700).is_ok() {
+            let _ = ctx.k.chown(ctx.pid, &path, Some(worker_uid), None);
+        }
+    }
+    let _ = ctx.k.write_file(ctx.pid, "/var/run/nginx.pid", format!("{ns_pid}\n").as_bytes(), false);
 }
 
 /// The files of /docker-entrypoint.d/, sorted, with whether each is executable.
