@@ -236,7 +236,11 @@ impl LinuxRuntime {
             return Err(RuntimeError::BadName(spec.name.clone()));
         }
         let dir = self.state.container(&spec.id);
-        std::fs::create_dir(&dir).map_err(st_err("create", &dir))?;
+        // The directory appears with its record in it (made under a hidden name, then
+        // renamed), so a runtime killed at any point leaves either nothing or a record
+        // naming its owner, which `cleanup_stale` can judge.
+        let making = self.state.making(&spec.id, self.me);
+        std::fs::create_dir(&making).map_err(st_err("create", &making))?;
         let mut rec = ContainerRecord {
             id: spec.id.clone(),
             name: spec.name.clone(),
@@ -251,7 +255,16 @@ impl LinuxRuntime {
             rec.network = n.network.clone();
         }
         let res = (|| {
-            self.state.write_container(&rec).map_err(st_err("write", &dir))?;
+            let placed = state::write_atomic(&making.join("state"), &rec.encode()).and_then(|()| {
+                if dir.exists() {
+                    return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+                }
+                std::fs::rename(&making, &dir)
+            });
+            if let Err(e) = placed {
+                let _ = std::fs::remove_dir_all(&making);
+                return Err(st_err("create", &dir)(e));
+            }
             if !spec.name.is_empty() {
                 let nf = self.state.name_file(&spec.name);
                 let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&nf).map_err(|e| {
@@ -767,6 +780,12 @@ impl LinuxRuntime {
                     self.remove_network_locked(&n)?;
                     report.networks += 1;
                 }
+            }
+        }
+        // Container directories a runtime was making when it died.
+        for (name, owner) in self.state.makings() {
+            if owner != self.me && !sys::process_alive(owner.0, owner.1) {
+                let _ = std::fs::remove_dir_all(self.state.root.join("containers").join(name));
             }
         }
         report.layer_temporaries = self.layers.remove_stale_tmp();

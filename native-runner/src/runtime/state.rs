@@ -138,6 +138,24 @@ impl StateDir {
     pub fn container(&self, id: &str) -> PathBuf {
         self.root.join("containers").join(id)
     }
+    /// Where runtime `owner` (pid, start time) makes container `id`'s directory before it
+    /// renames it into place: hidden, so `container_ids` does not list it.
+    pub fn making(&self, id: &str, owner: (i32, u64)) -> PathBuf {
+        self.root.join("containers").join(format!(".{id}.{}.{}", owner.0, owner.1))
+    }
+    /// The hidden directories of `making`, with the runtime that was making each.
+    pub fn makings(&self) -> Vec<(String, (i32, u64))> {
+        let Ok(rd) = std::fs::read_dir(self.root.join("containers")) else { return Vec::new() };
+        rd.flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let mut parts = name.strip_prefix('.')?.rsplitn(3, '.');
+                let start = parts.next()?.parse().ok()?;
+                let pid = parts.next()?.parse().ok()?;
+                Some((name, (pid, start)))
+            })
+            .collect()
+    }
     pub fn container_ids(&self) -> Vec<String> {
         list(&self.root.join("containers"))
     }
