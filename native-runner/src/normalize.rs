@@ -28,7 +28,9 @@ const RULES: &[(&str, &str)] = &[
     // The daemon's exec root (its netns files), which a private test daemon moves.
     (r#""SandboxKey": "\S*/netns/"#, r#""SandboxKey": "<EXEC-ROOT>/netns/"#),
     // The host's disk and the overlay's layer paths, as a container's `mount` shows them.
-    (r"/dev/\S+ on (/etc/\S+) type \S+ \([^)]*\)", "<DISK> on $1 type <FS> (<OPTS>)"),
+    // A bind of the host's disk (/etc/hosts, volumes, `-v /host:/ctr`) keeps only rw or ro.
+    (r"/dev/\S+ on (/\S+) type \S+ \((r[ow])[^)]*\)", "<DISK> on $1 type <FS> ($2,<OPTS>)"),
+    (r"(?m)^/dev/\S+ (/\S*) \S+ (r[ow])\S* 0 0$", "<DISK> $1 <FS> $2,<OPTS> 0 0"),
     (r"lowerdir=\S+\)", "<OVERLAY>)"),
     // Traffic counters.
     (r"(RX|TX) (packets|bytes):\d+", "$1 $2:<N>"),

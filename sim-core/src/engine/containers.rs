@@ -376,7 +376,7 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let auto_remove = host_config.get("AutoRemove").and_then(Value::as_bool).unwrap_or(false);
     let mounts = match super::mounts::register(d, k, &host_config, &config_volumes) {
         Ok(m) => m,
-        Err(msg) => return error(d, k, 400, &msg),
+        Err((status, msg)) => return error(d, k, status, &msg),
     };
     let Some(rootfs) = make_rootfs(d, k, &id, &img) else { return error(d, k, 500, "failed to create the container's layers") };
     let c = Container {

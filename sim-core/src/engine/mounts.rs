@@ -225,18 +225,19 @@ fn parse_spec(k: &Kernel, daemon: crate::kernel::Pid, m: &Value) -> Result<(Moun
 
 /// The container's mount points from its create request: volumes named there are created
 /// (or found), anonymous ones made with random names. `image_volumes` are `Config.Volumes`
-/// (the image's and the request's). Errors are dockerd's texts (all 400).
-pub fn register(d: &mut Dockerd, k: &mut Kernel, host_config: &Value, config_volumes: &[String]) -> Result<Vec<MountPoint>, String> {
+/// (the image's and the request's). Errors are dockerd's texts and status codes: a `Binds`
+/// entry it cannot parse is a 500, the rest 400.
+pub fn register(d: &mut Dockerd, k: &mut Kernel, host_config: &Value, config_volumes: &[String]) -> Result<Vec<MountPoint>, (u16, String)> {
     let daemon = d.daemon_pid();
     let mut points: Vec<MountPoint> = Vec::new();
     let taken = |points: &[MountPoint], dest: &str| points.iter().any(|p| p.destination == dest);
     for raw in host_config.get("Binds").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-        let mut mp = parse_raw(k, daemon, raw)?;
+        let mut mp = parse_raw(k, daemon, raw).map_err(|e| (500, e))?;
         if taken(&points, &mp.destination) {
-            return Err(format!("Duplicate mount point: {}", mp.destination));
+            return Err((400, format!("Duplicate mount point: {}", mp.destination)));
         }
         if mp.kind == "volume" {
-            let name = volumes::create(d, k, mp.volume.as_deref(), None, None).map_err(|e| e.1)?;
+            let name = volumes::create(d, k, mp.volume.as_deref(), None, None)?;
             mp.source = format!("{VOLUMES}/{name}/_data");
             mp.volume = Some(name);
             if mp.mode.is_empty() {
@@ -246,12 +247,12 @@ pub fn register(d: &mut Dockerd, k: &mut Kernel, host_config: &Value, config_vol
         points.push(mp);
     }
     for m in host_config.get("Mounts").and_then(Value::as_array).into_iter().flatten() {
-        let (mut mp, spec) = parse_spec(k, daemon, m)?;
+        let (mut mp, spec) = parse_spec(k, daemon, m).map_err(|e| (400, e))?;
         if taken(&points, &mp.destination) {
-            return Err(format!("Duplicate mount point: {}", spec.target));
+            return Err((400, format!("Duplicate mount point: {}", spec.target)));
         }
         if mp.kind == "volume" {
-            let name = volumes::create(d, k, mp.volume.as_deref(), spec.labels.clone(), None).map_err(|e| e.1)?;
+            let name = volumes::create(d, k, mp.volume.as_deref(), spec.labels.clone(), None)?;
             mp.source = format!("{VOLUMES}/{name}/_data");
             mp.volume = Some(name);
             mp.mode = "z".into();
@@ -263,7 +264,7 @@ pub fn register(d: &mut Dockerd, k: &mut Kernel, host_config: &Value, config_vol
         if taken(&points, &destination) {
             continue;
         }
-        let name = volumes::create(d, k, None, None, None).map_err(|e| e.1)?;
+        let name = volumes::create(d, k, None, None, None)?;
         points.push(MountPoint { kind: "volume".into(), volume: Some(name), source: String::new(), destination, mode: String::new(), rw: true, propagation: String::new(), copy_data: true, anonymous: true });
     }
     Ok(points)

@@ -393,9 +393,10 @@ fn mount_rootfs(k: &mut Kernel, daemon: Pid, init: Pid, c: &super::containers::C
     for b in &binds {
         ns.bind(&b.target, b.sb, b.ino, ROOT_DEV, if b.read_only { &ro_opts } else { ROOT_OPTS });
     }
+    // The network files are read-only too with a read-only root (`NetworkMounts`).
     for (target, src) in files {
         if let Some((sb, ino)) = src {
-            ns.bind(&target, sb, ino, ROOT_DEV, ROOT_OPTS);
+            ns.bind(&target, sb, ino, ROOT_DEV, if read_only_root { &ro_opts } else { ROOT_OPTS });
         }
     }
     for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"] {

@@ -54,6 +54,9 @@ pub fn create(d: &mut Dockerd, k: &mut Kernel, name: Option<&str>, labels: Optio
     if d.volumes.contains_key(&name) {
         return Ok(name);
     }
+    if name.len() == 1 {
+        return Err((400, format!("create {name}: volume name is too short, names should be at least two alphanumeric characters")));
+    }
     if !valid_name(&name) {
         return Err((400, bad_name(&name)));
     }
@@ -145,7 +148,7 @@ fn matches(d: &Dockerd, v: &Volume, filters: &[(String, Vec<String>)]) -> Result
                     let want = match val.as_str() {
                         "true" | "1" => true,
                         "false" | "0" => false,
-                        other => return Err(format!("invalid filter 'dangling={other}'")),
+                        _ => return Err(format!("Invalid filter 'dangling=[{}]'", values.join(" "))),
                     };
                     any |= users(d, &v.name).is_empty() == want;
                 }
@@ -154,7 +157,7 @@ fn matches(d: &Dockerd, v: &Volume, filters: &[(String, Vec<String>)]) -> Result
             "name" => values.iter().any(|n| v.name.contains(n.as_str())),
             "label" => values.iter().all(|l| label_matches(v, l)),
             "driver" => values.iter().any(|dr| dr == "local"),
-            other => return Err(format!("invalid filter '{other}'")),
+            other => return Err(format!("Invalid filter '{other}'")),
         };
         if !ok {
             return Ok(false);
@@ -209,14 +212,17 @@ fn create_endpoint(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     if let Some(refused) = super::api::check_json(d, k, req) {
         return refused;
     }
-    if let Some(msg) = super::gojson::decode_error(&req.body, "volume.VolumeCreateBody") {
-        return error(d, k, 400, &msg);
+    match super::gojson::decode_error(&req.body, "volume.VolumeCreateBody").as_deref() {
+        Some("EOF") => return error(d, k, 400, "got EOF while reading request body"),
+        Some(msg) => return error(d, k, 400, msg),
+        None => {}
     }
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     let name = body.get("Name").and_then(Value::as_str).map(str::to_string);
     let driver = body.get("Driver").and_then(Value::as_str).unwrap_or("");
     if !driver.is_empty() && driver != "local" {
-        return error(d, k, 404, &format!("error looking up volume plugin {driver}: plugin \"{driver}\" not found"));
+        let name = name.unwrap_or_default();
+        return error(d, k, 404, &format!("create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found"));
     }
     match create(d, k, name.as_deref(), string_map(body.get("Labels")), string_map(body.get("DriverOpts"))) {
         Ok(n) => {
@@ -236,7 +242,7 @@ fn prune(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let filters = super::api::filters(req);
     for (key, _) in &filters {
         if !matches!(key.as_str(), "label" | "label!") {
-            return error(d, k, 400, &format!("invalid filter '{key}'"));
+            return error(d, k, 400, &format!("Invalid filter '{key}'"));
         }
     }
     let daemon = d.daemon_pid();

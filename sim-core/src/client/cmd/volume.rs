@@ -106,18 +106,15 @@ pub fn ls(cli: &mut Cli, p: &Parsed) -> R {
 pub fn rm(cli: &mut Cli, p: &Parsed) -> R {
     let q: Vec<(&str, String)> = if p.on("force") { vec![("force", "1".into())] } else { Vec::new() };
     cli.api.init();
-    let mut failed = false;
+    let mut errs: Vec<String> = Vec::new();
     for name in &p.args {
         match cli.api.delete(&format!("/volumes/{name}"), &q) {
             Ok(_) => cli.out(&format!("{name}\n")),
-            Err(e) => {
-                cli.err(&format!("{e}\n"));
-                failed = true;
-            }
+            Err(e) => errs.push(e.to_string()),
         }
     }
-    if failed {
-        return Err(Fail::code(String::new(), 1));
+    if !errs.is_empty() {
+        return Err(Fail::new(errs.join("\n")));
     }
     Ok(Done::Exit(0))
 }
