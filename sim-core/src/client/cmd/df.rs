@@ -5,7 +5,7 @@ use crate::client::api::Api;
 use crate::client::args::Parsed;
 use crate::client::cli::{Cli, Done, Fail, R};
 use crate::client::format;
-use crate::client::humanize::human_size;
+use crate::client::humanize::{ago, human_size, human_size_precision};
 use crate::client::json::Json;
 use crate::client::template::{context, header, V};
 
@@ -64,11 +64,92 @@ pub fn df(cli: &mut Cli, p: &Parsed) -> R {
     let b_free: i64 = cache.iter().filter(|b| !b.b("Shared") && !b.b("InUse")).map(|b| b.i("Size")).sum();
     let cache_row = row("Build Cache", cache.len(), cache.iter().filter(|b| b.b("InUse")).count(), human_size(b_total as f64), with_percent(b_free, b_total));
 
-    if p.on("verbose") {
-        return Err(Fail::new("docker system df -v is not available in this playground"));
+    if p.on("verbose") && (format.is_empty() || format == "table") {
+        let now = cli.now_ns();
+        let out = verbose(&images, &containers, &volumes, b_total, now)?;
+        cli.out(&out);
+        return Ok(Done::Exit(0));
     }
     let fmt = if format.is_empty() || format == "table" { DF_TABLE.to_string() } else { format };
     let out = format::write(&fmt, &[images_row, containers_row, volumes_row, cache_row], &df_header()).map_err(Fail::new)?;
     cli.out(&out);
     Ok(Done::Exit(0))
+}
+
+const IMAGES_TABLE: &str = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}";
+const CONTAINERS_TABLE: &str = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}";
+const VOLUMES_TABLE: &str = "table {{.Name}}\t{{.Links}}\t{{.Size}}";
+const CACHE_TABLE: &str = "table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}";
+
+/// One image row of `df -v`: its first tag (none when dangling), sizes shared and its own.
+fn image_row(i: &Json, now: i128) -> V {
+    let tag = i.strings("RepoTags").into_iter().next().filter(|t| t != "<none>:<none>");
+    let (repo, tag) = match tag.as_deref().and_then(|t| t.rsplit_once(':')) {
+        Some((r, t)) if !r.contains('@') => (r.to_string(), t.to_string()),
+        _ => ("<none>".to_string(), "<none>".to_string()),
+    };
+    let (size, shared) = (i.i("Size"), i.i("SharedSize"));
+    let created = i.i("Created");
+    context(
+        "*formatter.imageContext",
+        vec![
+            ("Containers", V::Str(i.i("Containers").to_string())),
+            ("CreatedAt", V::Str(format::go_time_string(created, 0))),
+            ("CreatedSince", V::Str(ago(now, created as i128 * 1_000_000_000))),
+            ("Digest", V::Str(String::new())),
+            ("ID", V::Str(format::truncate_id(&i.s("Id")))),
+            ("Repository", V::Str(repo)),
+            ("SharedSize", V::Str(if shared == -1 { "N/A".into() } else { human_size(shared as f64) })),
+            ("Size", V::Str(human_size_precision(size as f64, 3))),
+            ("Tag", V::Str(tag)),
+            ("UniqueSize", V::Str(if shared == -1 { "N/A".into() } else { human_size((size - shared) as f64) })),
+            ("VirtualSize", V::Str(human_size(i.i("VirtualSize") as f64))),
+        ],
+    )
+}
+
+/// `docker system df -v`: a table per kind, under its title.
+fn verbose(images: &[Json], containers: &[Json], volumes: &[Json], cache_size: i64, now: i128) -> Result<String, Fail> {
+    let image_header = header(&[
+        ("Repository", "REPOSITORY"),
+        ("Tag", "TAG"),
+        ("ID", "IMAGE ID"),
+        ("CreatedSince", "CREATED"),
+        ("Size", "SIZE"),
+        ("SharedSize", "SHARED SIZE"),
+        ("UniqueSize", "UNIQUE SIZE"),
+        ("Containers", "CONTAINERS"),
+    ]);
+    let image_rows: Vec<V> = images.iter().map(|i| image_row(i, now)).collect();
+    // The writable layer's size alone (no "virtual" size) in the SIZE column.
+    let container_rows: Vec<V> = containers
+        .iter()
+        .map(|c| {
+            let only_rw = match c {
+                Json::Obj(f) => Json::Obj(f.iter().filter(|(k, _)| k != "SizeRootFs").cloned().collect()),
+                other => other.clone(),
+            };
+            format::container_ctx(&only_rw, true, now)
+        })
+        .collect();
+    let volume_rows: Vec<V> = volumes.iter().map(super::volume::volume_ctx).collect();
+    let cache_header = header(&[
+        ("ID", "CACHE ID"),
+        ("CacheType", "CACHE TYPE"),
+        ("Size", "SIZE"),
+        ("CreatedSince", "CREATED"),
+        ("LastUsedSince", "LAST USED"),
+        ("UsageCount", "USAGE"),
+        ("Shared", "SHARED"),
+    ]);
+    let t = |fmt: &str, rows: &[V], hdr: &V| format::write(fmt, rows, hdr).map_err(Fail::new);
+    let mut out = String::from("Images space usage:\n\n");
+    out.push_str(&t(IMAGES_TABLE, &image_rows, &image_header)?);
+    out.push_str("\nContainers space usage:\n\n");
+    out.push_str(&t(CONTAINERS_TABLE, &container_rows, &format::container_header())?);
+    out.push_str("\nLocal Volumes space usage:\n\n");
+    out.push_str(&t(VOLUMES_TABLE, &volume_rows, &super::volume::volume_header())?);
+    out.push_str(&format!("\nBuild cache usage: {}\n\n", human_size(cache_size as f64)));
+    out.push_str(&t(CACHE_TABLE, &[], &cache_header)?);
+    Ok(out)
 }
