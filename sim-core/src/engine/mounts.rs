@@ -144,6 +144,19 @@ fn validate(k: &Kernel, daemon: crate::kernel::Pid, s: &Spec, bind_source_must_e
     Ok(())
 }
 
+/// `validateBindDaemonRoot`: a bind of a directory in or above the daemon's root must not be
+/// private (it would hold the daemon's mounts): an unset propagation becomes `rslave`
+/// (`mount_point`), a private or plain slave/shared one is refused.
+fn check_daemon_root(s: &Spec) -> Result<(), (u16, String)> {
+    if s.kind != "bind" || !(s.source.starts_with(DAEMON_ROOT) || DAEMON_ROOT.starts_with(&s.source)) {
+        return Ok(());
+    }
+    match s.propagation.as_deref() {
+        None | Some("" | "rslave" | "rshared") => Ok(()),
+        Some(p) => Err((400, format!("invalid mount config: must use either propagation mode \"rslave\" or \"rshared\" when mount source is within the daemon root, daemon root: \"{DAEMON_ROOT}\", bind mount source: \"{}\", propagation: \"{p}\"", s.source))),
+    }
+}
+
 /// `parseMountSpec`: the mount point a valid spec makes (a volume not yet created).
 fn mount_point(s: &Spec) -> MountPoint {
     let destination = clean(&s.target);
@@ -170,21 +183,22 @@ fn mount_point(s: &Spec) -> MountPoint {
 }
 
 /// `ParseMountRaw` of one `Binds` entry.
-fn parse_raw(k: &Kernel, daemon: crate::kernel::Pid, raw: &str) -> Result<MountPoint, String> {
+fn parse_raw(k: &Kernel, daemon: crate::kernel::Pid, raw: &str) -> Result<MountPoint, (u16, String)> {
     let invalid = || format!("invalid volume specification: '{raw}'");
+    let fail = |m: String| (500, m);
     let arr: Vec<&str> = raw.splitn(4, ':').collect();
     if arr[0].is_empty() {
-        return Err(invalid());
+        return Err(fail(invalid()));
     }
     let (source, target, mode) = match arr.len() {
         1 => ("", arr[0], ""),
-        2 if valid_mode(arr[1]) => return Err(invalid()),
+        2 if valid_mode(arr[1]) => return Err(fail(invalid())),
         2 => (arr[0], arr[1], ""),
         3 => (arr[0], arr[1], arr[2]),
-        _ => return Err(invalid()),
+        _ => return Err(fail(invalid())),
     };
     if !valid_mode(mode) {
-        return Err(format!("invalid mode: {mode}"));
+        return Err(fail(format!("invalid mode: {mode}")));
     }
     let opts: Vec<&str> = mode.split(',').collect();
     let kind = if source.starts_with('/') { "bind" } else { "volume" };
@@ -196,10 +210,11 @@ fn parse_raw(k: &Kernel, daemon: crate::kernel::Pid, raw: &str) -> Result<MountP
         read_only: opts.contains(&"ro"),
         propagation,
         no_copy: opts.contains(&"nocopy"),
-        has_volume_options: opts.contains(&"nocopy") && kind == "volume",
+        has_volume_options: opts.contains(&"nocopy"),
         labels: None,
     };
-    validate(k, daemon, &spec, false).map_err(|e| format!("{}: {e}", invalid()))?;
+    validate(k, daemon, &spec, false).map_err(|e| fail(format!("{}: {e}", invalid())))?;
+    check_daemon_root(&spec)?;
     let mut mp = mount_point(&spec);
     mp.mode = mode.to_string();
     Ok(mp)
@@ -220,6 +235,7 @@ fn parse_spec(k: &Kernel, daemon: crate::kernel::Pid, m: &Value) -> Result<(Moun
         labels: vo.and_then(|v| v.get("Labels")).and_then(Value::as_object).map(|l| l.iter().map(|(a, b)| (a.clone(), b.as_str().unwrap_or("").to_string())).collect()),
     };
     validate(k, daemon, &spec, true)?;
+    check_daemon_root(&spec).map_err(|e| e.1)?;
     Ok((mount_point(&spec), spec))
 }
 
@@ -232,7 +248,7 @@ pub fn register(d: &mut Dockerd, k: &mut Kernel, host_config: &Value, config_vol
     let mut points: Vec<MountPoint> = Vec::new();
     let taken = |points: &[MountPoint], dest: &str| points.iter().any(|p| p.destination == dest);
     for raw in host_config.get("Binds").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-        let mut mp = parse_raw(k, daemon, raw).map_err(|e| (500, e))?;
+        let mut mp = parse_raw(k, daemon, raw)?;
         if taken(&points, &mp.destination) {
             return Err((400, format!("Duplicate mount point: {}", mp.destination)));
         }
