@@ -109,9 +109,12 @@ pub fn tree_size(k: &Kernel, pid: Pid, path: &str) -> u64 {
     }
 }
 
-pub fn json(v: &Volume) -> Value {
+/// The volume's JSON. `CreatedAt` is when `_data` last changed (the local driver reports its
+/// directory's time: writing into the volume moves it).
+pub fn json(k: &Kernel, v: &Volume) -> Value {
+    let changed = k.resolve(1, &v.mountpoint(), true).ok().and_then(|r| k.stat_loc(&r.loc)).map(|s| s.mtime).unwrap_or(v.created.secs);
     json!({
-        "CreatedAt": crate::clock::rfc3339(v.created.secs),
+        "CreatedAt": crate::clock::rfc3339(changed),
         "Driver": "local",
         "Labels": v.labels,
         "Mountpoint": v.mountpoint(),
@@ -123,7 +126,7 @@ pub fn json(v: &Volume) -> Value {
 
 /// A volume as `/system/df` lists it, with its size and how many containers use it.
 pub fn usage_json(d: &Dockerd, k: &Kernel, v: &Volume) -> Value {
-    let mut j = json(v);
+    let mut j = json(k, v);
     if let Value::Object(m) = &mut j {
         m.insert("UsageData".into(), json!({ "RefCount": users(d, &v.name).len(), "Size": tree_size(k, d.daemon_pid(), &v.mountpoint()) }));
     }
@@ -172,7 +175,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
         ("POST", ["create"]) => create_endpoint(d, k, req),
         ("POST", ["prune"]) => prune(d, k, req),
         ("GET", [name]) => match d.volumes.get(*name) {
-            Some(v) => json_response(d, k, 200, &json(v)),
+            Some(v) => json_response(d, k, 200, &json(k, v)),
             None => error(d, k, 404, &format!("get {name}: no such volume")),
         },
         ("DELETE", [name]) => {
@@ -195,7 +198,7 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let mut out = Vec::new();
     for v in d.volumes.values() {
         match matches(d, v, &filters) {
-            Ok(true) => out.push(json(v)),
+            Ok(true) => out.push(json(k, v)),
             Ok(false) => {}
             Err(msg) => return error(d, k, 400, &msg),
         }
@@ -226,7 +229,7 @@ fn create_endpoint(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     }
     match create(d, k, name.as_deref(), string_map(body.get("Labels")), string_map(body.get("DriverOpts"))) {
         Ok(n) => {
-            let v = d.volumes.get(&n).map(json).unwrap_or(Value::Null);
+            let v = d.volumes.get(&n).map(|v| json(k, v)).unwrap_or(Value::Null);
             json_response(d, k, 201, &v)
         }
         Err((status, msg)) => error(d, k, status, &msg),

@@ -152,7 +152,10 @@ static VOLUME_SUB: &[(&[&str], Spec)] = &[
     (&["rm", "remove"], spec("docker volume rm", help!("volume_rm"), Min(1), volume::rm)),
 ];
 
-static SYSTEM_SUB: &[(&[&str], Spec)] = &[(&["df"], spec("docker system df", help!("system_df"), None, df::df))];
+static SYSTEM_SUB: &[(&[&str], Spec)] = &[
+    (&["df"], spec("docker system df", help!("system_df"), None, df::df)),
+    (&["info"], spec("docker system info", help!("system_info"), None, system::info)),
+];
 
 /// Finds the command the words name; returns it and how many words named it. Flags before
 /// a management command's subcommand are not supported (cobra's Find skips them).

@@ -127,6 +127,10 @@ pub fn prune(cli: &mut Cli, p: &Parsed) -> R {
     cli.api.init();
     if !p.on("force") {
         cli.out("WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ");
+        // At the terminal nothing is typed ahead: the answer is an Enter (No), echoed.
+        if cli.ctx.io.stdin_tty {
+            cli.out("\n");
+        }
         let input = String::from_utf8_lossy(&cli.ctx.io.stdin).to_string();
         let answer = input.lines().next().unwrap_or("").trim().to_lowercase();
         if answer != "y" && answer != "yes" {

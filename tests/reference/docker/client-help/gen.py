@@ -28,7 +28,7 @@ COMMANDS = [
     "network", "network connect", "network create", "network disconnect", "network inspect",
     "network ls", "network rm",
     "volume", "volume create", "volume inspect", "volume ls", "volume prune", "volume rm",
-    "system", "system df",
+    "system", "system df", "system info",
 ]
 
 
