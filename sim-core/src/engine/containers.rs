@@ -804,7 +804,8 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let filters = super::api::filters(req);
     let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
     cs.sort_stable_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
-    let list: Vec<Value> = cs.iter().map(|c| list_entry(d, k, c)).collect();
+    let sizes = super::api::flag(req, "size");
+    let list: Vec<Value> = cs.iter().map(|c| if sizes { super::diskusage::with_sizes(d, k, c) } else { list_entry(d, k, c) }).collect();
     json_response(d, k, 200, &Value::Array(list))
 }
 

@@ -53,25 +53,7 @@ pub fn system_df(d: &Dockerd, k: &Kernel) -> Value {
     cs.sort_stable_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
     let containers: Vec<Value> = cs
         .iter()
-        .map(|c| {
-            let entry = list_entry(d, k, c);
-            let rw = size_rw(d, k, c);
-            let root = rw + d.store.images.get(&c.image_id).map(|i| d.store.size(i)).unwrap_or(0);
-            // types.Container: SizeRw and SizeRootFs (omitted when 0) follow Ports.
-            let mut out = serde_json::Map::new();
-            for (key, v) in entry.as_object().into_iter().flatten() {
-                out.insert(key.clone(), v.clone());
-                if key == "Ports" {
-                    if rw > 0 {
-                        out.insert("SizeRw".into(), json!(rw));
-                    }
-                    if root > 0 {
-                        out.insert("SizeRootFs".into(), json!(root));
-                    }
-                }
-            }
-            Value::Object(out)
-        })
+        .map(|c| with_sizes(d, k, c))
         .collect();
     let volumes: Vec<Value> = d.volumes.values().map(|v| usage_json(d, k, v)).collect();
     json!({
@@ -82,4 +64,25 @@ pub fn system_df(d: &Dockerd, k: &Kernel) -> Value {
         "BuildCache": null,
         "BuilderSize": 0
     })
+}
+
+/// A container as `/containers/json?size=1` and `/system/df` list it: `SizeRw` and
+/// `SizeRootFs` (each omitted when 0) after `Ports`.
+pub fn with_sizes(d: &Dockerd, k: &Kernel, c: &Container) -> Value {
+    let entry = list_entry(d, k, c);
+    let rw = size_rw(d, k, c);
+    let root = rw + d.store.images.get(&c.image_id).map(|i| d.store.size(i)).unwrap_or(0);
+    let mut out = serde_json::Map::new();
+    for (key, v) in entry.as_object().into_iter().flatten() {
+        out.insert(key.clone(), v.clone());
+        if key == "Ports" {
+            if rw > 0 {
+                out.insert("SizeRw".into(), json!(rw));
+            }
+            if root > 0 {
+                out.insert("SizeRootFs".into(), json!(root));
+            }
+        }
+    }
+    Value::Object(out)
 }
