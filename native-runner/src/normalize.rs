@@ -28,7 +28,9 @@ const RULES: &[(&str, &str)] = &[
     // The daemon's exec root (its netns files), which a private test daemon moves.
     (r#""SandboxKey": "\S*/netns/"#, r#""SandboxKey": "<EXEC-ROOT>/netns/"#),
     // The host's disk and the overlay's layer paths, as a container's `mount` shows them.
-    (r"/dev/\S+ on (/etc/\S+) type \S+ \([^)]*\)", "<DISK> on $1 type <FS> (<OPTS>)"),
+    // A bind of the host's disk (/etc/hosts, volumes, `-v /host:/ctr`) keeps only rw or ro.
+    (r"/dev/\S+ on (/\S+) type \S+ \((r[ow])[^)]*\)", "<DISK> on $1 type <FS> ($2,<OPTS>)"),
+    (r"(?m)^/dev/\S+ (/\S*) \S+ (r[ow])\S* 0 0$", "<DISK> $1 <FS> $2,<OPTS> 0 0"),
     (r"lowerdir=\S+\)", "<OVERLAY>)"),
     // Traffic counters.
     (r"(RX|TX) (packets|bytes):\d+", "$1 $2:<N>"),
@@ -98,5 +100,16 @@ mod tests {
         assert_ne!(normalize("Exited (0) 3 seconds ago"), normalize("Exited (1) 3 seconds ago"));
         assert_ne!(normalize("alpine 3.15 5.59MB"), normalize("alpine 3.15 5.6MB"));
         assert_ne!(normalize("Error: No such container: a"), normalize("Error: No such container: b"));
+    }
+
+    #[test]
+    fn disk_binds_keep_their_target_and_rw_or_ro() {
+        // This machine's disk against the article's EC2 host's, in `mount` and /proc/mounts.
+        let here = "/dev/vda on /data type ext4 (ro,relatime,discard,resv_strict,resuid=65534,resgid=65534)";
+        let ec2 = "/dev/nvme0n1p1 on /data type xfs (ro,noatime,attr2,inode64,noquota)";
+        assert_eq!(normalize(here), normalize(ec2));
+        assert_eq!(normalize("/dev/vda /data ext4 rw,relatime,discard 0 0"), normalize("/dev/nvme0n1p1 /data xfs rw,noatime,attr2 0 0"));
+        assert_ne!(normalize(ec2), normalize("/dev/nvme0n1p1 on /data type xfs (rw,noatime,attr2,inode64,noquota)"));
+        assert_ne!(normalize("/dev/vda /data ext4 rw,relatime 0 0"), normalize("/dev/vda /srv ext4 rw,relatime 0 0"));
     }
 }

@@ -370,3 +370,41 @@ fn import_takes_the_tag_in_repo_as_the_cli_sends_it() {
         assert!(tags.contains(&tag.to_string()), "{repo}: {tags:?}");
     }
 }
+
+/// The /volumes endpoints and a container's mount points: bodies and status codes captured
+/// from real dockerd 20.10 here with curl (the CLI shows only the messages).
+#[test]
+fn volumes_answer_as_dockerd() {
+    let mut t = terminal();
+    let r = call(&mut t, "POST", "/v1.41/volumes/create", Some(r#"{"Driver":"local","Labels":{"cmpv":"1"},"Name":"data"}"#));
+    assert_eq!(r.status, 201);
+    let v = json(&r);
+    let keys: Vec<&str> = v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(keys, ["CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope"]);
+    assert_eq!((v["Mountpoint"].as_str(), v["Labels"]["cmpv"].as_str(), v["Options"].is_null()), (Some("/var/lib/docker/volumes/data/_data"), Some("1"), true));
+    let err = |r: &Response| (r.status, json(r)["message"].as_str().unwrap_or("").to_string());
+    assert_eq!(err(&call(&mut t, "POST", "/v1.41/volumes/create", Some(r#"{"Name":"a"}"#))), (400, "create a: volume name is too short, names should be at least two alphanumeric characters".into()));
+    assert_eq!(err(&call(&mut t, "POST", "/v1.41/volumes/create", Some(r#"{"Name":"q1","Driver":"foo"}"#))), (404, "create q1: error looking up volume plugin foo: plugin \"foo\" not found".into()));
+    assert_eq!(err(&call(&mut t, "GET", "/v1.41/volumes/nope", None)), (404, "get nope: no such volume".into()));
+    assert_eq!(err(&call(&mut t, "GET", "/v1.41/volumes?filters=%7B%22bogus%22%3A%7B%22x%22%3Atrue%7D%7D", None)), (400, "Invalid filter 'bogus'".into()));
+    assert_eq!(call(&mut t, "DELETE", "/v1.41/volumes/nope?force=1", None).status, 204);
+    let none = json(&call(&mut t, "GET", "/v1.41/volumes?filters=%7B%22name%22%3A%7B%22zzz%22%3Atrue%7D%7D", None));
+    assert_eq!(none, serde_json::json!({ "Volumes": [], "Warnings": null }));
+    // A container using the volume: in use (409), with its id; Binds errors are 500s.
+    call(&mut t, "POST", "/v1.41/images/create?fromImage=alpine&tag=3.15", None);
+    let mut body: Value = serde_json::from_str(&create_body("alpine:3.15", Some(&["true"]), None)).expect("json");
+    body["HostConfig"]["Binds"] = serde_json::json!(["data:/data"]);
+    let id = json(&call(&mut t, "POST", "/v1.41/containers/create?name=user", Some(&body.to_string())))["Id"].as_str().unwrap_or("").to_string();
+    assert_eq!(err(&call(&mut t, "DELETE", "/v1.41/volumes/data", None)), (409, format!("remove data: volume is in use - [{id}]")));
+    body["HostConfig"]["Binds"] = serde_json::json!(["a:b:c:d"]);
+    assert_eq!(err(&call(&mut t, "POST", "/v1.41/containers/create?name=bad", Some(&body.to_string()))), (500, "invalid volume specification: 'a:b:c:d'".into()));
+    body["HostConfig"]["Binds"] = serde_json::json!(["data:/p", "other:/p"]);
+    assert_eq!(err(&call(&mut t, "POST", "/v1.41/containers/create?name=bad", Some(&body.to_string()))), (400, "Duplicate mount point: /p".into()));
+    body["HostConfig"]["Binds"] = Value::Null;
+    body["HostConfig"]["Mounts"] = serde_json::json!([{ "Type": "bind", "Source": "/nonexist", "Target": "/p" }]);
+    assert_eq!(err(&call(&mut t, "POST", "/v1.41/containers/create?name=bad", Some(&body.to_string()))), (400, "invalid mount config for type \"bind\": bind source path does not exist: /nonexist".into()));
+    // Prune: what no container uses.
+    call(&mut t, "DELETE", &format!("/v1.41/containers/{id}"), None);
+    let pruned = json(&call(&mut t, "POST", "/v1.41/volumes/prune", None));
+    assert_eq!(pruned, serde_json::json!({ "VolumesDeleted": ["data"], "SpaceReclaimed": 0 }));
+}

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{containers, images, network, Dockerd};
+use super::{containers, images, network, volumes, Dockerd};
 use crate::http::{Request, Response};
 use crate::kernel::Kernel;
 
@@ -161,6 +161,8 @@ pub fn handle(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         (_, ["containers", ..]) => containers::route(d, k, req, &segs[1..]),
         (_, ["exec", ..]) => containers::route_exec(d, k, req, &segs[1..]),
         (_, ["networks", ..]) => network::route(d, k, req, &segs[1..]),
+        (_, ["volumes", ..]) => volumes::route(d, k, req, &segs[1..]),
+        ("GET", ["system", "df"]) => json_response(d, k, 200, &super::diskusage::system_df(d, k)),
         _ => not_found(k),
     }
 }

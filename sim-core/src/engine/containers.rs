@@ -106,6 +106,8 @@ pub struct Container {
     pub pid_host: bool,
     /// `--privileged`: every capability, instead of Docker's default set.
     pub privileged: bool,
+    /// Volumes and bind mounts (`-v`, `--mount`, the image's VOLUME).
+    pub mounts: Vec<super::mounts::MountPoint>,
     pub state: ContainerState,
     pub rootfs: Rootfs,
     pub logs: Vec<LogLine>,
@@ -241,7 +243,7 @@ pub fn route(d: &mut Dockerd, k: &mut Kernel, req: &Request, segs: &[&str]) -> R
                     let v = d.containers.get(&id).map(|c| super::changes::json(k, d, c)).unwrap_or(Value::Null);
                     json_response(d, k, 200, &v)
                 }
-                ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force")),
+                ("DELETE", []) => remove(d, k, &id, super::api::flag(req, "force"), super::api::flag(req, "v")),
                 _ => super::api::not_found(k),
             }
         }
@@ -336,6 +338,14 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         }
     }
     let b = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
+    // Config.Volumes: the request's, with the image's VOLUMEs added.
+    let mut config_volumes: Vec<String> = body.get("Volumes").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    for v in ic.volumes.iter().flat_map(|m| m.keys()) {
+        if !config_volumes.contains(v) {
+            config_volumes.push(v.clone());
+        }
+    }
+    config_volumes.sort_stable();
     let mut config = json!({
         "Hostname": hostname,
         "Domainname": "",
@@ -350,7 +360,7 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         "Env": env,
         "Cmd": if cmd.is_empty() { Value::Null } else { json!(cmd) },
         "Image": image_ref,
-        "Volumes": ic.volumes,
+        "Volumes": if config_volumes.is_empty() { Value::Null } else { Value::Object(config_volumes.iter().map(|v| (v.clone(), json!({}))).collect()) },
         "WorkingDir": workdir,
         "Entrypoint": if entrypoint.is_empty() { Value::Null } else { json!(entrypoint) },
         "OnBuild": null,
@@ -387,6 +397,10 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
     let pid_host = host_config.get("PidMode").and_then(Value::as_str) == Some("host");
     let privileged = host_config.get("Privileged").and_then(Value::as_bool).unwrap_or(false);
     let auto_remove = host_config.get("AutoRemove").and_then(Value::as_bool).unwrap_or(false);
+    let mounts = match super::mounts::register(d, k, &host_config, &config_volumes) {
+        Ok(m) => m,
+        Err((status, msg)) => return error(d, k, status, &msg),
+    };
     let Some(rootfs) = make_rootfs(d, k, &id, &img) else { return error(d, k, 500, "failed to create the container's layers") };
     let c = Container {
         id: id.clone(),
@@ -403,6 +417,7 @@ fn create(d: &mut Dockerd, k: &mut Kernel, req: &Request) -> Response {
         network_mode,
         pid_host,
         privileged,
+        mounts,
         state: ContainerState { status: "created".into(), ..ContainerState::default() },
         rootfs,
         logs: Vec::new(),
@@ -710,7 +725,7 @@ fn rename(d: &mut Dockerd, k: &mut Kernel, id: &str, new: &str) -> Response {
     no_content(d, k)
 }
 
-pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Response {
+pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool, volumes: bool) -> Response {
     let Some(c) = d.containers.get(id) else { return no_such(d, k, id) };
     let (frozen, running) = (c.state.frozen.is_some(), c.state.running);
     if frozen && !force {
@@ -729,7 +744,11 @@ pub fn remove(d: &mut Dockerd, k: &mut Kernel, id: &str, force: bool) -> Respons
             }
         }
     }
+    let mounts = d.containers.get(id).map(|c| c.mounts.clone()).unwrap_or_default();
     runtime::destroy(d, k, id);
+    if volumes {
+        super::mounts::remove_anonymous(d, k, &mounts);
+    }
     no_content(d, k)
 }
 
@@ -874,48 +893,49 @@ fn list(d: &Dockerd, k: &Kernel, req: &Request) -> Response {
     let filters = super::api::filters(req);
     let mut cs: Vec<&Container> = d.containers.values().filter(|c| all || c.state.running).filter(|c| matches_filters(c, &filters)).collect();
     cs.sort_stable_by_key(|c| std::cmp::Reverse((c.created.secs, c.created.nanos)));
-    let list: Vec<Value> = cs
-        .iter()
-        .map(|c| {
-            let mut ports: Vec<Value> = Vec::new();
-            if c.state.running {
-                for b in &c.ports {
-                    let (num, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
-                    let private: u64 = num.parse().unwrap_or(0);
-                    let public: u64 = b.host_port.parse().unwrap_or(0);
-                    for ip in if b.host_ip.is_empty() { vec!["0.0.0.0", "::"] } else { vec![b.host_ip.as_str()] } {
-                        ports.push(json!({ "IP": ip, "PrivatePort": private, "PublicPort": public, "Type": proto }));
-                    }
-                }
-            }
-            if let Some(Value::Object(e)) = c.config.get("ExposedPorts") {
-                for p in e.keys() {
-                    if !c.state.running || !c.ports.iter().any(|b| &b.port == p) {
-                        let (num, proto) = p.split_once('/').unwrap_or((p, "tcp"));
-                        ports.push(json!({ "PrivatePort": num.parse::<u64>().unwrap_or(0), "Type": proto }));
-                    }
-                }
-            }
-            // daemon/list.go: the path, then the arguments, those with a space in single quotes.
-            let command = std::iter::once(c.path.clone()).chain(c.args.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })).collect::<Vec<_>>().join(" ");
-            json!({
-                "Id": c.id,
-                "Names": [c.name],
-                "Image": c.image,
-                "ImageID": c.image_id.0,
-                "Command": command,
-                "Created": c.created.secs,
-                "Ports": ports,
-                "Labels": c.config.get("Labels").cloned().unwrap_or(json!({})),
-                "State": c.state.shown(),
-                "Status": status_words(c, k.now),
-                "HostConfig": { "NetworkMode": c.network_mode },
-                "NetworkSettings": { "Networks": networks_json(d, c) },
-                "Mounts": []
-            })
-        })
-        .collect();
+    let sizes = super::api::flag(req, "size");
+    let list: Vec<Value> = cs.iter().map(|c| if sizes { super::diskusage::with_sizes(d, k, c) } else { list_entry(d, k, c) }).collect();
     json_response(d, k, 200, &Value::Array(list))
+}
+
+/// A container as `/containers/json` lists it.
+pub fn list_entry(d: &Dockerd, k: &Kernel, c: &Container) -> Value {
+    let mut ports: Vec<Value> = Vec::new();
+    if c.state.running {
+        for b in &c.ports {
+            let (num, proto) = b.port.split_once('/').unwrap_or((&b.port, "tcp"));
+            let private: u64 = num.parse().unwrap_or(0);
+            let public: u64 = b.host_port.parse().unwrap_or(0);
+            for ip in if b.host_ip.is_empty() { vec!["0.0.0.0", "::"] } else { vec![b.host_ip.as_str()] } {
+                ports.push(json!({ "IP": ip, "PrivatePort": private, "PublicPort": public, "Type": proto }));
+            }
+        }
+    }
+    if let Some(Value::Object(e)) = c.config.get("ExposedPorts") {
+        for p in e.keys() {
+            if !c.state.running || !c.ports.iter().any(|b| &b.port == p) {
+                let (num, proto) = p.split_once('/').unwrap_or((p, "tcp"));
+                ports.push(json!({ "PrivatePort": num.parse::<u64>().unwrap_or(0), "Type": proto }));
+            }
+        }
+    }
+    // daemon/list.go: the path, then the arguments, those with a space in single quotes.
+    let command = std::iter::once(c.path.clone()).chain(c.args.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })).collect::<Vec<_>>().join(" ");
+    json!({
+        "Id": c.id,
+        "Names": [c.name],
+        "Image": c.image,
+        "ImageID": c.image_id.0,
+        "Command": command,
+        "Created": c.created.secs,
+        "Ports": ports,
+        "Labels": c.config.get("Labels").cloned().unwrap_or(json!({})),
+        "State": c.state.shown(),
+        "Status": status_words(c, k.now),
+        "HostConfig": { "NetworkMode": c.network_mode },
+        "NetworkSettings": { "Networks": networks_json(d, c) },
+        "Mounts": c.mounts.iter().map(super::mounts::list_json).collect::<Vec<_>>()
+    })
 }
 
 /// `filters={"label":["k=v"],"name":["x"]}` (docker-py's lists, or the Go client's
@@ -1055,7 +1075,7 @@ pub fn inspect(d: &Dockerd, id: &str) -> Value {
             },
             "Name": "overlay2"
         },
-        "Mounts": [],
+        "Mounts": c.mounts.iter().map(super::mounts::inspect_json).collect::<Vec<_>>(),
         "Config": c.config,
         "NetworkSettings": {
             "Bridge": "",

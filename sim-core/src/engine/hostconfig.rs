@@ -89,6 +89,11 @@ pub fn from_request(sent: &Value) -> Value {
         };
         out.insert(key.to_string(), v);
     }
+    // `Mounts` (`--mount`) follows the resources, omitted when empty; kept as sent (the CLI
+    // encodes the same Go struct dockerd re-encodes).
+    if let Some(Value::Array(m)) = sent.get("Mounts").filter(|m| m.as_array().is_some_and(|a| !a.is_empty())) {
+        out.insert("Mounts".into(), Value::Array(m.clone()));
+    }
     // The daemon's defaults for what was left empty.
     let empty = |v: Option<&Value>| v.is_none_or(|v| v.as_str() == Some("") || v.as_i64() == Some(0));
     if let Some(Value::Object(log)) = out.get_mut("LogConfig") {

@@ -48,7 +48,7 @@ fn no_such_image(d: &Dockerd, k: &Kernel, name: &str) -> Response {
     error(d, k, 404, &format!("No such image: {}", normalize_ref(name)))
 }
 
-fn created_unix(img: &StoredImage) -> i64 {
+pub fn created_unix(img: &StoredImage) -> i64 {
     img.config.created.as_deref().and_then(parse_rfc3339).unwrap_or(0)
 }
 

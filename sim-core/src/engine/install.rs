@@ -41,8 +41,10 @@ pub fn install(k: &mut Kernel, dockerd_pid: Pid, containerd_pid: Pid, platform: 
     }
     let _ = hostfs::mkdir_p(k, 1, "/var/lib/docker", 0o711);
     for d in LIB_DIRS {
-        let _ = hostfs::mkdir_p(k, 1, &format!("/var/lib/docker/{d}"), 0o700);
+        let _ = hostfs::mkdir_p(k, 1, &format!("/var/lib/docker/{d}"), if *d == "volumes" { 0o701 } else { 0o700 });
     }
+    // The local volume driver's store (bolt's 32 KiB file).
+    let _ = hostfs::put(k, 1, "/var/lib/docker/volumes/metadata.db", Node::other(NodeKind::File { data: Vec::new(), size: 32_768 }, 0o600, 0, 0, now));
     let _ = hostfs::mkdir_p(k, 1, "/run/containerd", 0o711);
     let _ = hostfs::put(k, 1, "/run/containerd/containerd.sock", Node::other(NodeKind::Socket, 0o660, 0, 0, now));
     let _ = hostfs::mkdir_p(k, 1, "/run/docker/netns", 0o700);

@@ -8,9 +8,11 @@
 //! socket (`socket`), so every exchange can be shown to the learner.
 
 pub mod api;
+pub mod binds;
 pub mod changes;
 pub mod containerd;
 pub mod containers;
+pub mod diskusage;
 pub mod dns;
 pub mod gojson;
 pub mod hostconfig;
@@ -18,12 +20,14 @@ pub mod hostfs;
 pub mod images;
 pub mod install;
 pub mod json;
+pub mod mounts;
 pub mod network;
 pub mod registry;
 pub mod runtime;
 pub mod service;
 pub mod socket;
 pub mod store;
+pub mod volumes;
 
 use std::collections::BTreeMap;
 
@@ -87,6 +91,8 @@ pub struct Dockerd {
     pub registry: registry::Registry,
     pub containers: BTreeMap<String, containers::Container>,
     pub networks: Vec<network::Network>,
+    /// Volumes of the `local` driver, by name.
+    pub volumes: BTreeMap<String, volumes::Volume>,
     pub execs: BTreeMap<String, containers::ExecInstance>,
     /// Every exchange on the socket, in order: what the socket inspector shows.
     pub socket_log: Vec<SocketExchange>,
@@ -117,6 +123,7 @@ impl Dockerd {
             registry: registry::Registry::default(),
             containers: BTreeMap::new(),
             networks: Vec::new(),
+            volumes: BTreeMap::new(),
             execs: BTreeMap::new(),
             socket_log: Vec::new(),
             ports_in_use: BTreeMap::new(),

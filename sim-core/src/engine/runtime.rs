@@ -199,7 +199,8 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
     let _ = hostfs::write(k, daemon, &format!("{dir}/hosts"), hosts_file(endpoint.as_ref().map(|e| e.ip), &hostname).as_bytes(), 0o644);
     let _ = hostfs::write(k, daemon, &format!("{dir}/resolv.conf"), &resolv, 0o644);
     let _ = hostfs::write(k, daemon, &format!("{dir}/{id}-json.log"), b"", 0o640);
-    mount_rootfs(d, k, daemon, init, &c.rootfs, &dir, now);
+    let read_only_root = c.host_config.get("ReadonlyRootfs").and_then(|v| v.as_bool()).unwrap_or(false);
+    mount_rootfs(k, daemon, init, &c, &dir, now, read_only_root);
     // Published ports: a docker-proxy per port and address family, under dockerd.
     let mut proxies = Vec::new();
     if let Some(ep) = &endpoint {
@@ -347,7 +348,8 @@ fn real_task(d: &Dockerd, k: &Kernel, c: &super::containers::Container, init: Pi
 }
 
 /// The container's mount table: the overlay root, then what runc mounts over it.
-fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &super::containers::Rootfs, dir: &str, now: i64) {
+fn mount_rootfs(k: &mut Kernel, daemon: Pid, init: Pid, c: &super::containers::Container, dir: &str, now: i64, read_only_root: bool) {
+    let rootfs = &c.rootfs;
     let pid_ns = k.procs.get(&init).map(|p| p.ns.pid).unwrap_or(NsId(0));
     let proc_sb = k.vfs.add_sb("proc", SbKind::Proc { pid_ns }, 0, 0);
     let dev_sb = k.vfs.add_sb("tmpfs", SbKind::Tree(dev_tree(now)), 0, 0);
@@ -363,12 +365,16 @@ fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &su
         .map(|f| (format!("/etc/{f}"), host_file(k, daemon, &format!("{dir}/{f}"))))
         .collect();
     let overlay_opts = format!(
-        "rw,relatime,lowerdir={},upperdir={}/{}/diff,workdir={}/{}/work",
+        "{},relatime,lowerdir={},upperdir={}/{}/diff,workdir={}/{}/work",
+        if read_only_root { "ro" } else { "rw" },
         rootfs.lowerdir, super::store::OVERLAY2, rootfs.cache_id, super::store::OVERLAY2, rootfs.cache_id
     );
-    let _ = d;
-    let Some(ns) = k.procs.get(&init).map(|p| p.ns.mnt).and_then(|m| k.mnt_ns.get_mut(&m)) else { return };
+    let Some(mnt) = k.procs.get(&init).map(|p| p.ns.mnt) else { return };
+    let Some(ns) = k.mnt_ns.get_mut(&mnt) else { return };
     ns.mount("/", rootfs.overlay_sb, "overlay", &overlay_opts);
+    // Volumes and bind mounts: host directories ready, mount points made in the root.
+    let binds = super::binds::prepare(k, daemon, init, &c.mounts);
+    let Some(ns) = k.mnt_ns.get_mut(&mnt) else { return };
     ns.mount("/proc", proc_sb, "proc", "rw,nosuid,nodev,noexec,relatime");
     ns.mount("/dev", dev_sb, "tmpfs", "rw,nosuid,size=65536k,mode=755");
     ns.mount("/dev/pts", pts_sb, "devpts", "rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666");
@@ -383,9 +389,14 @@ fn mount_rootfs(d: &Dockerd, k: &mut Kernel, daemon: Pid, init: Pid, rootfs: &su
     }
     ns.mount("/dev/mqueue", mq_sb, "mqueue", "rw,nosuid,nodev,noexec,relatime");
     ns.mount("/dev/shm", shm_sb, "shm", "rw,nosuid,nodev,noexec,relatime,size=65536k");
+    let ro_opts = format!("ro{}", ROOT_OPTS.strip_prefix("rw").unwrap_or(ROOT_OPTS));
+    for b in &binds {
+        ns.bind(&b.target, b.sb, b.ino, ROOT_DEV, if b.read_only { &ro_opts } else { ROOT_OPTS });
+    }
+    // The network files are read-only too with a read-only root (`NetworkMounts`).
     for (target, src) in files {
         if let Some((sb, ino)) = src {
-            ns.bind(&target, sb, ino, ROOT_DEV, ROOT_OPTS);
+            ns.bind(&target, sb, ino, ROOT_DEV, if read_only_root { &ro_opts } else { ROOT_OPTS });
         }
     }
     for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"] {
@@ -526,6 +537,10 @@ pub fn stopped(d: &mut Dockerd, k: &mut Kernel, id: &str, code: i32) {
 /// Removes a stopped container's files and layers.
 pub fn destroy(d: &mut Dockerd, k: &mut Kernel, id: &str) {
     let Some(c) = d.containers.remove(id) else { return };
+    // `--rm` takes the container's anonymous volumes with it.
+    if c.auto_remove {
+        super::mounts::remove_anonymous(d, k, &c.mounts);
+    }
     if let Some(rt) = &d.containerd {
         rt.delete(id);
     }

@@ -668,6 +668,7 @@ impl Kernel {
                     FileType::CharDev => return Ok(()),
                     _ => {}
                 }
+                self.check_mount_writable(viewer, &r.path)?;
                 if !self.may(viewer, &st, 2) {
                     return Err(Errno::EACCES);
                 }
@@ -699,6 +700,7 @@ impl Kernel {
                 if st.ftype != FileType::Dir {
                     return Err(Errno::ENOTDIR);
                 }
+                self.check_mount_writable(viewer, &parent.path)?;
                 if !self.may(viewer, &st, 2) {
                     return Err(Errno::EACCES);
                 }
@@ -783,10 +785,25 @@ impl Kernel {
         if st.ftype != FileType::Dir {
             return Err(Errno::ENOTDIR);
         }
+        self.check_mount_writable(viewer, &parent.path)?;
         if !self.may(viewer, &st, 2) || !self.may(viewer, &st, 1) {
             return Err(Errno::EACCES);
         }
         Ok((parent, name.to_string()))
+    }
+
+    /// EROFS when the mount holding canonical path `path` is read-only (`ro` bind mounts,
+    /// `--read-only`'s root, /sys in a container): `mnt_want_write` fails.
+    pub fn check_mount_writable(&self, viewer: Pid, path: &str) -> Result<(), Errno> {
+        let ns = self.mount_ns_of(viewer)?;
+        let comps = comps_of(path);
+        match ns.covering(&comps) {
+            // macOS's sealed system volume is read-only, but its firmlinks (not modelled: one
+            // tree here) put /Users, /private, /usr/local on the writable Data volume.
+            Some((m, _)) if self.vfs.sbs.get(m.sb).is_some_and(|sb| sb.fstype == "apfs") => Ok(()),
+            Some((m, _)) if m.opts.split(',').any(|o| o == "ro") => Err(Errno::EROFS),
+            _ => Ok(()),
+        }
     }
 
     /// Whether a canonical path is a mount point in the caller's namespace.
@@ -1052,6 +1069,7 @@ impl Kernel {
         if uid != 0 && uid != st.uid && !self.may(viewer, &st, 2) {
             return Err(Errno::EACCES);
         }
+        self.check_mount_writable(viewer, &r.path)?;
         let (sb, ino) = self.writable(&r.loc).map_err(|_| Errno::EPERM)?;
         let n = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(ino)).ok_or(Errno::ENOENT)?;
         n.mtime = mtime;
@@ -1083,6 +1101,7 @@ impl Kernel {
         if uid != 0 && uid != st.uid {
             return Err(Errno::EPERM);
         }
+        self.check_mount_writable(viewer, &r.path)?;
         let (sb, ino) = self.writable(&r.loc).map_err(|_| Errno::EPERM)?;
         let n = self.vfs.tree_mut(sb).and_then(|t| t.nodes.get_mut(ino)).ok_or(Errno::ENOENT)?;
         n.perm = perm & 0o7777;

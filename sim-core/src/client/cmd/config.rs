@@ -242,6 +242,10 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
         binds.push(format!("{host}:{rest}"));
     }
     volumes.sort_stable();
+    let mut mounts: Vec<Json> = Vec::new();
+    for m in p.values("mount") {
+        mounts.push(super::mount_opt::parse(&m, cwd).map_err(|e| format!("invalid argument \"{m}\" for \"--mount\" flag: {e}"))?);
+    }
     let entrypoint = match p.value("entrypoint") {
         Some(e) if !e.is_empty() => Json::strs(&[e.to_string()]),
         Some(_) => Json::strs(&[String::new()]),
@@ -518,6 +522,11 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
         ("CpuPercent", Json::int(0)),
         ("IOMaximumIOps", Json::int(0)),
         ("IOMaximumBandwidth", Json::int(0)),
+    ]);
+    if !mounts.is_empty() {
+        hc.push(("Mounts", Json::Arr(mounts)));
+    }
+    hc.extend([
         ("MaskedPaths", Json::Null),
         ("ReadonlyPaths", Json::Null),
     ]);
@@ -536,6 +545,11 @@ pub fn build(p: &Parsed, env_lookup: &dyn Fn(&str) -> Option<String>, cwd: &str,
         attach_stderr,
         auto_remove,
     })
+}
+
+/// `filepath.Abs`: a relative path joined to the working directory, cleaned.
+pub fn abs_path(cwd: &str, p: &str) -> String {
+    normalize_path(&format!("{}/{}", cwd.trim_end_matches('/'), p))
 }
 
 fn normalize_path(p: &str) -> String {

@@ -253,3 +253,7 @@ pub fn image_inspect(cli: &mut Cli, p: &Parsed) -> R {
 pub fn network_inspect(cli: &mut Cli, p: &Parsed) -> R {
     run_inspect(cli, p, &mut |cli, r| network_raw(cli, r).map_err(|e| e.to_string()))
 }
+
+pub fn volume_inspect(cli: &mut Cli, p: &Parsed) -> R {
+    run_inspect(cli, p, &mut |cli, r| get_raw(cli, &format!("/volumes/{r}"), &[], Typing::Generic).map_err(|e| e.to_string()))
+}

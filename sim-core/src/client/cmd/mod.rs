@@ -4,12 +4,15 @@
 pub mod config;
 pub mod containers;
 pub mod context;
+pub mod df;
 pub mod exec;
 pub mod images;
 pub mod inspect;
+pub mod mount_opt;
 pub mod network;
 pub mod run;
 pub mod system;
+pub mod volume;
 
 use super::args::Parsed;
 use super::cli::{Cli, CmdInfo, R};
@@ -90,6 +93,8 @@ static TOP: &[(&str, Spec)] = &[
 static CONTAINER: Spec = Spec { path: "docker container", help: help!("container"), arity: None, interspersed: true, run: Option::None };
 static IMAGE: Spec = Spec { path: "docker image", help: help!("image"), arity: None, interspersed: true, run: Option::None };
 static CONTEXT: Spec = Spec { path: "docker context", help: help!("context"), arity: None, interspersed: true, run: Option::None };
+static VOLUME: Spec = Spec { path: "docker volume", help: help!("volume"), arity: None, interspersed: true, run: Option::None };
+static SYSTEM: Spec = Spec { path: "docker system", help: help!("system"), arity: None, interspersed: true, run: Option::None };
 static NETWORK: Spec = Spec { path: "docker network", help: help!("network"), arity: None, interspersed: true, run: Option::None };
 
 static CONTAINER_SUB: &[(&[&str], Spec)] = &[
@@ -143,6 +148,19 @@ static NETWORK_SUB: &[(&[&str], Spec)] = &[
     (&["rm", "remove"], spec("docker network rm", help!("network_rm"), Min(1), network::rm)),
 ];
 
+static VOLUME_SUB: &[(&[&str], Spec)] = &[
+    (&["create"], spec("docker volume create", help!("volume_create"), Max(1), volume::create)),
+    (&["inspect"], spec("docker volume inspect", help!("volume_inspect"), Min(1), inspect::volume_inspect)),
+    (&["ls", "list"], spec("docker volume ls", help!("volume_ls"), None, volume::ls)),
+    (&["prune"], spec("docker volume prune", help!("volume_prune"), None, volume::prune)),
+    (&["rm", "remove"], spec("docker volume rm", help!("volume_rm"), Min(1), volume::rm)),
+];
+
+static SYSTEM_SUB: &[(&[&str], Spec)] = &[
+    (&["df"], spec("docker system df", help!("system_df"), None, df::df)),
+    (&["info"], spec("docker system info", help!("system_info"), None, system::info)),
+];
+
 /// Finds the command the words name; returns it and how many words named it. Flags before
 /// a management command's subcommand are not supported (cobra's Find skips them).
 pub fn find(words: &[String]) -> Option<(&'static Spec, usize)> {
@@ -155,6 +173,8 @@ pub fn find(words: &[String]) -> Option<(&'static Spec, usize)> {
         "image" => (&IMAGE, IMAGE_SUB),
         "network" => (&NETWORK, NETWORK_SUB),
         "context" => (&CONTEXT, CONTEXT_SUB),
+        "volume" => (&VOLUME, VOLUME_SUB),
+        "system" => (&SYSTEM, SYSTEM_SUB),
         _ => return Option::None,
     };
     match words.get(1) {

@@ -27,6 +27,8 @@ COMMANDS = [
     "image rm", "image save", "image tag",
     "network", "network connect", "network create", "network disconnect", "network inspect",
     "network ls", "network rm",
+    "volume", "volume create", "volume inspect", "volume ls", "volume prune", "volume rm",
+    "system", "system df", "system info",
 ]
 
 
