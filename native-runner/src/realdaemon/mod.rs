@@ -244,6 +244,7 @@ impl RealContainerd {
             hosts: task.hosts.clone(),
             hostname_file: task.hostname_file.clone(),
             resolv_conf: task.resolv_conf.clone(),
+            read_only: task.read_only,
         })
     }
 
@@ -402,6 +403,10 @@ impl Containerd for RealContainerd {
     fn top(&self, id: &str, ps_args: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
         let (pid, _) = self.running(id).ok_or_else(|| format!("Container {id} is not running"))?;
         top::top(pid, ps_args)
+    }
+
+    fn upper_size(&self, id: &str) -> Option<u64> {
+        self.rt.upper_size(id)
     }
 }
 

@@ -252,6 +252,7 @@ pub fn run(args: &[String]) -> ExitCode {
         hosts: docker_hosts(att.as_ref().map(|a: &NetAttachment| (a.ip.to_string(), hostname.clone()))),
         hostname_file: format!("{hostname}\n"),
         resolv_conf: docker_resolv_conf(&host_resolv),
+        read_only: false,
         network: att.clone(),
     };
     if let Err(e) = rt.create(&spec) {

@@ -59,6 +59,8 @@ pub struct ContainerSpec {
     pub hosts: String,
     pub hostname_file: String,
     pub resolv_conf: String,
+    /// `--read-only`: the root and the network files mounted read-only.
+    pub read_only: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -378,7 +380,8 @@ impl LinuxRuntime {
             &spec.hostname,
             [&dir.join("resolv.conf"), &dir.join("hostname"), &dir.join("hosts")],
         )
-        .map_err(RuntimeError::Rootfs)?;
+        .map_err(RuntimeError::Rootfs)?
+        .read_only(spec.read_only);
         let ps = ProcessSpec {
             argv: &spec.argv,
             env: &spec.env,
@@ -548,6 +551,28 @@ impl LinuxRuntime {
         child.pid = cpid;
         child.pidfd = pidfd;
         Ok(child)
+    }
+
+    /// The bytes in container `id`'s upper directory as dockerd's `directory.Size` counts
+    /// them: every entry but directories, by lstat size, a hard-linked inode once.
+    pub fn upper_size(&self, id: &str) -> Option<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let upper = self.state.container(id).join("upper");
+        if !upper.is_dir() {
+            return None;
+        }
+        let (mut size, mut seen, mut stack) = (0u64, std::collections::BTreeSet::new(), vec![upper]);
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let Ok(m) = e.path().symlink_metadata() else { continue };
+                if m.is_dir() {
+                    stack.push(e.path());
+                } else if m.len() > 0 && seen.insert(m.ino()) {
+                    size += m.len();
+                }
+            }
+        }
+        Some(size)
     }
 
     /// The spec a container was created with.
@@ -824,6 +849,9 @@ fn encode_spec(s: &ContainerSpec) -> String {
     kv("uid", &s.uid.to_string());
     kv("gid", &s.gid.to_string());
     kv("caps", &s.caps.to_string());
+    if s.read_only {
+        kv("read_only", "1");
+    }
     for l in &s.layers {
         kv("layer", &l.to_string_lossy());
     }
@@ -878,6 +906,7 @@ fn decode_spec(text: &str) -> ContainerSpec {
             "uid" => s.uid = v.parse().unwrap_or(0),
             "gid" => s.gid = v.parse().unwrap_or(0),
             "caps" => s.caps = v.parse().unwrap_or(caps::DOCKER_DEFAULT),
+            "read_only" => s.read_only = v == "1",
             "layer" => s.layers.push(PathBuf::from(v)),
             "group" => s.groups.extend(v.parse::<u32>().ok()),
             "env" => s.env.push(v),

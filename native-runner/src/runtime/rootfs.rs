@@ -56,6 +56,7 @@ pub const STEPS: &[&str] = &[
     "wait for the runtime",               // 20
     "join namespaces",                    // 21
     "set up stdio",                       // 22
+    "make the root read-only",            // 23
 ];
 pub const STEP_CWD: u32 = 16;
 pub const STEP_CAPS: u32 = 17;
@@ -81,6 +82,8 @@ pub struct RootfsPlan {
     /// The prepared resolv.conf, hostname and hosts files, as paths under PUT_OLD (the old
     /// root after pivot_root), so the targets resolve inside the container's root.
     bind_sources: [CString; 3],
+    /// `--read-only`: the root and the /etc binds remounted read-only.
+    read_only: bool,
 }
 
 #[derive(Debug)]
@@ -112,6 +115,12 @@ fn opt_path(p: &Path) -> Result<String, RootfsError> {
 
 impl RootfsPlan {
     /// `lower` top first; `etc_files` = the prepared resolv.conf, hostname and hosts.
+    /// The root filesystem read-only (`docker run --read-only`), as runc remounts it.
+    pub fn read_only(mut self, on: bool) -> RootfsPlan {
+        self.read_only = on;
+        self
+    }
+
     pub fn new(
         target: &Path,
         lower: &[PathBuf],
@@ -158,6 +167,7 @@ impl RootfsPlan {
             options: sys::cstr(options).map_err(err(target))?,
             hostname: sys::cstr(hostname).map_err(err(target))?,
             bind_sources: [a, b, c],
+            read_only: false,
         })
     }
 }
@@ -246,6 +256,18 @@ const RESOLVE_IN_ROOT: u64 = 0x10;
 /// Creates a file if missing, resolving `rel` with the current directory as root and
 /// without leaving its mount (openat2 RESOLVE_IN_ROOT | RESOLVE_NO_XDEV).
 fn touch_in_root(rel: &CStr, mode: libc::mode_t) -> libc::c_int {
+    // An existing file is left alone: opening it for writing would copy it up into the
+    // container's layer (Docker's placeholders live in the init layer; its upper stays empty).
+    let look = OpenHow { flags: (libc::O_PATH | libc::O_CLOEXEC) as u64, mode: 0, resolve: RESOLVE_IN_ROOT | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS };
+    // SAFETY: valid C string and open_how of the size passed.
+    let fd = unsafe {
+        libc::syscall(libc::SYS_openat2, libc::AT_FDCWD, rel.as_ptr(), &look as *const OpenHow, std::mem::size_of::<OpenHow>())
+    } as libc::c_int;
+    if fd >= 0 {
+        // SAFETY: fd open.
+        unsafe { libc::close(fd) };
+        return 0;
+    }
     let how = OpenHow {
         flags: (libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC | libc::O_NOCTTY) as u64,
         mode: u64::from(mode),
@@ -353,6 +375,9 @@ pub fn setup_in_child(p: &RootfsPlan) -> Result<(), StepErr> {
         // container's root mount: an image symlink cannot reach the parked old root.
         step(10, touch_in_root(rel, 0o644))?;
         step(10, mount(src, target, None, libc::MS_BIND | libc::MS_REC, None))?;
+        if p.read_only {
+            step(10, mount(target, target, None, libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | libc::MS_REC, None))?;
+        }
     }
     // SAFETY: valid C string; the old root leaves the namespace, its directory goes.
     unsafe {
@@ -385,6 +410,9 @@ pub fn setup_in_child(p: &RootfsPlan) -> Result<(), StepErr> {
         step(12, r)?;
     }
 
+    if p.read_only {
+        step(23, mount(c"/", c"/", None, libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY, None))?;
+    }
     let h = p.hostname.as_bytes();
     // SAFETY: h is valid for its length.
     step(13, unsafe { libc::sethostname(h.as_ptr().cast(), h.len()) })?;

@@ -67,6 +67,8 @@ pub struct Task {
     pub network: Option<TaskNetwork>,
     pub ports: Vec<Publish>,
     pub tty: bool,
+    /// `--read-only`: the root and the network files mounted read-only.
+    pub read_only: bool,
 }
 
 /// A process to run in a running container (`docker exec`).
@@ -113,6 +115,11 @@ pub trait Containerd: Send + Sync + std::fmt::Debug {
     fn exec(&self, exec_id: &str, task: &ExecTask) -> Result<i64, TaskError>;
     /// `docker top`: ps run on the host, the container's processes only: titles and rows.
     fn top(&self, id: &str, ps_args: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String>;
+    /// The bytes in the container's writable layer (`SizeRw`), counted as dockerd's
+    /// `directory.Size` counts them; None when the runtime keeps no layer of its own.
+    fn upper_size(&self, _id: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// The plugged runtime, shared by every clone of the daemon's state.

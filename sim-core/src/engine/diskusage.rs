@@ -16,6 +16,9 @@ use crate::sort::SortSlice;
 
 /// The bytes in a container's writable layer (`SizeRw`).
 pub fn size_rw(d: &Dockerd, k: &Kernel, c: &Container) -> u64 {
+    if let Some(size) = d.containerd.as_ref().and_then(|rt| rt.upper_size(&c.id)) {
+        return size;
+    }
     tree_size(k, d.daemon_pid(), &format!("{}/{}/diff", super::store::OVERLAY2, c.rootfs.cache_id))
 }
 

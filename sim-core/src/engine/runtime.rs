@@ -344,6 +344,7 @@ fn real_task(d: &Dockerd, k: &Kernel, c: &super::containers::Container, init: Pi
         network: net,
         ports,
         tty: c.tty,
+        read_only: c.host_config.get("ReadonlyRootfs").and_then(|v| v.as_bool()).unwrap_or(false),
     }
 }
 
