@@ -213,8 +213,13 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
                     .collect();
                 let ex = Exec { comm: "docker-proxy".into(), argv, exe: "/usr/bin/docker-proxy".into(), cwd: "/".into(), vsz_kb: 1_230_224, rss_kb: 3_344, threads: 7, state: Some(ProcState::Sleeping), ..Exec::default() };
                 if let Ok(p) = k.spawn(daemon, ex) {
+                    // Go's listener: fd 4 after the runtime's epoll descriptor, IPv6 only for
+                    // `::`, the backlog somaxconn allows.
+                    let addr = ip.parse::<std::net::IpAddr>().unwrap_or(crate::kernel::sockets::any(false));
                     if let Ok(port) = b.host_port.parse::<u16>() {
-                        let _ = k.listen(p, port, ip.contains(':'));
+                        k.sockets.fd_floor.insert(p, 4);
+                        let bind = if proto == "udp" { crate::kernel::sockets::Bind::udp(addr, port, addr.is_ipv6()) } else { crate::kernel::sockets::Bind::tcp(addr, port, addr.is_ipv6(), u32::MAX) };
+                        let _ = k.bind_socket(p, bind);
                     }
                     proxies.push(p);
                 }

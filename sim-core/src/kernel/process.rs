@@ -329,6 +329,7 @@ impl Kernel {
     /// a namespace's init, every other process in that namespace is killed (SIGKILL).
     pub fn exit(&mut self, pid: Pid) {
         let Some(p) = self.procs.remove(&pid) else { return };
+        self.close_sockets_of(pid);
         for (level, local) in p.ns_pids.iter().enumerate() {
             if let Some(ns) = self.ns_at_level(&p, level) {
                 if let Some(n) = self.pid_ns.get_mut(&ns) {

@@ -18,6 +18,7 @@ pub mod ip;
 pub mod ls;
 pub mod misc;
 pub mod net;
+pub mod netstat;
 pub mod ns;
 pub mod ps;
 pub mod sandbox;
@@ -83,6 +84,8 @@ fn applet(name: &str) -> Option<Program> {
         "du" => stat::du,
         "ifconfig" => net::ifconfig,
         "ip" => ip::main,
+        "netstat" => netstat::main,
+        "nc" => netstat::nc,
         _ => return None,
     })
 }
@@ -90,7 +93,7 @@ fn applet(name: &str) -> Option<Program> {
 /// Applets that print through stdio (buffered when stdout is not a terminal), as opposed
 /// to those writing with write(2) as they go (cat, tail, echo).
 fn stdio_buffered(name: &str) -> bool {
-    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
+    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "netstat" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
 }
 
 /// The applet name a path runs as: its last component (`/bin/ls` -> `ls`).
