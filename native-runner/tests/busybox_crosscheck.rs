@@ -360,3 +360,64 @@ fn busybox_network() {
     let diffs = compare(&mut sim, &root.0, &cmds, Some("bb-cc"), net_norm);
     assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), cmds.len(), diffs.join("\n"));
 }
+
+/// Kills the real listeners of the netstat cross-check and removes their namespace.
+struct ListenGuard(Vec<std::process::Child>);
+impl Drop for ListenGuard {
+    fn drop(&mut self) {
+        for c in self.0.iter_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = sh("ip netns del bb-ss 2>/dev/null");
+    }
+}
+
+/// busybox `netstat` over a network namespace where busybox `nc -lk -p 80 -e cat` listens
+/// (one dual-stack socket on `::`) and `nc -lk -s 0.0.0.0 -p 8080` (IPv4 only): run for real
+/// in that namespace (the listeners outside the PID namespace of `netstat`, so `-p` finds
+/// none of them, as in the simulation) and in the simulation with the same sockets.
+#[test]
+fn busybox_netstat() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: busybox netstat cross-check {why}");
+        return;
+    }
+    let root = extract();
+    let _ = sh("ip netns del bb-ss 2>/dev/null");
+    let mut guard = ListenGuard(Vec::new());
+    let (out, ok) = sh("ip netns add bb-ss && ip -n bb-ss link set lo up");
+    if !ok {
+        eprintln!("SKIPPED: busybox netstat cross-check could not make a netns: {out}");
+        return;
+    }
+    let r = root.0.display().to_string();
+    for args in [vec!["-lk", "-p", "80", "-e", "cat"], vec!["-lk", "-s", "0.0.0.0", "-p", "8080", "-e", "cat"]] {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", "bb-ss", "chroot", &r, "/bin/busybox", "nc"]).args(&args);
+        cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        guard.0.push(cmd.spawn().expect("nc starts"));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut sim = Sim::new(&root.0, now());
+    let k = &mut sim.t.kernel;
+    let (ns, inode) = k.alloc_ns();
+    k.net_ns.insert(ns, sim_core::kernel::NetNs::new(inode));
+    k.named_netns.push(("bb-ss".into(), ns));
+    use sim_core::kernel::sockets::{any, Bind};
+    for (ip, port) in [(any(true), 80), (any(false), 8080)] {
+        let exec = sim_core::kernel::process::Exec { comm: "nc".into(), argv: vec!["nc".into()], ..Default::default() };
+        let pid = k.spawn(1, exec).expect("spawn");
+        if let Some(p) = k.procs.get_mut(&pid) {
+            p.ns.net = ns;
+        }
+        k.bind_socket(pid, Bind::tcp(ip, port, false, 1)).expect("bind");
+    }
+    sim.netns = Some(ns);
+    let cmds = [
+        "netstat -tln", "netstat -tlnp", "netstat -lntp", "netstat -tuln", "netstat -an", "netstat -ltnW", "netstat -ltne", "netstat -tl",
+        "netstat -a", "netstat", "netstat -t", "netstat -xl", "netstat -y", "netstat -lnu",
+    ];
+    let diffs = compare(&mut sim, &root.0, &cmds, Some("bb-ss"), same);
+    assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), cmds.len(), diffs.join("\n"));
+}
