@@ -394,6 +394,7 @@ time.sleep(120)\n";
         use std::io::BufRead;
         let _ = std::io::BufReader::new(out).read_line(&mut line);
     }
+    let real_pid = child.id();
     guard.0 = Some(child);
     assert_eq!(line.trim(), "ready 3 4 5", "the real listener's descriptors");
     let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(4096);
@@ -405,8 +406,15 @@ time.sleep(120)\n";
     at += 1;
     assert_eq!(sim_run(&mut t, &format!("sudo ip -n {ns} link set lo up"), at), "");
     let nsid = t.kernel.netns_by_name(ns).expect("the simulated namespace");
+    // The same PID when the simulated kernel's pid_max allows: on a terminal ss spreads the
+    // spare width by the length of the widest field, which the PID is part of.
+    let same_pid = real_pid < t.kernel.pid_max;
+    if same_pid {
+        t.kernel.set_last_pid(sim_core::kernel::NsId(0), real_pid - 1);
+    }
     let exec = sim_core::kernel::process::Exec { comm: "python3".into(), argv: vec!["python3".into(), "-c".into(), script.into()], ..Default::default() };
     let pid = t.kernel.spawn(1, exec).expect("spawn");
+    assert!(!same_pid || pid == real_pid, "the simulated listener's PID");
     if let Some(p) = t.kernel.procs.get_mut(&pid) {
         p.ns.net = nsid;
     }
@@ -461,6 +469,21 @@ time.sleep(120)\n";
         let s = norm(&sim_run(&mut t, &format!("sudo ip netns exec {ns} {c} | cat"), at));
         if r != s {
             diffs.push(format!("$ {c}\n--- real\n{r}--- sim\n{s}"));
+        }
+    }
+    // On an 80-column terminal (`script` gives the real one a pty).
+    let mut tty_checks = vec!["ss -tln", "ss -tuln", "ss -ltn -6"];
+    if same_pid {
+        tty_checks.extend(["ss -tlnp", "ss -tulnp"]);
+    }
+    if have("script") {
+        for c in tty_checks {
+            let r = real(&format!("script -qc 'stty cols 80 rows 24; ip netns exec {ns} {c}' /dev/null"));
+            at += 1;
+            let s = sim_run(&mut t, &format!("sudo ip netns exec {ns} {c}"), at);
+            if r != s {
+                diffs.push(format!("$ {c} (terminal)\n--- real\n{r}--- sim\n{s}"));
+            }
         }
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
