@@ -279,9 +279,8 @@ fn render(rows: &[[String; 10]], disabled: &[bool; 10], width: Option<usize>, ou
                 cc -= 1;
                 linecols -= 1;
             }
-            if linecols > 0 {
-                let pad = screen - len;
-                let spacing = pad / linecols;
+            let pad = screen - len;
+            if let Some(spacing) = pad.checked_div(linecols) {
                 let mut rem = pad % linecols;
                 let mut t = cc;
                 while t > eol {

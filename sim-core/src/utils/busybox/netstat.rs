@@ -84,7 +84,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         out.push_str(&format!("Active UNIX domain sockets {which}\nProto RefCnt Flags       Type       State         I-Node {banner}Path\n"));
         for s in socks.iter().filter(|s| s.proto == Proto::UnixStream) {
             let l = s.listening();
-            if !(listening && connected) && ((l && !listening) || (!l && !connected)) {
+            if (l && !listening) || (!l && !connected) {
                 continue;
             }
             let (flags, state) = if l { ("[ ACC ]", "LISTENING") } else { ("[ ]", "CONNECTED") };
