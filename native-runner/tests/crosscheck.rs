@@ -175,6 +175,8 @@ fn netns_and_veth() {
         "ip netns exec ccred ifconfig",
         "ip netns exec ccblue ifconfig -a",
         "ip netns exec ccred ip netns list",
+        "ip netns exec ccred netstat -rn",
+        "ip netns exec ccblue netstat -rn",
     ];
     let mut t = sim_terminal();
     let mut at = t.kernel.now;
@@ -441,6 +443,7 @@ time.sleep(120)\n";
         "netstat -an",
         "netstat -uan",
         "netstat -tn",
+        "netstat -rn",
     ];
     // PIDs differ between the two machines; so does the padding after them in ss's last column.
     let norm = |s: &str| -> String {

@@ -25,7 +25,8 @@ struct Opts {
 pub fn main(ctx: &mut Ctx) -> Outcome {
     let args: Vec<String> = ctx.argv[1..].to_vec();
     let long = ["tcp", "udp", "unix", "listening", "all", "numeric", "programs", "extend", "wide", "verbose", "help", "version", "inet", "inet6", "numeric-hosts", "numeric-ports", "numeric-users"];
-    let p = match getopt(&args, "tuxlanpeWv46hV", "A", &long, &[]) {
+    let long = [&long[..], &["route"]].concat();
+    let p = match getopt(&args, "tuxlanpeWv46hVr", "A", &long, &[]) {
         Ok(p) => p,
         Err(e) => {
             ctx.err(&e.message("netstat"));
@@ -36,6 +37,15 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     let count = |s: &str, l: &str| p.flags.iter().filter(|f| *f == s || *f == l).count() as u32;
     if count("h", "help") > 0 {
         ctx.out(USAGE);
+        return Outcome::Exit(0);
+    }
+    if count("r", "route") > 0 {
+        if count("n", "numeric") == 0 {
+            ctx.err("netstat: -r without -n: name resolution not simulated in this playground\n");
+            return Outcome::Exit(1);
+        }
+        let out = route_table(ctx);
+        ctx.out(&out);
         return Outcome::Exit(0);
     }
     let mut tcp = count("t", "tcp") > 0;
@@ -222,4 +232,43 @@ fn inet_line(ctx: &Ctx, o: &Opts, s: &Socket, holders: &Holders, out: &mut Strin
         out.push_str(&format!(" {:<20}", program(holders, s.inode)));
     }
     out.push('\n');
+}
+
+/// `netstat -rn`: the main routing table as /proc/net/route lists it (by destination), in
+/// net-tools' columns.
+fn route_table(ctx: &Ctx) -> String {
+    use crate::kernel::net::{fmt_ip, mask};
+    let mut out = String::from("Kernel IP routing table\nDestination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n");
+    let Some(n) = ctx.k.net_of(ctx.pid).ok().and_then(|ns| ctx.k.net_ns.get(&ns)) else { return out };
+    let mut routes = n.routes.clone();
+    routes.extend(n.connected_routes());
+    let mut rows: Vec<(u32, u8, String)> = Vec::new();
+    for r in &routes {
+        let (dst, prefix) = r.dst.unwrap_or(([0; 4], 0));
+        let mut flags = String::from("U");
+        if r.via.is_some() {
+            flags.push('G');
+        }
+        if prefix == 32 {
+            flags.push('H');
+        }
+        let iface = n.links.get(&r.dev).map(|l| l.name.clone()).unwrap_or_default();
+        let line = format!(
+            "{:<15} {:<15} {:<15} {:<6}{:>5} {:<6} {:>5} {}\n",
+            fmt_ip(dst),
+            fmt_ip(r.via.unwrap_or([0; 4])),
+            fmt_ip(mask(prefix).to_be_bytes()),
+            flags,
+            0,
+            0,
+            0,
+            iface
+        );
+        rows.push((u32::from_be_bytes(dst), prefix, line));
+    }
+    crate::sort::SortSlice::sort_stable_by_key(&mut rows[..], |r| (r.0, r.1));
+    for (_, _, l) in rows {
+        out.push_str(&l);
+    }
+    out
 }

@@ -56,7 +56,7 @@ pub fn holders(ctx: &Ctx) -> Holders {
             continue;
         }
         let mut fds: Vec<(u32, u64)> = ctx.k.sockets.list.iter().flat_map(|s| s.holders.iter().filter(|(pid, _)| *pid == global).map(move |(_, fd)| (*fd, s.inode))).collect();
-        fds.sort_unstable();
+        crate::sort::SortSlice::sort_stable(&mut fds[..]);
         for (fd, inode) in fds {
             h.found_any = true;
             let arg0 = p.argv.first().cloned().unwrap_or_default();

@@ -60,6 +60,18 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
         }
     };
     let has = |s: &str, l: &str| p.flags.iter().any(|f| f == s || f == l);
+    // What the simulation has no sockets or details for.
+    let unmodeled = ["e", "o", "m", "i", "s", "E", "K", "b", "T", "Z", "z", "O", "w", "d", "0", "S", "M", "extended", "options", "memory", "info", "summary", "threads", "oneline"];
+    if let Some(f) = p.flags.iter().find(|f| unmodeled.contains(&f.as_str())) {
+        let dash = if f.len() == 1 { "-" } else { "--" };
+        ctx.err(&format!("ss: option {dash}{f}: not simulated in this playground\n"));
+        return Outcome::Exit(1);
+    }
+    if let Some((f, _)) = p.values.first() {
+        let dash = if f.len() == 1 { "-" } else { "--" };
+        ctx.err(&format!("ss: option {dash}{f}: not simulated in this playground\n"));
+        return Outcome::Exit(1);
+    }
     if has("h", "help") {
         ctx.out(USAGE);
         return Outcome::Exit(0);
