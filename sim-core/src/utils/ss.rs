@@ -384,3 +384,60 @@ impl Filter {
         self.sport.is_none_or(|p| p == s.port) && self.dport.is_none_or(|p| Some(p) == s.peer.map(|(_, pp)| pp).or(Some(0)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(v: [&str; 10]) -> [String; 10] {
+        v.map(str::to_string)
+    }
+
+    /// Two docker-proxy listeners and one without a visible process, as `ss -tlnp` printed
+    /// them on the reference machine, piped and on an 80-column terminal.
+    #[test]
+    fn layout_as_real_ss() {
+        let users = r#" users:(("docker-proxy",pid=27984,fd=4))"#;
+        let users6 = r#" users:(("docker-proxy",pid=27990,fd=4))"#;
+        let rows = [
+            COLUMNS.map(|c| c.1.to_string()),
+            row(["tcp", "LISTEN", "0     ", "4096  ", "0.0.0.0:", "8080", "0.0.0.0:", "*", users, ""]),
+            row(["tcp", "LISTEN", "0     ", "128   ", "0.0.0.0:", "2024", "0.0.0.0:", "*", "", ""]),
+            row(["tcp", "LISTEN", "0     ", "4096  ", "[::]:", "8080", "[::]:", "*", users6, ""]),
+        ];
+        let mut disabled = [false; 10];
+        disabled[0] = true;
+        let mut piped = String::new();
+        render(&rows, &disabled, None, &mut piped);
+        assert_eq!(
+            piped,
+            "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess                                 \n\
+             LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"docker-proxy\",pid=27984,fd=4))\n\
+             LISTEN 0      128          0.0.0.0:2024      0.0.0.0:*                                           \n\
+             LISTEN 0      4096            [::]:8080         [::]:*    users:((\"docker-proxy\",pid=27990,fd=4))\n"
+        );
+        let mut tty = String::new();
+        render(&rows, &disabled, Some(80), &mut tty);
+        // The Process column goes to a line of its own in the layout (no newline is
+        // printed): the fields before it fill 80 columns, it is padded to 80 itself.
+        let lines: Vec<&str> = tty.lines().collect();
+        assert!(lines[0].starts_with("State     Recv-Q    Send-Q       Local Address:Port        Peer Address:Port    Process "));
+        assert!(lines[1].starts_with(&format!("LISTEN    0         4096               0.0.0.0:8080             0.0.0.0:*       {users}")));
+        assert!(lines[3].starts_with(&format!("LISTEN    0         4096                  [::]:8080                [::]:*       {users6}")));
+        assert!(lines.iter().all(|l| l.len() == lines[0].len()));
+        let rows: Vec<[String; 10]> = rows.iter().map(|r| {
+            let mut r = r.clone();
+            r[8] = if r[0] == "Netid" { "Process".into() } else { String::new() };
+            r
+        }).collect();
+        let mut tty = String::new();
+        render(&rows, &disabled, Some(80), &mut tty);
+        assert_eq!(
+            tty,
+            "State    Recv-Q   Send-Q     Local Address:Port     Peer Address:Port  Process  \n\
+             LISTEN   0        4096             0.0.0.0:8080          0.0.0.0:*              \n\
+             LISTEN   0        128              0.0.0.0:2024          0.0.0.0:*              \n\
+             LISTEN   0        4096                [::]:8080             [::]:*              \n"
+        );
+    }
+}
