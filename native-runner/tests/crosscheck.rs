@@ -375,7 +375,7 @@ fn sockets_in_netns() {
     if skip_unless(&["ip", "ss", "netstat", "python3"]) {
         return;
     }
-    let ns = "ccsock";
+    let ns = "sstest"; // not "cc...": netns_and_veth lists those in parallel
     let _ = real(&format!("ip netns del {ns} 2>/dev/null"));
     let mut guard = ListenerGuard(None, ns);
     let _ = real(&format!("ip netns add {ns}"));
