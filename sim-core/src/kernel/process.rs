@@ -60,6 +60,10 @@ impl PidNs {
     pub fn new(inode: u64, parent: Option<NsId>, level: usize) -> PidNs {
         PidNs { inode, parent, level, pids: BTreeMap::new(), last: 0, dead: false, pid_max: 32768 }
     }
+    /// The last PID given out in this namespace (`/proc/loadavg`'s last field).
+    pub fn last_pid(&self) -> u32 {
+        self.last
+    }
     /// The global PID of this namespace's init (its PID 1), if it has one.
     pub fn init(&self) -> Option<Pid> {
         self.pids.get(&1).copied()

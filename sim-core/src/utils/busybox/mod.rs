@@ -26,6 +26,7 @@ pub mod sort;
 pub mod stat;
 pub mod sysinfo;
 pub mod text;
+pub mod top;
 pub mod usage;
 pub mod wget;
 
@@ -86,6 +87,7 @@ fn applet(name: &str) -> Option<Program> {
         "ip" => ip::main,
         "netstat" => netstat::main,
         "nc" => netstat::nc,
+        "top" => top::main,
         _ => return None,
     })
 }
@@ -93,7 +95,7 @@ fn applet(name: &str) -> Option<Program> {
 /// Applets that print through stdio (buffered when stdout is not a terminal), as opposed
 /// to those writing with write(2) as they go (cat, tail, echo).
 fn stdio_buffered(name: &str) -> bool {
-    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "netstat" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
+    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "netstat" | "top" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
 }
 
 /// The applet name a path runs as: its last component (`/bin/ls` -> `ls`).
