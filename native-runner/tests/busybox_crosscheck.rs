@@ -66,7 +66,10 @@ const T1: &str = "2024-01-02 03:04:05";
 const T2: &str = "2023-06-07 08:09:10";
 
 fn extract() -> Root {
-    let dir = PathBuf::from(format!("/tmp/bb-cc-{}", std::process::id()));
+    // One directory per extraction: the tests run in parallel in one process.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = PathBuf::from(format!("/tmp/bb-cc-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let fx = fixture().expect("fixture");
@@ -359,4 +362,88 @@ fn busybox_network() {
     ];
     let diffs = compare(&mut sim, &root.0, &cmds, Some("bb-cc"), net_norm);
     assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), cmds.len(), diffs.join("\n"));
+}
+
+/// Kills the real listeners of the netstat cross-check and removes their namespace.
+struct ListenGuard(Vec<std::process::Child>);
+impl Drop for ListenGuard {
+    fn drop(&mut self) {
+        for c in self.0.iter_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = sh("ip netns del bb-ss 2>/dev/null");
+    }
+}
+
+/// busybox `netstat` over a network namespace where busybox `nc -lk -p 80 -e cat` listens
+/// (one dual-stack socket on `::`) and `nc -lk -s 0.0.0.0 -p 8080` (IPv4 only): run for real
+/// in that namespace (the listeners outside the PID namespace of `netstat`, so `-p` finds
+/// none of them, as in the simulation) and in the simulation with the same sockets.
+#[test]
+fn busybox_netstat() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: busybox netstat cross-check {why}");
+        return;
+    }
+    let root = extract();
+    let _ = sh("ip netns del bb-ss 2>/dev/null");
+    let mut guard = ListenGuard(Vec::new());
+    let (out, ok) = sh("ip netns add bb-ss && ip -n bb-ss link set lo up");
+    if !ok {
+        eprintln!("SKIPPED: busybox netstat cross-check could not make a netns: {out}");
+        return;
+    }
+    let r = root.0.display().to_string();
+    for args in [vec!["-lk", "-p", "80", "-e", "cat"], vec!["-lk", "-s", "0.0.0.0", "-p", "8080", "-e", "cat"]] {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", "bb-ss", "chroot", &r, "/bin/busybox", "nc"]).args(&args);
+        cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        guard.0.push(cmd.spawn().expect("nc starts"));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut sim = Sim::new(&root.0, now());
+    let k = &mut sim.t.kernel;
+    let (ns, inode) = k.alloc_ns();
+    k.net_ns.insert(ns, sim_core::kernel::NetNs::new(inode));
+    k.named_netns.push(("bb-ss".into(), ns));
+    use sim_core::kernel::sockets::{any, Bind};
+    for (ip, port) in [(any(true), 80), (any(false), 8080)] {
+        let exec = sim_core::kernel::process::Exec { comm: "nc".into(), argv: vec!["nc".into()], ..Default::default() };
+        let pid = k.spawn(1, exec).expect("spawn");
+        if let Some(p) = k.procs.get_mut(&pid) {
+            p.ns.net = ns;
+        }
+        k.bind_socket(pid, Bind::tcp(ip, port, false, 1)).expect("bind");
+    }
+    sim.netns = Some(ns);
+    let cmds = [
+        "netstat -tln", "netstat -tlnp", "netstat -lntp", "netstat -tuln", "netstat -an", "netstat -ltnW", "netstat -ltne", "netstat -tl",
+        "netstat -a", "netstat", "netstat -t", "netstat -xl", "netstat -y", "netstat -lnu",
+    ];
+    let mut diffs = compare(&mut sim, &root.0, &cmds, Some("bb-ss"), same);
+    // top: the machine's memory, load and CPU numbers, and the VSZ of its busybox, masked
+    // (this machine is busy building; `tests/reference/docker/exec-top-bn1.txt`, captured
+    // on an idle one, has the simulation's `100% idle`).
+    diffs.extend(compare(&mut sim, &root.0, &["top -b -n 1", "top -bn1"], Some("bb-ss"), top_norm));
+    assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), cmds.len() + 2, diffs.join("\n"));
+}
+
+fn top_norm(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if l.starts_with("Mem: ") || l.starts_with("CPU:") {
+                format!("{} MASKED", &l[..4])
+            } else if let Some(rest) = l.strip_prefix("Load average: ") {
+                // The load and the count of tasks are the machine's; the last PID is the namespace's.
+                format!("Load average: MASKED {}", rest.rsplit(' ').next().unwrap_or(""))
+            } else if l.len() > 46 && l.as_bytes()[0] == b' ' && l[..5].trim().parse::<u32>().is_ok() {
+                // VSZ, %VSZ and the CPU last run on.
+                format!("{}VSZ %VSZ CPU{}", &l[..26], &l[40..])
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
 }

@@ -175,6 +175,8 @@ fn netns_and_veth() {
         "ip netns exec ccred ifconfig",
         "ip netns exec ccblue ifconfig -a",
         "ip netns exec ccred ip netns list",
+        "ip netns exec ccred netstat -rn",
+        "ip netns exec ccblue netstat -rn",
     ];
     let mut t = sim_terminal();
     let mut at = t.kernel.now;
@@ -346,6 +348,145 @@ fn command_substitution_as_bash_does() {
         let s = sim_run(&mut t, l, at).replace("\r\n", "\n");
         if r != s {
             diffs.push(format!("$ {l}\n--- bash\n{r}--- sim\n{s}"));
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// Kills the listener started for the sockets cross-check and removes its namespace.
+struct ListenerGuard(Option<std::process::Child>, &'static str);
+impl Drop for ListenerGuard {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = real(&format!("ip netns del {} 2>/dev/null", self.1));
+    }
+}
+
+/// `ss` and `netstat` in a network namespace with a TCP listener on 0.0.0.0:8080, an
+/// IPv6-only one on [::]:8080 (docker-proxy's pair) and a UDP socket on 127.0.0.1:5353,
+/// opened by one `python3` process as fds 3, 4 and 5; the simulation gets the same sockets
+/// for a `python3` process in the same-named namespace. PIDs and the padding that follows
+/// them are normalized; the backlog is this machine's somaxconn, passed in.
+#[test]
+fn sockets_in_netns() {
+    if skip_unless(&["ip", "ss", "netstat", "python3"]) {
+        return;
+    }
+    let ns = "sstest"; // not "cc...": netns_and_veth lists those in parallel
+    let _ = real(&format!("ip netns del {ns} 2>/dev/null"));
+    let mut guard = ListenerGuard(None, ns);
+    let _ = real(&format!("ip netns add {ns}"));
+    let _ = real(&format!("ip -n {ns} link set lo up"));
+    let script = "import socket,time\n\
+a=socket.socket(socket.AF_INET,socket.SOCK_STREAM);a.bind(('0.0.0.0',8080));a.listen(4096)\n\
+b=socket.socket(socket.AF_INET6,socket.SOCK_STREAM);b.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,1);b.bind(('::',8080));b.listen(4096)\n\
+c=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);c.bind(('127.0.0.1',5353))\n\
+print('ready',a.fileno(),b.fileno(),c.fileno(),flush=True)\n\
+time.sleep(120)\n";
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", ns, "python3", "-c", script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 starts");
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        use std::io::BufRead;
+        let _ = std::io::BufReader::new(out).read_line(&mut line);
+    }
+    let real_pid = child.id();
+    guard.0 = Some(child);
+    assert_eq!(line.trim(), "ready 3 4 5", "the real listener's descriptors");
+    let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(4096);
+
+    let mut t = sim_terminal();
+    t.kernel.sockets.somaxconn = somaxconn;
+    let mut at = t.kernel.now + 1;
+    assert_eq!(sim_run(&mut t, &format!("sudo ip netns add {ns}"), at), "");
+    at += 1;
+    assert_eq!(sim_run(&mut t, &format!("sudo ip -n {ns} link set lo up"), at), "");
+    let nsid = t.kernel.netns_by_name(ns).expect("the simulated namespace");
+    // The same PID when the simulated kernel's pid_max allows: on a terminal ss spreads the
+    // spare width by the length of the widest field, which the PID is part of.
+    let same_pid = real_pid < t.kernel.pid_max;
+    if same_pid {
+        t.kernel.set_last_pid(sim_core::kernel::NsId(0), real_pid - 1);
+    }
+    let exec = sim_core::kernel::process::Exec { comm: "python3".into(), argv: vec!["python3".into(), "-c".into(), script.into()], ..Default::default() };
+    let pid = t.kernel.spawn(1, exec).expect("spawn");
+    assert!(!same_pid || pid == real_pid, "the simulated listener's PID");
+    if let Some(p) = t.kernel.procs.get_mut(&pid) {
+        p.ns.net = nsid;
+    }
+    use sim_core::kernel::sockets::{any, Bind};
+    let lo = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    for b in [Bind::tcp(any(false), 8080, false, 4096), Bind::tcp(any(true), 8080, true, 4096), Bind::udp(lo, 5353, false)] {
+        t.kernel.bind_socket(pid, b).expect("bind");
+    }
+    let checks = [
+        "ss -tln",
+        "ss -tlnp",
+        "ss -ltnp",
+        "ss -tulnp",
+        "ss -uln",
+        "ss -tuln -4",
+        "ss -tln -6",
+        "ss -tan",
+        "ss -tlnpH",
+        "netstat -tln",
+        "netstat -tlnp",
+        "netstat -lntp",
+        "netstat -tulnp",
+        "netstat -tuln",
+        "netstat -an",
+        "netstat -uan",
+        "netstat -tn",
+        "netstat -rn",
+    ];
+    // PIDs differ between the two machines; so does the padding after them in ss's last column.
+    let norm = |s: &str| -> String {
+        let mut out = String::new();
+        for l in s.lines() {
+            let mut l = l.to_string();
+            if let Some(i) = l.find("pid=") {
+                let end = l[i + 4..].find(|c: char| !c.is_ascii_digit()).map(|e| i + 4 + e).unwrap_or(l.len());
+                l = format!("{}pid=PID{}", &l[..i], &l[end..]);
+            }
+            if let Some(i) = l.find("/python3") {
+                let start = l[..i].rfind(' ').map(|s| s + 1).unwrap_or(0);
+                let len = l[start..].find(' ').unwrap_or(l.len() - start);
+                let field = format!("PID{}", &l[i..start + len]);
+                l = format!("{}{field:<w$}{}", &l[..start], &l[start + len..], w = len);
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
+        out
+    };
+    let mut diffs = Vec::new();
+    for c in checks {
+        let r = norm(&real(&format!("ip netns exec {ns} {c} | cat")));
+        at += 1;
+        let s = norm(&sim_run(&mut t, &format!("sudo ip netns exec {ns} {c} | cat"), at));
+        if r != s {
+            diffs.push(format!("$ {c}\n--- real\n{r}--- sim\n{s}"));
+        }
+    }
+    // On an 80-column terminal (`script` gives the real one a pty).
+    let mut tty_checks = vec!["ss -tln", "ss -tuln", "ss -ltn -6"];
+    if same_pid {
+        tty_checks.extend(["ss -tlnp", "ss -tulnp"]);
+    }
+    if have("script") {
+        for c in tty_checks {
+            let r = real(&format!("script -qc 'stty cols 80 rows 24; ip netns exec {ns} {c}' /dev/null"));
+            at += 1;
+            let s = sim_run(&mut t, &format!("sudo ip netns exec {ns} {c}"), at);
+            if r != s {
+                diffs.push(format!("$ {c} (terminal)\n--- real\n{r}--- sim\n{s}"));
+            }
         }
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));

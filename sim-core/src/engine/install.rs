@@ -50,10 +50,43 @@ pub fn install(k: &mut Kernel, dockerd_pid: Pid, containerd_pid: Pid, platform: 
     let _ = hostfs::mkdir_p(k, 1, "/run/docker/netns", 0o700);
     let _ = hostfs::write(k, 1, "/run/docker.pid", format!("{dockerd_pid}").as_bytes(), 0o644);
     let _ = hostfs::put(k, 1, "/run/docker.sock", Node::other(NodeKind::Socket, 0o660, 0, DOCKER_GID, now));
+    listen_unix_sockets(k, dockerd_pid, containerd_pid);
     let mut d = Dockerd::new(platform);
     d.pid = Some(dockerd_pid);
     d.started_at = now;
     d.containerd_pid = Some(containerd_pid);
     network::create_defaults(&mut d, k);
     k.docker = Some(Box::new(d));
+}
+
+/// The unix sockets containerd and dockerd listen on. Under systemd, `docker.socket` binds
+/// /var/run/docker.sock and passes it to dockerd as fd 3 (`-H fd://`); elsewhere dockerd binds
+/// it itself. Their backlog is somaxconn (Go's listen, systemd's default `Backlog=`).
+fn listen_unix_sockets(k: &mut Kernel, dockerd_pid: u32, containerd_pid: u32) {
+    use crate::kernel::sockets::Bind;
+    k.sockets.fd_floor.insert(containerd_pid, 9);
+    let _ = k.bind_socket(containerd_pid, Bind::unix("/run/containerd/containerd.sock.ttrpc", u32::MAX));
+    k.sockets.fd_floor.insert(containerd_pid, 11);
+    let _ = k.bind_socket(containerd_pid, Bind::unix("/run/containerd/containerd.sock", u32::MAX));
+    let systemd = k.procs.get(&1).is_some_and(|p| p.comm == "systemd");
+    if systemd {
+        k.sockets.fd_floor.insert(1, SYSTEMD_DOCKER_SOCKET_FD);
+        let _ = k.bind_socket(1, Bind::unix("/var/run/docker.sock", u32::MAX));
+        pass_docker_socket(k, dockerd_pid);
+    } else {
+        let _ = k.bind_socket(dockerd_pid, Bind::unix("/var/run/docker.sock", u32::MAX));
+    }
+    k.sockets.fd_floor.insert(dockerd_pid, 9);
+    let _ = k.bind_socket(dockerd_pid, Bind::unix("/var/run/docker/metrics.sock", u32::MAX));
+}
+
+/// The descriptor systemd keeps docker.socket's listener on.
+const SYSTEMD_DOCKER_SOCKET_FD: u32 = 51;
+
+/// systemd hands docker.socket's listener to a dockerd it starts, as fd 3 (LISTEN_FDS=1).
+pub fn pass_docker_socket(k: &mut Kernel, dockerd_pid: u32) {
+    let inode = k.socket_at(1, SYSTEMD_DOCKER_SOCKET_FD).map(|s| s.inode);
+    if let Some(inode) = inode {
+        k.pass_socket(inode, dockerd_pid, 3);
+    }
 }

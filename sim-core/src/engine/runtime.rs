@@ -126,8 +126,15 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
         ..Exec::default()
     };
     let shim = k.spawn(1, shim_exec).map_err(|e| StartError { message: e.to_string(), exit_code: 125 })?;
+    // The shim's ttrpc socket (fd 12, as `ss -xlp` shows it under real containerd 1.6).
+    let shim_socket = shim_socket_path(id);
+    let _ = hostfs::mkdir_p(k, 1, "/run/containerd/s", 0o700);
+    let _ = hostfs::put(k, 1, &shim_socket, Node::other(NodeKind::Socket, 0o600, 0, 0, now));
+    k.sockets.fd_floor.insert(shim, 12);
+    let _ = k.bind_socket(shim, crate::kernel::sockets::Bind::unix(&shim_socket, u32::MAX));
     let fail = |k: &mut Kernel, msg: String, code: i32| {
         k.exit(shim);
+        let _ = hostfs::remove_all(k, 1, &shim_socket);
         StartError { message: msg, exit_code: code }
     };
     if !c.pid_host && k.unshare_pid(shim).is_err() {
@@ -214,8 +221,13 @@ pub fn start(d: &mut Dockerd, k: &mut Kernel, id: &str) -> Result<Started, Start
                     .collect();
                 let ex = Exec { comm: "docker-proxy".into(), argv, exe: "/usr/bin/docker-proxy".into(), cwd: "/".into(), vsz_kb: 1_230_224, rss_kb: 3_344, threads: 7, state: Some(ProcState::Sleeping), ..Exec::default() };
                 if let Ok(p) = k.spawn(daemon, ex) {
+                    // Go's listener: fd 4 after the runtime's epoll descriptor, IPv6 only for
+                    // `::`, the backlog somaxconn allows.
+                    let addr = ip.parse::<std::net::IpAddr>().unwrap_or(crate::kernel::sockets::any(false));
                     if let Ok(port) = b.host_port.parse::<u16>() {
-                        let _ = k.listen(p, port, ip.contains(':'));
+                        k.sockets.fd_floor.insert(p, 4);
+                        let bind = if proto == "udp" { crate::kernel::sockets::Bind::udp(addr, port, addr.is_ipv6()) } else { crate::kernel::sockets::Bind::tcp(addr, port, addr.is_ipv6(), u32::MAX) };
+                        let _ = k.bind_socket(p, bind);
                     }
                     proxies.push(p);
                 }
@@ -416,6 +428,13 @@ fn bridge_of(d: &Dockerd, mode: &str) -> String {
 }
 
 /// Ends a start that failed half-way: no process, port or namespace is left behind.
+/// Where containerd 1.6 puts a shim's socket: `/run/containerd/s/` and the sha256 of the
+/// containerd address, the namespace and the container id joined as a path.
+pub fn shim_socket_path(id: &str) -> String {
+    let d = crate::image::digest::Digest::of(format!("/run/containerd/containerd.sock/moby/{id}").as_bytes());
+    format!("/run/containerd/s/{}", d.hex())
+}
+
 fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, proxies: &[Pid], netns: Option<NsId>) {
     if let Some(c) = d.containers.get(id).cloned() {
         let ip = d.networks.iter().find_map(|n| n.endpoints.get(id).map(|e| e.ip));
@@ -432,6 +451,7 @@ fn teardown(d: &mut Dockerd, k: &mut Kernel, id: &str, shim: Pid, init: Pid, pro
         k.exit(*p);
     }
     k.exit(shim);
+    let _ = hostfs::remove_all(k, 1, &shim_socket_path(id));
     for n in d.networks.iter_mut() {
         if let Some(ip) = n.endpoints.get(id).map(|ep| ep.ip) {
             super::dns::unregister(k, &n.id, ip);

@@ -51,6 +51,9 @@ pub fn start(k: &mut Kernel) {
             ..Exec::default()
         };
         if let Ok(pid) = k.spawn(1, ex) {
+            super::install::pass_docker_socket(k, pid);
+            k.sockets.fd_floor.insert(pid, 9);
+            let _ = k.bind_socket(pid, crate::kernel::sockets::Bind::unix("/var/run/docker/metrics.sock", u32::MAX));
             d.pid = Some(pid);
             d.started_at = k.now;
         }

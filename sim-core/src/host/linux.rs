@@ -166,6 +166,8 @@ const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/usr/bin/whoami", "whoami", 33_208, 0o755),
     ("/usr/sbin/ifconfig", "ifconfig", 82_104, 0o755),
     ("/usr/sbin/ip", "ip", 488_576, 0o755),
+    ("/usr/sbin/ss", "ss", 138_728, 0o755),
+    ("/usr/bin/netstat", "netstat", 154_352, 0o755),
     ("/usr/sbin/iptables", "iptables", 99_256, 0o755),
 ];
 
@@ -343,6 +345,37 @@ const DAEMONS: &[(u32, u32, u32, &str, Option<&str>, u64, u64, i64, u64, &str)] 
     (2288, 2163, 0, "Sl", None, 1_327_808, 18_976, 15, 41, "/usr/bin/ssm-agent-worker"),
 ];
 
+/// What the instance's daemons listen on: sshd on port 22, rpcbind's port 111 (systemd's
+/// rpcbind.socket binds it and passes the descriptors to rpcbind, so both hold them), postfix
+/// on localhost:25, chronyd's command port and dhclient's DHCP port.
+fn daemon_sockets(k: &mut Kernel) {
+    use crate::kernel::sockets::{any, Bind};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let lo4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let lo6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
+    // systemd's rpcbind.socket, its descriptors passed to rpcbind from fd 3 on.
+    let rpcbind = [Bind::unix("/var/run/rpcbind.sock", 128), Bind::tcp(any(true), 111, true, 128), Bind::tcp(any(false), 111, false, 128), Bind::udp(any(false), 111, false), Bind::udp(any(true), 111, true)];
+    k.sockets.fd_floor.insert(1, 37);
+    for (i, b) in rpcbind.into_iter().enumerate() {
+        if let Ok(fd) = k.bind_socket(1, b) {
+            if let Some(inode) = k.socket_at(1, fd).map(|s| s.inode) {
+                k.pass_socket(inode, 1717, 3 + i as u32);
+            }
+        }
+    }
+    for (pid, floor, binds) in [
+        (1706, 5, vec![Bind::udp(lo4, 323, false), Bind::udp(lo6, 323, true)]),
+        (1905, 6, vec![Bind::udp(any(false), 68, false)]),
+        (2114, 13, vec![Bind::tcp(lo4, 25, false, 100), Bind::tcp(lo6, 25, true, 100)]),
+        (2172, 3, vec![Bind::tcp(any(false), 22, false, 128), Bind::tcp(any(true), 22, true, 128)]),
+    ] {
+        k.sockets.fd_floor.insert(pid, floor);
+        for b in binds {
+            let _ = k.bind_socket(pid, b);
+        }
+    }
+}
+
 pub fn boot(seed: u64) -> (Kernel, u32) {
     let uname = Uname {
         sysname: "Linux".into(),
@@ -431,6 +464,7 @@ pub fn boot(seed: u64) -> (Kernel, u32) {
         let comm = argv.split(' ').next().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
         place(&mut k, &ProcSpec { pid: *pid, ppid: *ppid, uid: *uid, argv, comm: &comm, stat, tty: *tty, vsz: *vsz, rss: *rss, started: *started, cpu_ticks: *ticks });
     }
+    daemon_sockets(&mut k);
     // Docker, started by hand a minute after boot (`sudo systemctl start docker`).
     place(&mut k, &ProcSpec { pid: CONTAINERD_PID, ppid: 1, uid: 0, argv: "/usr/bin/containerd", comm: "containerd", stat: "Ssl", tty: None, vsz: 1_367_168, rss: 43_612, started: 60, cpu_ticks: 404 });
     place(&mut k, &ProcSpec { pid: DOCKERD_PID, ppid: 1, uid: 0, argv: "/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ", comm: "dockerd", stat: "Ssl", tty: None, vsz: 1_446_720, rss: 82_940, started: 120, cpu_ticks: 512 });
@@ -443,6 +477,14 @@ pub fn boot(seed: u64) -> (Kernel, u32) {
     place(&mut k, &ProcSpec { pid: 3012, ppid: 2172, uid: 0, argv: "sshd: ec2-user [priv]", comm: "sshd", stat: "Ss", tty: None, vsz: 154_816, rss: 8_640, started: login, cpu_ticks: 1 });
     place(&mut k, &ProcSpec { pid: 3030, ppid: 3012, uid: 1000, argv: "sshd: ec2-user@pts/0", comm: "sshd", stat: "S", tty: None, vsz: 154_816, rss: 4_232, started: login, cpu_ticks: 1 });
     place(&mut k, &ProcSpec { pid: 3031, ppid: 3030, uid: 1000, argv: "-bash", comm: "bash", stat: "Ss", tty: Some("pts/0"), vsz: 124_972, rss: 3_908, started: login, cpu_ticks: 1 });
+    // The ssh connection this session came in on, held by both sshd processes of the session.
+    let me = std::net::IpAddr::V4(std::net::Ipv4Addr::new(172, 30, 1, 40));
+    let client = (std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10)), 50702);
+    if let Ok(fd) = k.bind_socket(3012, crate::kernel::sockets::Bind::tcp_connected(me, 22, client)) {
+        if let Some(inode) = k.socket_at(3012, fd).map(|s| s.inode) {
+            k.pass_socket(inode, 3030, fd);
+        }
+    }
     if let Some(p) = k.procs.get_mut(&3031) {
         p.gid = 1000;
         p.cwd = "/home/ec2-user".into();

@@ -14,6 +14,7 @@ pub mod overlay;
 pub mod process;
 pub mod setns;
 pub mod signal;
+pub mod sockets;
 pub mod procfs;
 pub mod vfs;
 
@@ -176,6 +177,8 @@ pub struct Kernel {
     /// Set when a command reached a part the page's lighter build leaves out
     /// ([`crate::lite`]): the caller runs the session again on the full build.
     pub wants_full: bool,
+    /// Listening and bound sockets of every network namespace, and who holds them.
+    pub sockets: sockets::Sockets,
     next_ns_id: u32,
     next_ns_inode: u64,
 }
@@ -239,6 +242,7 @@ impl Kernel {
             binfmt: None,
             sb_arch: BTreeMap::new(),
             wants_full: false,
+            sockets: sockets::Sockets::default(),
             next_ns_id: 1,
             // New namespaces on a running system get inodes from here on.
             next_ns_inode: 4026532160,

@@ -74,26 +74,14 @@ pub struct NetNs {
     next_ifindex: u32,
     /// Ids this namespace has assigned to peer namespaces (`link-netnsid N`).
     pub peer_ids: BTreeMap<NsId, u32>,
-    /// Listening TCP sockets (`ss -tln`): who accepts connections to which port.
-    pub listeners: Vec<Listener>,
     /// iptables' tables.
     pub netfilter: super::netfilter::Netfilter,
-}
-
-/// A listening TCP socket.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listener {
-    /// None = any address (0.0.0.0 or [::]).
-    pub addr: Option<[u8; 4]>,
-    pub v6: bool,
-    pub port: u16,
-    pub pid: Pid,
 }
 
 impl NetNs {
     /// A new namespace with only a loopback device, down, as `unshare --net` leaves it.
     pub fn new(inode: u64) -> NetNs {
-        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new(), listeners: Vec::new(), netfilter: super::netfilter::Netfilter::new() };
+        let mut ns = NetNs { inode, links: BTreeMap::new(), routes: Vec::new(), next_ifindex: 1, peer_ids: BTreeMap::new(), netfilter: super::netfilter::Netfilter::new() };
         ns.add_link("lo", LinkKind::Loopback, [0; 6], 65536);
         ns
     }
@@ -228,14 +216,6 @@ impl Kernel {
         Ok(id)
     }
 
-    /// `listen(2)` on a TCP port, any address, in the network namespace of `pid`.
-    pub fn listen(&mut self, pid: Pid, port: u16, v6: bool) -> Result<(), Errno> {
-        let ns = self.net_of(pid)?;
-        let n = self.net_ns.get_mut(&ns).ok_or(Errno::ENOENT)?;
-        n.listeners.push(Listener { addr: None, v6, port, pid });
-        Ok(())
-    }
-
     /// Who accepts a TCP connection to `ip:port` made from namespace `from`: the listening
     /// process and its namespace. Loopback stays in `from`; another address is found on the
     /// interface that has it, in whichever namespace (the bridge connects them all).
@@ -250,11 +230,20 @@ impl Kernel {
                 *self.net_ns.iter().find(|(_, n)| n.links.values().any(|l| l.up && l.addrs.iter().any(|a| a.addr == ip)))?.0
             }
         };
-        let n = self.net_ns.get(&target)?;
-        n.listeners
+        self.net_ns.get(&target)?;
+        let want = std::net::Ipv4Addr::from(ip);
+        self.sockets
+            .list
             .iter()
-            .find(|l| l.port == port && !l.v6 && (l.addr.is_none() || l.addr == Some(ip)) && self.procs.contains_key(&l.pid))
-            .map(|l| (target, l.pid))
+            .filter(|s| s.ns == target && s.proto == super::sockets::Proto::Tcp && s.listening() && s.port == port)
+            .find(|s| match s.ip {
+                std::net::IpAddr::V4(a) => a.is_unspecified() || a == want,
+                // A dual-stack IPv6 listener on `::` takes IPv4 connections too.
+                std::net::IpAddr::V6(a) => a.is_unspecified() && !s.v6only,
+            })
+            .and_then(|s| s.holders.first())
+            .filter(|(pid, _)| self.procs.contains_key(pid))
+            .map(|(pid, _)| (target, *pid))
     }
 
     /// Counts a connection's traffic on the interfaces of `ns` that carry `ip` (or lo).

@@ -60,6 +60,10 @@ impl PidNs {
     pub fn new(inode: u64, parent: Option<NsId>, level: usize) -> PidNs {
         PidNs { inode, parent, level, pids: BTreeMap::new(), last: 0, dead: false, pid_max: 32768 }
     }
+    /// The last PID given out in this namespace (`/proc/loadavg`'s last field).
+    pub fn last_pid(&self) -> u32 {
+        self.last
+    }
     /// The global PID of this namespace's init (its PID 1), if it has one.
     pub fn init(&self) -> Option<Pid> {
         self.pids.get(&1).copied()
@@ -329,6 +333,7 @@ impl Kernel {
     /// a namespace's init, every other process in that namespace is killed (SIGKILL).
     pub fn exit(&mut self, pid: Pid) {
         let Some(p) = self.procs.remove(&pid) else { return };
+        self.close_sockets_of(pid);
         for (level, local) in p.ns_pids.iter().enumerate() {
             if let Some(ns) = self.ns_at_level(&p, level) {
                 if let Some(n) = self.pid_ns.get_mut(&ns) {

@@ -348,7 +348,9 @@ fn info(k: &Kernel, viewer: Pid, name: &str) -> String {
         }
         "loadavg" => {
             let running = k.procs.values().filter(|p| p.state.letter() == 'R').count();
-            format!("0.00 0.00 0.00 {}/{} {}\n", running.max(1), k.procs.len(), k.procs.keys().max().copied().unwrap_or(1))
+            // The last field is the last PID given out in the reader's PID namespace.
+            let last = k.procs.get(&viewer).and_then(|p| k.pid_ns.get(&p.ns.pid)).map(|n| n.last_pid()).unwrap_or(1);
+            format!("0.00 0.00 0.00 {}/{} {}\n", running.max(1), k.procs.len(), last)
         }
         "version" => format!("{} version {} {}\n", k.uname.sysname, k.uname.release, k.uname.version),
         "meminfo" => {

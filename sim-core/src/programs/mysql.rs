@@ -94,7 +94,8 @@ pub fn mysqld(ctx: &mut Ctx) -> Outcome {
     ctx.err(&format!("{lt} 0 [Note] Server socket created on IP: '::'.\n"));
     ctx.err(&format!("{lt} 0 [Note] mysqld: ready for connections.\n"));
     ctx.err(&format!("Version: '{VERSION}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server (GPL)\n"));
-    let _ = ctx.k.listen(ctx.pid, 3306, true);
-    let _ = ctx.k.listen(ctx.pid, 3306, false);
+    // One dual-stack socket on `::` (bind-address '*'), back_log 80 + max_connections / 5.
+    let any6 = crate::kernel::sockets::any(true);
+    let _ = ctx.k.bind_socket(ctx.pid, crate::kernel::sockets::Bind::tcp(any6, 3306, false, 110));
     Outcome::Running { until: None }
 }

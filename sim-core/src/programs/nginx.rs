@@ -78,6 +78,12 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
     ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: OS: Linux {os}\n"));
     ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n"));
     ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker processes\n"));
+    // The master opens its listeners (default.conf after the entrypoint: port 80, IPv4 and
+    // IPv6-only) before it forks the workers, which inherit them; its log files take the
+    // descriptors before them (fd 6 and 7, as `ss -tlnp` shows in the real container).
+    ctx.k.sockets.fd_floor.insert(pid, 6);
+    let _ = ctx.k.listen(pid, 80, false);
+    let _ = ctx.k.listen(pid, 80, true);
     let (uid, gid) = nginx_ids(ctx);
     create_paths(ctx, ns_pid, uid);
     let host_ns = crate::kernel::NsId(0);
@@ -96,6 +102,7 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             ..Exec::default()
         };
         if let Ok(w) = ctx.k.spawn(pid, ex) {
+            ctx.k.share_sockets(pid, w);
             let local = ctx.k.procs.get(&w).and_then(|p| p.ns_pids.last().copied()).unwrap_or(w);
             ctx.err(&format!("{t} [notice] {ns_pid}#{ns_pid}: start worker process {local}\n"));
         }
@@ -107,9 +114,6 @@ pub fn main(ctx: &mut Ctx) -> Outcome {
             ctx.k.skip_pids(ns, 6);
         }
     }
-    // The master listens on port 80, IPv4 and IPv6 (default.conf after the entrypoint).
-    let _ = ctx.k.listen(pid, 80, false);
-    let _ = ctx.k.listen(pid, 80, true);
     if foreground {
         Outcome::Running { until: None }
     } else {

@@ -13,6 +13,9 @@ pub mod macos;
 pub mod namespaces;
 pub mod ps;
 pub mod shells;
+pub mod sockinfo;
+pub mod ss;
+pub mod netstat;
 pub mod sysinfo;
 pub mod systemctl;
 pub mod textutils;
@@ -200,6 +203,8 @@ pub fn program(name: &str) -> Option<Program> {
         "ls" => ls::main,
         "ifconfig" => ifconfig::main,
         "ip" => ip::main,
+        "ss" => ss::main,
+        "netstat" => netstat::main,
         "cat" => textutils::cat,
         "echo" => coreutils::echo,
         "pwd" => coreutils::pwd,

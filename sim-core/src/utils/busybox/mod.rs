@@ -18,6 +18,7 @@ pub mod ip;
 pub mod ls;
 pub mod misc;
 pub mod net;
+pub mod netstat;
 pub mod ns;
 pub mod ps;
 pub mod sandbox;
@@ -25,6 +26,7 @@ pub mod sort;
 pub mod stat;
 pub mod sysinfo;
 pub mod text;
+pub mod top;
 pub mod usage;
 pub mod wget;
 
@@ -83,6 +85,9 @@ fn applet(name: &str) -> Option<Program> {
         "du" => stat::du,
         "ifconfig" => net::ifconfig,
         "ip" => ip::main,
+        "netstat" => netstat::main,
+        "nc" => netstat::nc,
+        "top" => top::main,
         _ => return None,
     })
 }
@@ -90,7 +95,7 @@ fn applet(name: &str) -> Option<Program> {
 /// Applets that print through stdio (buffered when stdout is not a terminal), as opposed
 /// to those writing with write(2) as they go (cat, tail, echo).
 fn stdio_buffered(name: &str) -> bool {
-    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
+    matches!(name, "ls" | "ps" | "grep" | "egrep" | "fgrep" | "find" | "stat" | "du" | "wc" | "head" | "sort" | "df" | "mount" | "id" | "ifconfig" | "ip" | "netstat" | "top" | "env" | "printenv" | "uname" | "hostname" | "date" | "which")
 }
 
 /// The applet name a path runs as: its last component (`/bin/ls` -> `ls`).
