@@ -7,8 +7,12 @@ use crate::kernel::Kernel;
 use crate::utils::Io;
 
 const BUILTINS: &[&str] = &[
-    ":", "cd", "echo", "exit", "export", "false", "history", "kill", "logout", "printf", "pwd", "true", "type", "unset",
+    ":", "[", "alias", "break", "cd", "continue", "echo", "exit", "export", "false", "history", "kill", "logout", "printf", "pwd", "test", "true", "type",
+    "unalias", "unset",
 ];
+
+/// Words the grammar reserves (`type for`: `for is a shell keyword`).
+const KEYWORDS: &[&str] = &["if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done", "in", "{", "}", "!"];
 
 pub fn is_builtin(name: &str) -> bool {
     BUILTINS.contains(&name)
@@ -36,6 +40,10 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         ":" | "true" => 0,
         "false" => 1,
         "echo" => echo(args, io),
+        "break" | "continue" => super::compound::jump(sh, argv, &mut |m| io.write_err(m), res),
+        "alias" => alias(sh, args, io),
+        "test" | "[" => super::test::run(k, sh, argv, io),
+        "unalias" => unalias(sh, args, io),
         "kill" => super::kill::run(k, sh, args, io),
         "printf" => {
             let Some(fmt) = args.first() else {
@@ -109,30 +117,13 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
                 io.write_err(&format!("{name}: exit: too many arguments\n"));
                 return 1;
             }
-            if sh.interactive {
+            if sh.interactive && !sh.subshell {
                 io.write_err(if sh.login { "logout\n" } else { "exit\n" });
             }
             res.exit = Some(code);
             code
         }
-        "type" => {
-            let mut st = 0;
-            for a in args {
-                if is_builtin(a) {
-                    io.write_out(&format!("{a} is a shell builtin\n"));
-                } else {
-                    let path = sh.vars.get("PATH").unwrap_or("").to_string();
-                    match super::exec::lookup(k, sh.pid, a, &path) {
-                        Ok((p, _)) => io.write_out(&format!("{a} is {p}\n")),
-                        Err(_) => {
-                            io.write_err(&format!("{name}: type: {a}: not found\n"));
-                            st = 1;
-                        }
-                    }
-                }
-            }
-            st
-        }
+        "type" => type_of(k, sh, args, io),
         "history" => {
             let out: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:>5}  {l}\n", i + 1)).collect();
             io.write_out(&out);
@@ -140,6 +131,122 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         }
         _ => 0,
     }
+}
+
+/// bash's `type [-a] NAME...`: aliases, keywords, builtins, then files on PATH.
+fn type_of(k: &Kernel, sh: &Shell, args: &[String], io: &mut Io) -> i32 {
+    let name = sh.err_name();
+    let all = args.first().map(|a| a == "-a").unwrap_or(false);
+    let mut st = 0;
+    for a in args.iter().skip(all as usize) {
+        let mut found = false;
+        if let Some((_, v)) = sh.aliases.iter().find(|(n, _)| n == a) {
+            io.write_out(&format!("{a} is aliased to `{v}'\n"));
+            found = true;
+        }
+        if (all || !found) && KEYWORDS.contains(&a.as_str()) {
+            io.write_out(&format!("{a} is a shell keyword\n"));
+            found = true;
+        }
+        if (all || !found) && is_builtin(a) {
+            io.write_out(&format!("{a} is a shell builtin\n"));
+            found = true;
+        }
+        if all || !found {
+            let path = sh.vars.get("PATH").unwrap_or("").to_string();
+            let dirs: Vec<String> = if a.contains('/') { vec![String::new()] } else { path.split(':').map(str::to_string).collect() };
+            for d in dirs {
+                if found && !all {
+                    break;
+                }
+                let p = if d.is_empty() { a.clone() } else { d.clone() };
+                let p = if d.is_empty() { p } else { format!("{}/{a}", p.trim_end_matches('/')) };
+                if let Ok((path, _)) = super::exec::lookup(k, sh.pid, &p, "") {
+                    io.write_out(&format!("{a} is {path}\n"));
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            io.write_err(&format!("{name}: type: {a}: not found\n"));
+            st = 1;
+        }
+    }
+    st
+}
+
+/// A value in single quotes as bash's `alias` prints it.
+fn bash_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\\''"))
+}
+
+/// `alias [NAME[=VALUE]...]` (bash; ash has its own listing in `busybox::ash`).
+pub fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    let ash = sh.flavor == Flavor::Ash;
+    let show = |n: &str, v: &str| if ash { format!("{n}={}\n", crate::utils::busybox::ash::single_quote(v)) } else { format!("alias {n}={}\n", bash_quote(v)) };
+    let args: Vec<&String> = args.iter().filter(|a| !(a.as_str() == "-p" && !ash)).collect();
+    if args.is_empty() {
+        let listed: Vec<(String, String)> = if ash { crate::utils::busybox::ash::alias_order(&sh.aliases) } else {
+            let mut v = sh.aliases.clone();
+            crate::sort::SortSlice::sort_stable_by(&mut v[..], |a, b| a.0.cmp(&b.0));
+            v
+        };
+        for (n, v) in listed {
+            io.write_out(&show(&n, &v));
+        }
+        return 0;
+    }
+    let mut st = 0;
+    for a in args {
+        match a.split_once('=') {
+            Some((n, v)) if !n.is_empty() => match sh.aliases.iter_mut().find(|(x, _)| x == n) {
+                Some(e) => e.1 = v.to_string(),
+                None => sh.aliases.push((n.to_string(), v.to_string())),
+            },
+            _ => match sh.aliases.iter().find(|(n, _)| n == a) {
+                Some((n, v)) => io.write_out(&show(n, v)),
+                None => {
+                    if ash {
+                        io.write_err(&format!("alias: {a} not found\n"));
+                    } else {
+                        io.write_err(&format!("{}: alias: {a}: not found\n", sh.err_name()));
+                    }
+                    st = 1;
+                }
+            },
+        }
+    }
+    st
+}
+
+/// `unalias [-a] NAME...`
+pub fn unalias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    let ash = sh.flavor == Flavor::Ash;
+    if args.first().map(|a| a == "-a").unwrap_or(false) {
+        sh.aliases.clear();
+        return 0;
+    }
+    if args.is_empty() {
+        if ash {
+            return 0;
+        }
+        io.write_err("unalias: usage: unalias [-a] name [name ...]\n");
+        return 2;
+    }
+    let mut st = 0;
+    for a in args {
+        if sh.aliases.iter().any(|(n, _)| n == a) {
+            sh.aliases.retain(|(n, _)| n != a);
+        } else {
+            if ash {
+                io.write_err(&format!("unalias: {a} not found\n"));
+            } else {
+                io.write_err(&format!("{}: unalias: {a}: not found\n", sh.err_name()));
+            }
+            st = 1;
+        }
+    }
+    st
 }
 
 fn cwd_of(k: &Kernel, sh: &Shell) -> String {

@@ -358,6 +358,10 @@ fn login_shell(k: &mut Kernel, profile: Profile, pid: Pid) -> Shell {
         waiters: Vec::new(),
         history: Vec::new(),
         machine: Machine::HOST,
+        aliases: Vec::new(),
+        loops: 0,
+        input: None,
+        subshell: false,
     }
 }
 

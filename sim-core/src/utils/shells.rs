@@ -44,6 +44,10 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
         waiters: Vec::new(),
         history: Vec::new(),
         machine: Machine::HOST,
+        aliases: Vec::new(),
+        loops: 0,
+        input: None,
+        subshell: false,
     }
 }
 
@@ -57,8 +61,8 @@ fn term(ctx: &Ctx) -> TermInfo {
 /// Runs script text non-interactively in this process; output goes to our stdout.
 fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> i32 {
     let t = term(ctx);
-    for line in text.lines() {
-        let res = run_line(ctx.k, sh, line, &t);
+    for line in crate::shell::exec::commands(text) {
+        let res = run_line(ctx.k, sh, &line.text, &t);
         for (stream, bytes) in res.streams() {
             ctx.io.push(stream, bytes);
         }
