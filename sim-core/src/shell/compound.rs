@@ -46,6 +46,8 @@ enum Dest {
 
 /// Runs a compound command in this shell (a subshell forks inside), with its redirections.
 pub fn run(k: &mut Kernel, sh: &mut Shell, c: &Compound, redirs: &[Redir], term: &TermInfo, res: &mut LineResult) -> i32 {
+    // ash's exec of the last command of `-c` is for a plain command, not one inside these.
+    let term = &TermInfo { exec_last: false, ..term.clone() };
     if redirs.is_empty() {
         return body(k, sh, c, term, res);
     }

@@ -63,9 +63,14 @@ pub fn expand_pattern(k: &mut Kernel, sh: &mut Shell, w: &Word, subst: &mut Subs
     Ok(f.list.into_iter().map(|f| f.pat).collect::<Vec<_>>().join(" "))
 }
 
-/// Whether a word holds a command substitution (expanding it runs commands).
+/// Whether expanding a word does more than read: a command substitution runs commands,
+/// `$(( ))` and `${x:=v}` may assign.
 pub fn substitutes(w: &Word) -> bool {
-    w.iter().any(|p| matches!(p, Part::Cmd { .. }))
+    w.iter().any(|p| match p {
+        Part::Cmd { .. } | Part::Arith { .. } => true,
+        Part::Param { op, .. } => matches!(**op, ParamOp::Assign { .. }),
+        _ => false,
+    })
 }
 
 /// Whether a parameter is set (`${x-default}` tells unset from empty).

@@ -138,6 +138,9 @@ pub enum SyntaxError {
     UnexpectedToken(String),
     /// A plain word where it cannot be: bash names it, ash says `unexpected word`.
     UnexpectedWord(String),
+    /// A token where a reserved word must be: ash also says which (`unexpected "done"
+    /// (expecting "do")`).
+    Expecting(String, &'static str),
     /// `unexpected EOF while looking for matching `X'` then `syntax error: unexpected end of file`
     UnmatchedQuote(char),
     /// `syntax error: unexpected end of file` (a line ending in `|`, `&&`, `||`)
@@ -153,7 +156,9 @@ impl SyntaxError {
     /// The lines bash prints, each to be prefixed with the shell's name.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            SyntaxError::UnexpectedToken(t) | SyntaxError::UnexpectedWord(t) => vec![format!("syntax error near unexpected token `{t}'")],
+            SyntaxError::UnexpectedToken(t) | SyntaxError::UnexpectedWord(t) | SyntaxError::Expecting(t, _) => {
+                vec![format!("syntax error near unexpected token `{t}'")]
+            }
             SyntaxError::UnmatchedQuote(q) => vec![
                 format!("unexpected EOF while looking for matching `{q}'"),
                 "syntax error: unexpected end of file".to_string(),
@@ -267,10 +272,12 @@ impl Parser<'_> {
     fn expect(&mut self, word: &'static str) -> Result<(), SyntaxError> {
         if self.reserved() == Some(word) {
             self.i += 1;
-            Ok(())
-        } else {
-            Err(self.unexpected(word))
+            return Ok(());
         }
+        Err(match self.unexpected(word) {
+            SyntaxError::UnexpectedToken(t) => SyntaxError::Expecting(t, word),
+            e => e,
+        })
     }
 
     /// A list up to a token that cannot continue it (a closing word, `)`, `;;`, the end).
@@ -666,6 +673,7 @@ mod tests {
         assert_eq!(parse("for i in 1 2; do echo"), Err(SyntaxError::Unterminated("done")));
         assert_eq!(parse("if true; then"), Err(SyntaxError::Unterminated("fi")));
         assert_eq!(parse("for i in 1; do done"), Err(SyntaxError::UnexpectedToken("done".into())));
+        assert_eq!(parse("for i in; done"), Err(SyntaxError::Expecting("done".into(), "do")));
         assert_eq!(parse("{ echo; } foo"), Err(SyntaxError::UnexpectedWord("foo".into())));
         assert_eq!(parse("echo a ("), Err(SyntaxError::UnexpectedToken("(".into())));
         assert_eq!(parse("()"), Err(SyntaxError::UnexpectedToken(")".into())));

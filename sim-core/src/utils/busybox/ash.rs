@@ -148,6 +148,7 @@ pub fn syntax_message(e: &SyntaxError, interactive: bool) -> String {
     match e {
         SyntaxError::UnexpectedToken(t) => format!("syntax error: unexpected \"{t}\""),
         SyntaxError::UnexpectedWord(_) => "syntax error: unexpected word".into(),
+        SyntaxError::Expecting(t, w) => format!("syntax error: unexpected \"{t}\" (expecting \"{w}\")"),
         SyntaxError::UnmatchedQuote(_) => "syntax error: unterminated quoted string".into(),
         SyntaxError::UnexpectedEof => "syntax error: unexpected end of file".into(),
         SyntaxError::Unterminated(w) if !interactive => format!("syntax error: unexpected end of file (expecting \"{w}\")"),
@@ -457,7 +458,8 @@ fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<Outcome>
         return None;
     }
     let parse::Command::Simple(cmd) = &andor.first.cmds[0] else { return None };
-    // A substitution runs commands first (in a subshell): not a plain exec.
+    // A substitution runs commands first (in a subshell), `${x:=v}` and `$((i++))` assign:
+    // not a plain exec (and not to be expanded twice).
     if !cmd.redirs.is_empty() || !cmd.assigns.is_empty() || cmd.words.iter().any(substitutes) {
         return None;
     }
