@@ -141,7 +141,11 @@ fn type_of(k: &Kernel, sh: &Shell, args: &[String], io: &mut Io) -> i32 {
     for a in args.iter().skip(all as usize) {
         let mut found = false;
         if let Some((_, v)) = sh.aliases.iter().find(|(n, _)| n == a) {
-            io.write_out(&format!("{a} is aliased to `{v}'\n"));
+            if sh.flavor == Flavor::Zsh {
+                io.write_out(&format!("{a} is an alias for {v}\n"));
+            } else {
+                io.write_out(&format!("{a} is aliased to `{v}'\n"));
+            }
             found = true;
         }
         if (all || !found) && KEYWORDS.contains(&a.as_str()) {
@@ -183,7 +187,13 @@ fn bash_quote(v: &str) -> String {
 /// `alias [NAME[=VALUE]...]` (bash; ash has its own listing in `busybox::ash`).
 pub fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     let ash = sh.flavor == Flavor::Ash;
-    let show = |n: &str, v: &str| if ash { format!("{n}={}\n", crate::utils::busybox::ash::single_quote(v)) } else { format!("alias {n}={}\n", bash_quote(v)) };
+    let flavor = sh.flavor;
+    let zsh = flavor == Flavor::Zsh;
+    let show = |n: &str, v: &str| match flavor {
+        Flavor::Ash => format!("{n}={}\n", crate::utils::busybox::ash::single_quote(v)),
+        Flavor::Zsh => format!("{n}={}\n", super::zsh::quote(v)),
+        _ => format!("alias {n}={}\n", bash_quote(v)),
+    };
     let args: Vec<&String> = args.iter().filter(|a| !(a.as_str() == "-p" && !ash)).collect();
     if args.is_empty() {
         let listed: Vec<(String, String)> = if ash { crate::utils::busybox::ash::alias_order(&sh.aliases) } else {
@@ -205,6 +215,7 @@ pub fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
             },
             _ => match sh.aliases.iter().find(|(n, _)| n == a) {
                 Some((n, v)) => io.write_out(&show(n, v)),
+                None if zsh => st = 1,
                 None => {
                     if ash {
                         io.write_err(&format!("alias: {a} not found\n"));
@@ -238,7 +249,9 @@ pub fn unalias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
         if sh.aliases.iter().any(|(n, _)| n == a) {
             sh.aliases.retain(|(n, _)| n != a);
         } else {
-            if ash {
+            if sh.flavor == Flavor::Zsh {
+                io.write_err(&format!("unalias: no such hash table element: {a}\n"));
+            } else if ash {
                 io.write_err(&format!("unalias: {a} not found\n"));
             } else {
                 io.write_err(&format!("{}: unalias: {a}: not found\n", sh.err_name()));

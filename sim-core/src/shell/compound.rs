@@ -309,6 +309,10 @@ pub fn jump(sh: &Shell, argv: &[String], err: &mut dyn FnMut(&str), res: &mut Li
         },
     };
     if sh.loops == 0 {
+        if sh.flavor == Flavor::Zsh {
+            err(&format!("{name}: not in while, until, select, or repeat loop\n"));
+            return 1;
+        }
         if sh.flavor != Flavor::Ash {
             err(&format!("{}: {name}: only meaningful in a `for', `while', or `until' loop\n", sh.err_name()));
         }

@@ -343,6 +343,7 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
         Err(e) => {
             let lines = match sh.flavor {
                 Flavor::Ash => vec![ash::syntax_message(&e, sh.interactive)],
+                Flavor::Zsh => vec![super::zsh::syntax_message(&e)],
                 _ => e.lines(),
             };
             for l in lines {
@@ -351,6 +352,9 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
             sh.status = 2;
             if sh.flavor == Flavor::Ash && !sh.interactive {
                 res.exit = Some(2);
+            }
+            if sh.flavor == Flavor::Zsh {
+                sh.status = 1;
             }
             return res;
         }

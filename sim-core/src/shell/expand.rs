@@ -27,6 +27,9 @@ impl ExpandError {
     /// The message after the shell's `NAME: `, in this flavour's words.
     pub fn message(&self, flavor: Flavor) -> String {
         let ash = flavor == Flavor::Ash;
+        if flavor == Flavor::Zsh {
+            return super::zsh::expand_message(self);
+        }
         match self {
             ExpandError::Arith(e) if ash => e.ash().to_string(),
             ExpandError::Arith(e) => e.bash(),

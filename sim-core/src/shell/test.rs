@@ -31,7 +31,11 @@ pub fn run(k: &Kernel, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
     let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     if argv[0] == "[" {
         if args.last() != Some(&"]") {
-            io.write_err(&if ash { format!("{name}: missing ]\n") } else { format!("{name}: [: missing `]'\n") });
+            io.write_err(&match sh.flavor {
+                Flavor::Ash => format!("{name}: missing ]\n"),
+                Flavor::Zsh => "[: ']' expected\n".to_string(),
+                _ => format!("{name}: [: missing `]'\n"),
+            });
             return 2;
         }
         args.pop();
@@ -42,6 +46,16 @@ pub fn run(k: &Kernel, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
         Ok(false) => 1,
         Err(e) => {
             let which = &argv[0];
+            if sh.flavor == Flavor::Zsh {
+                let msg = match e {
+                    TestError::Integer(s) => format!("integer expression expected: {s}"),
+                    TestError::Paren => "')' expected".into(),
+                    TestError::Argument => "argument expected".into(),
+                    TestError::Unary(s) | TestError::Binary(s) | TestError::TooMany(s) => format!("unknown condition: {s}"),
+                };
+                io.write_err(&format!("{which}: {msg}\n"));
+                return 2;
+            }
             let msg = match (e, ash) {
                 (TestError::Integer(s), true) if s.is_empty() => "out of range".to_string(),
                 (TestError::Integer(s), true) => format!("{s}: out of range"),

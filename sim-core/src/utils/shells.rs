@@ -44,7 +44,7 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
         waiters: Vec::new(),
         history: Vec::new(),
         machine: Machine::HOST,
-        aliases: Vec::new(),
+        aliases: if flavor == Flavor::Zsh { crate::shell::zsh::DEFAULT_ALIASES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect() } else { Vec::new() },
         loops: 0,
         input: None,
         subshell: false,
