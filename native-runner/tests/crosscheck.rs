@@ -442,6 +442,10 @@ fn compound_commands_and_expansions_as_bash_does() {
         "[ 1 -eq 1 ]; echo $?; [ abc -gt 1 ]; echo $?; [ 1 -eq 1; echo $?; [ a b c ]; echo $?",
         "[ a b ]; echo $?; [ ]; echo $?; [ x ]; echo $?; [ 1 -eq 1 ] ]; echo $?",
         "test -d / && echo dir; [ -f /etc/passwd ] && echo file; [ ! -e /nonexistent-xc ] && echo none; [ -z '' -a -n x ] && echo zn",
+        "printf 'a b c\\nx\\\\\\\\y z\\n  lead  trail  \\nlast' > /tmp/xc-rd; while read a b; do echo \"[$a][$b]\"; done < /tmp/xc-rd; echo $?",
+        "while read -r l; do echo \"[$l]\"; done < /tmp/xc-rd; read x < /tmp/xc-rd; echo $x",
+        "cat /tmp/xc-rd | while read l; do echo \"<$l>\"; done; echo hi | read v; echo \"[$v]\"",
+        "read -r a b c d < /tmp/xc-rd; echo \"$a|$b|$c|$d\"; echo | read r; echo $?",
         "alias ll='ls -d'",
         "ll /",
         "alias q=\"echo it's\" a2='echo x'; alias",
@@ -460,6 +464,7 @@ fn compound_commands_and_expansions_as_bash_does() {
     let real = interactive_bash(&lines);
     let _ = std::fs::remove_file("/tmp/xc-ab");
     let _ = std::fs::remove_file("/tmp/xc-f");
+    let _ = std::fs::remove_file("/tmp/xc-rd");
     let mut t = sim_terminal();
     let mut at = t.kernel.now;
     let mut diffs = Vec::new();

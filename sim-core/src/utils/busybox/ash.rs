@@ -186,6 +186,7 @@ pub fn is_builtin(name: &str) -> bool {
             | "history"
             | "kill"
             | "pwd"
+            | "read"
             | "test"
             | "true"
             | "type"
