@@ -273,7 +273,7 @@ pub fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
         Flavor::Zsh => format!("{n}={}\n", super::zsh::quote(v)),
         _ => format!("alias {n}={}\n", bash_quote(v)),
     };
-    let args: Vec<&String> = args.iter().filter(|a| !(a.as_str() == "-p" && !ash)).collect();
+    let args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-p" || ash).collect();
     if args.is_empty() {
         let listed: Vec<(String, String)> = if ash { crate::utils::busybox::ash::alias_order(&sh.aliases) } else {
             let mut v = sh.aliases.clone();

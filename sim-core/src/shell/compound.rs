@@ -286,7 +286,7 @@ pub fn in_subshell(k: &mut Kernel, sub: &mut Shell, f: impl FnOnce(&mut Kernel, 
 
 /// `break [N]` and `continue [N]`.
 pub fn jump(sh: &Shell, argv: &[String], err: &mut dyn FnMut(&str), res: &mut LineResult) -> i32 {
-    let name = argv[0].as_str();
+    let name = argv.first().map(String::as_str).unwrap_or("break");
     let n = match argv.get(1) {
         None => 1,
         Some(a) => match a.parse::<i64>() {

@@ -28,8 +28,9 @@ enum TestError {
 pub fn run(k: &Kernel, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
     let ash = sh.flavor == Flavor::Ash;
     let name = sh.err_name();
-    let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
-    if argv[0] == "[" {
+    let which = argv.first().map(String::as_str).unwrap_or("test");
+    let mut args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    if which == "[" {
         if args.last() != Some(&"]") {
             io.write_err(&match sh.flavor {
                 Flavor::Ash => format!("{name}: missing ]\n"),
@@ -45,7 +46,6 @@ pub fn run(k: &Kernel, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(e) => {
-            let which = &argv[0];
             if sh.flavor == Flavor::Zsh {
                 let msg = match e {
                     TestError::Integer(s) => format!("integer expression expected: {s}"),
