@@ -66,7 +66,10 @@ const T1: &str = "2024-01-02 03:04:05";
 const T2: &str = "2023-06-07 08:09:10";
 
 fn extract() -> Root {
-    let dir = PathBuf::from(format!("/tmp/bb-cc-{}", std::process::id()));
+    // One directory per test: the tests of this file run at once.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = PathBuf::from(format!("/tmp/bb-cc-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let fx = fixture().expect("fixture");
