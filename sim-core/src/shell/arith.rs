@@ -6,8 +6,11 @@
 //! Like bash, it evaluates while it parses, with one token of lookahead: the "error token"
 //! bash prints is the text from the start of the last token read to the end.
 
-/// How deeply variables may name expressions naming variables (bash's `MAX_EXPR_RECURSION_LEVEL`).
-const MAX_RECURSION: usize = 1024;
+/// How deeply variables may name expressions naming variables. bash allows 1024; each
+/// level here is a new evaluator on the stack, so fewer.
+const MAX_RECURSION: usize = 32;
+/// How deeply operators and parentheses may nest in one expression.
+const MAX_NEST: usize = 32;
 
 /// What went wrong, in bash's words and in ash's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +87,8 @@ struct Eval<'a> {
     eval_all: bool,
     vars: &'a mut dyn Vars,
     depth: usize,
+    /// How deep unary operators and parentheses are nested here.
+    nest: usize,
 }
 
 /// Evaluates `expr` (already expanded: `$x` and `$(cmd)` replaced) as bash does.
@@ -93,7 +98,7 @@ pub fn eval(expr: &str, vars: &mut dyn Vars, eval_all: bool) -> Result<i64, Arit
 
 fn eval_depth(expr: &str, vars: &mut dyn Vars, eval_all: bool, depth: usize) -> Result<i64, ArithError> {
     let text = expr.trim_start_matches([' ', '\t', '\n']).to_string();
-    let mut e = Eval { s: text.chars().collect(), text: text.clone(), tp: 0, lasttp: 0, tok: Tok::Eof, noeval: 0, eval_all, vars, depth };
+    let mut e = Eval { s: text.chars().collect(), text: text.clone(), tp: 0, lasttp: 0, tok: Tok::Eof, noeval: 0, eval_all, vars, depth, nest: 0 };
     if depth > MAX_RECURSION {
         return Err(e.err(RECURSION));
     }
@@ -465,7 +470,13 @@ impl Eval<'_> {
             return Ok(base);
         }
         self.next()?;
-        let exp = self.power()?;
+        self.nest += 1;
+        if self.nest > MAX_NEST {
+            return Err(self.err(RECURSION));
+        }
+        let exp = self.power();
+        self.nest -= 1;
+        let exp = exp?;
         if !self.evaluating() {
             return Ok(0);
         }
@@ -488,6 +499,17 @@ impl Eval<'_> {
     }
 
     fn unary(&mut self) -> Result<i64, ArithError> {
+        // Unary operators and parentheses nest by recursion: a bound keeps the stack small.
+        self.nest += 1;
+        if self.nest > MAX_NEST {
+            return Err(self.err(RECURSION));
+        }
+        let v = self.unary_inner();
+        self.nest -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> Result<i64, ArithError> {
         match self.tok.clone() {
             Tok::Op("!") => {
                 self.next()?;
@@ -607,5 +629,15 @@ mod tests {
         assert_eq!(ev("1 ? 2").unwrap_err(), "1 ? 2: `:' expected for conditional expression (error token is \"2\")");
         assert_eq!(ev("x = ").unwrap_err(), "x = : syntax error: operand expected (error token is \"= \")");
         assert!(eval("0 && 1/0", &mut V::default(), true).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_an_overflow() {
+        assert!(ev(&format!("{}1{}", "(".repeat(5000), ")".repeat(5000))).is_err());
+        assert!(ev(&format!("{}1", "-".repeat(5000))).is_err());
+        assert!(ev(&"2**".repeat(5000)).is_err());
+        let mut v = V::default();
+        v.set("x", "x".into());
+        assert!(eval("x", &mut v, false).is_err());
     }
 }

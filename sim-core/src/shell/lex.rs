@@ -301,8 +301,30 @@ fn redir_op(chars: &[char], i: usize) -> (RedirKind, usize) {
     }
 }
 
+/// How deeply `$(`, `${` and `$((` may nest in a word (they are read by recursion).
+const MAX_NEST: usize = 32;
+
+/// The deepest nesting of `${`, `$(` and backquotes in the text, roughly (quotes aside).
+fn nesting(chars: &[char]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '(' | '{' if i > 0 && chars[i - 1] == '$' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 pub fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
     let chars: Vec<char> = line.chars().collect();
+    if nesting(&chars) > MAX_NEST {
+        return Err(SyntaxError::UnexpectedToken("(".into()));
+    }
     let mut toks = Vec::new();
     let mut i = 0;
     let mut word: Word = Vec::new();

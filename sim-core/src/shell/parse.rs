@@ -176,6 +176,9 @@ impl SyntaxError {
 
 use super::lex::{is_name_char, is_name_start, tokenize, Tok};
 
+/// How deeply compound commands may nest.
+const MAX_DEPTH: usize = 64;
+
 const RESERVED: &[&str] = &["if", "then", "elif", "else", "fi", "for", "in", "while", "until", "do", "done", "case", "esac", "{", "}", "!"];
 
 /// The text of a word as typed, for messages.
@@ -216,6 +219,8 @@ struct Parser<'a> {
     i: usize,
     /// `alias NAME=VALUE`s to expand in a command's first place.
     aliases: &'a [(String, String)],
+    /// How deeply lists are nested here (compound commands nest by recursion).
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -282,6 +287,20 @@ impl Parser<'_> {
 
     /// A list up to a token that cannot continue it (a closing word, `)`, `;;`, the end).
     fn list(&mut self) -> Result<Script, SyntaxError> {
+        // A bound on nesting keeps the stack small (no one nests compounds this deep).
+        if self.depth > MAX_DEPTH {
+            return Err(match self.peek() {
+                Some(t) => op_name(t),
+                None => SyntaxError::UnexpectedEof,
+            });
+        }
+        self.depth += 1;
+        let r = self.list_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn list_inner(&mut self) -> Result<Script, SyntaxError> {
         let mut script = Script::default();
         loop {
             self.skip_newlines();
@@ -583,7 +602,7 @@ pub fn parse(line: &str) -> Result<Script, SyntaxError> {
 
 /// Parses with these aliases expanded.
 pub fn parse_with(line: &str, aliases: &[(String, String)]) -> Result<Script, SyntaxError> {
-    let mut p = Parser { toks: tokenize(line)?, i: 0, aliases };
+    let mut p = Parser { toks: tokenize(line)?, i: 0, aliases, depth: 0 };
     let script = p.list()?;
     p.skip_newlines();
     match p.peek() {
@@ -691,5 +710,12 @@ mod tests {
         assert!(matches!(&w[4][0], Part::Param { op, .. } if matches!(**op, ParamOp::TrimSuffix { longest: true, .. })));
         assert!(matches!(&words("echo ${}")[1][0], Part::Param { op, .. } if matches!(**op, ParamOp::Bad(_))));
         assert!(matches!(&words("echo $( (echo a) )")[1][0], Part::Cmd { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        assert!(parse(&format!("{}true{}", "{ ".repeat(5000), "; }".repeat(5000))).is_err());
+        assert!(parse(&format!("echo {}1{}", "$(echo ".repeat(5000), ")".repeat(5000))).is_err());
+        assert!(parse(&format!("echo $(({}1{}))", "(".repeat(5000), ")".repeat(5000))).is_ok());
     }
 }

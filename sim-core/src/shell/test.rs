@@ -132,16 +132,21 @@ impl Test<'_> {
     }
 
     fn not(&self, a: &[&str], i: &mut usize) -> Result<bool, TestError> {
-        if a.get(*i) == Some(&"!") {
+        let mut negate = false;
+        while a.get(*i) == Some(&"!") {
             *i += 1;
-            return self.not(a, i).map(|v| !v);
+            negate = !negate;
         }
-        self.primary(a, i)
+        self.primary(a, i).map(|v| v != negate)
     }
 
     fn primary(&self, a: &[&str], i: &mut usize) -> Result<bool, TestError> {
         let Some(&t) = a.get(*i) else { return Err(TestError::Argument) };
         if t == "(" {
+            // Parentheses nest by recursion: a bound keeps the stack small.
+            if a[..*i].iter().filter(|x| **x == "(").count() > 64 {
+                return Err(TestError::Paren);
+            }
             *i += 1;
             let v = self.or(a, i)?;
             if a.get(*i) != Some(&")") {
