@@ -446,6 +446,8 @@ fn compound_commands_and_expansions_as_bash_does() {
         "while read -r l; do echo \"[$l]\"; done < /tmp/xc-rd; read x < /tmp/xc-rd; echo $x",
         "cat /tmp/xc-rd | while read l; do echo \"<$l>\"; done; echo hi | read v; echo \"[$v]\"",
         "read -r a b c d < /tmp/xc-rd; echo \"$a|$b|$c|$d\"; echo | read r; echo $?",
+        "bash -c 'for a; do echo \"[$a]\"; done; for a in \"$@\"; do echo \"<$a>\"; done; for a in $@; do echo \"{$a}\"; done; echo $0 $#' nm 'x y' 2",
+        "bash -c 'for a in \"$@\"; do echo none; done; echo \"[$@]\" $#' nm",
         "alias ll='ls -d'",
         "ll /",
         "alias q=\"echo it's\" a2='echo x'; alias",

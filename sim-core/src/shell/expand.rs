@@ -223,6 +223,16 @@ impl Fields {
                 Some(h) => self.append(&h, true),
                 None => self.append(&format!("~{user}"), false),
             },
+            // `"$@"`: each positional parameter a field of its own.
+            Part::Var { name, quoted: true } if name == "@" => {
+                self.has_quoted = true;
+                for (j, p) in positional(sh).iter().enumerate() {
+                    if j > 0 {
+                        self.list.push(Field::default());
+                    }
+                    self.append(p, true);
+                }
+            }
             Part::Var { name, quoted } => {
                 let v = var_value(k, sh, name);
                 self.add(&v, *quoted, true);
@@ -351,6 +361,11 @@ pub fn trim(v: &str, pat: &str, prefix: bool, longest: bool) -> String {
 }
 
 fn expand_word(k: &mut Kernel, sh: &mut Shell, w: &Word, split: bool, subst: &mut Substitute) -> Result<Vec<String>, ExpandError> {
+    // `"$@"` without positional parameters is no field at all (not an empty one).
+    let only_at = w.iter().all(|p| matches!(p, Part::Lit { text, quoted: true } if text.is_empty()) || matches!(p, Part::Var { name, quoted: true } if name == "@"));
+    if split && only_at && w.iter().any(|p| matches!(p, Part::Var { .. })) && positional(sh).is_empty() {
+        return Ok(Vec::new());
+    }
     let mut fields = Fields { list: vec![Field::default()], has_quoted: false, split };
     for part in w {
         fields.part(k, sh, part, false, subst)?;

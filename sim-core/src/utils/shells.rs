@@ -109,6 +109,14 @@ pub fn bash(ctx: &mut Ctx) -> Outcome {
     }
     if let Some(c) = command {
         let mut sh = new_shell(ctx, &arg0, login, false);
+        // `bash -c CMD NAME ARGS...`: $0 and the positional parameters.
+        let rest: Vec<String> = args.iter().skip(i + 1).cloned().collect();
+        if let Some(name) = rest.first() {
+            sh.arg0 = name.clone();
+        }
+        for (j, a) in rest.iter().skip(1).take(9).enumerate() {
+            sh.vars.set(&(j + 1).to_string(), a, false);
+        }
         let status = run_script(ctx, &mut sh, &c);
         return Outcome::Exit(status);
     }
