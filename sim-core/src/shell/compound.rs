@@ -4,7 +4,10 @@
 //! Loops are bounded: a `while`/`until` loop that makes `MAX_ROUNDS` rounds, or runs past
 //! `MAX_LOOP_SECS` of simulated time, is stopped as if the learner had pressed Ctrl-C
 //! (status 130, the rest of the line abandoned), with a line saying so. Real bash would
-//! run on until interrupted; the page cannot wait for that.
+//! run on until interrupted; the page cannot wait for that. In a shell nobody waits for (a
+//! container's PID 1), a `while` loop whose body blocks (`sleep 1`) leaves the shell
+//! blocked until killed after its first round: the container stays up (its later rounds'
+//! output is not simulated).
 
 use super::exec::{self, command_substitution, expansion_failed, run_script, LineResult, TermInfo};
 use super::expand::{expand_one, expand_pattern, expand_words, fnmatch_any, positional};
@@ -163,6 +166,12 @@ fn body(k: &mut Kernel, sh: &mut Shell, c: &Compound, term: &TermInfo, res: &mut
                 }
                 run_script(k, sh, body, term, res);
                 status = sh.status;
+                // A shell nobody waits for (a container's PID 1) blocked on a command in the
+                // loop (`while true; do ...; sleep 1; done`): the simulation cannot come back
+                // to it, and such a loop keeps its container up; it runs on until killed.
+                if let Some(Some(_)) = res.blocked {
+                    res.blocked = Some(None);
+                }
                 if !next_round(res) {
                     break;
                 }
