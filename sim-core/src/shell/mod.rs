@@ -1,6 +1,7 @@
 //! The terminal session: shells (bash on the host, `sh` in a namespace, ...) that parse
 //! what the learner types and run programs as processes of the simulated kernel.
 
+pub mod alias;
 pub mod arith;
 pub mod builtins;
 pub mod compound;
@@ -11,6 +12,7 @@ pub mod lex;
 pub mod printf;
 pub mod parse;
 pub mod prompt;
+pub mod read;
 pub mod terminal;
 pub mod test;
 pub mod zsh;
