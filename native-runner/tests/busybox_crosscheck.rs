@@ -429,6 +429,8 @@ fn ash_compound_commands_and_expansions() {
         "echo 'a b c' > /tmp/rd; echo '  lead  trail  ' >> /tmp/rd; echo -n last >> /tmp/rd; while read a b; do echo \"[$a][$b]\"; done < /tmp/rd; echo $?",
         "echo 'a b c' > /tmp/rd; echo -n last >> /tmp/rd; while read -r l; do echo \"[$l]\"; done < /tmp/rd; read x < /tmp/rd; echo $x",
         "cat /etc/hostname /etc/hostname | while read l; do echo \"<$l>\"; done; echo hi | read v; echo \"[$v]\"",
+        "(( 0 )); echo $?; i=0; while (( i < 3 )); do echo $i; done; echo $?",
+        "ls < /nonexist; echo $?; nosuch < /nonexist; echo $?; nosuch > /tmp/zz; echo $?; ls /tmp/zz",
         "for i in 1 2\ndo\n  echo line $i\ndone\necho end",
         "if [ -d /tmp ]\nthen\n  echo tmp\nfi",
         "echo 'a\nb'",

@@ -10,7 +10,8 @@
 //! output is not simulated).
 
 use super::exec::{self, command_substitution, expansion_failed, run_script, LineResult, TermInfo};
-use super::expand::{expand_one, expand_pattern, expand_words, fnmatch_any, positional};
+use super::expand::{arithmetic, expand_one, expand_pattern, expand_text, expand_words, fnmatch_any, positional, ExpandError};
+use super::lex;
 use super::parse::{Compound, Redir, RedirKind, Script};
 use super::{Flavor, Shell};
 use crate::kernel::vfs::FileType;
@@ -177,14 +178,7 @@ fn body(k: &mut Kernel, sh: &mut Shell, c: &Compound, term: &TermInfo, res: &mut
                 }
                 rounds += 1;
                 if rounds >= MAX_ROUNDS || k.now - start > MAX_LOOP_SECS {
-                    let what = if *until { "until" } else { "while" };
-                    let msg = format!(
-                        "{}: {what}: loop stopped after {rounds} rounds: the playground stops endless loops, as Ctrl-C would\n",
-                        sh.err_name()
-                    );
-                    res.put_err(term, msg.as_bytes());
-                    res.abort = true;
-                    status = 130;
+                    status = stop_loop(sh, if *until { "until" } else { "while" }, rounds, term, res);
                     break;
                 }
             }
@@ -210,6 +204,46 @@ fn body(k: &mut Kernel, sh: &mut Shell, c: &Compound, term: &TermInfo, res: &mut
                 None => 0,
             }
         }
+        Compound::Arith(text) => match arith_command(k, sh, text, term, res) {
+            Some(v) => (v == 0) as i32,
+            None => 1,
+        },
+        Compound::ArithFor { init, cond, step, body } => {
+            if !init.trim().is_empty() && arith_command(k, sh, init, term, res).is_none() {
+                return 1;
+            }
+            sh.loops += 1;
+            let mut status = 0;
+            let mut rounds = 0;
+            loop {
+                if !cond.trim().is_empty() {
+                    match arith_command(k, sh, cond, term, res) {
+                        Some(0) => break,
+                        Some(_) => {}
+                        None => {
+                            status = 1;
+                            break;
+                        }
+                    }
+                }
+                run_script(k, sh, body, term, res);
+                status = sh.status;
+                if !next_round(res) {
+                    break;
+                }
+                if !step.trim().is_empty() && arith_command(k, sh, step, term, res).is_none() {
+                    status = 1;
+                    break;
+                }
+                rounds += 1;
+                if rounds >= MAX_ROUNDS {
+                    status = stop_loop(sh, "for", rounds, term, res);
+                    break;
+                }
+            }
+            sh.loops -= 1;
+            status
+        }
         Compound::Case { word, arms } => {
             let subject = match expand_one(k, sh, word, &mut |k, sh, text| command_substitution(k, sh, text, term, res).0) {
                 Ok(s) => s,
@@ -231,6 +265,44 @@ fn body(k: &mut Kernel, sh: &mut Shell, c: &Compound, term: &TermInfo, res: &mut
                 }
             }
             0
+        }
+    }
+}
+
+/// The playground stops an endless loop as Ctrl-C would, saying so; the status is 130.
+fn stop_loop(sh: &Shell, what: &str, rounds: u32, term: &TermInfo, res: &mut LineResult) -> i32 {
+    let msg = format!("{}: {what}: loop stopped after {rounds} rounds: the playground stops endless loops, as Ctrl-C would\n", sh.err_name());
+    res.put_err(term, msg.as_bytes());
+    res.abort = true;
+    130
+}
+
+/// bash's `(( TEXT ))`: TEXT expanded and evaluated; None when that fails (the error is
+/// the shell's `((: ...` line, and the command's status is 1).
+fn arith_command(k: &mut Kernel, sh: &mut Shell, text: &str, term: &TermInfo, res: &mut LineResult) -> Option<i64> {
+    let word = match lex::arith_word(text) {
+        Ok(w) => w,
+        Err(_) => {
+            res.put_err(term, format!("{}: ((: {text}: syntax error\n", sh.err_name()).as_bytes());
+            return None;
+        }
+    };
+    let expr = match expand_text(k, sh, &word, &mut |k, sh, text| command_substitution(k, sh, text, term, res).0) {
+        Ok(e) => e,
+        Err(e) => {
+            expansion_failed(sh, &e, term, res);
+            return None;
+        }
+    };
+    match arithmetic(sh, &expr) {
+        Ok(v) => Some(v),
+        Err(ExpandError::Arith(e)) if sh.flavor != Flavor::Zsh => {
+            res.put_err(term, format!("{}: ((: {}\n", sh.err_name(), e.bash()).as_bytes());
+            None
+        }
+        Err(e) => {
+            res.put_err(term, format!("{}: {}\n", sh.err_name(), e.message(sh.flavor)).as_bytes());
+            None
         }
     }
 }

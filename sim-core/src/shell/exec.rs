@@ -338,7 +338,7 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
     let mut res = LineResult::default();
     // bash expands aliases only when interactive; ash always.
     let aliases = if sh.interactive || sh.flavor == Flavor::Ash { sh.aliases.clone() } else { Vec::new() };
-    let script = match parse::parse_with(line, &aliases) {
+    let script = match parse::parse_with(line, &aliases, sh.flavor != Flavor::Ash) {
         Ok(s) => s,
         Err(e) => {
             let lines = match sh.flavor {
@@ -513,6 +513,16 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         if let Some(name) = words.first().filter(|w| !w.contains('/') && !w.is_empty()) {
             let path = sh.vars.get("PATH").unwrap_or("/sbin:/usr/sbin:/bin:/usr/bin").to_string();
             if let Err(e @ LookupError::NotFound) = lookup(k, sh.pid, name, &path) {
+                // The shell opens the redirections first: one that fails is the error
+                // (`nosuch < 3`: can't open 3), and `nosuch > f` still creates f.
+                if let Some(Command::Simple(c)) = p.cmds.first() {
+                    if !c.redirs.is_empty() {
+                        if let Err(msg) = open_redirs(k, sh, c, &mut Io::default(), sh.pid, term, res) {
+                            res.put_err(term, msg.as_bytes());
+                            return if p.negate { 0 } else { 1 };
+                        }
+                    }
+                }
                 let (msg, code) = ash::lookup_message(&e, name);
                 res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
                 return if p.negate { (code == 0) as i32 } else { code };

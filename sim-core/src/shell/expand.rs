@@ -339,7 +339,7 @@ impl Fields {
 
 /// A word expanded to one string, without splitting or globbing (an arithmetic text, the
 /// value of `${x:=WORD}`).
-fn expand_text(k: &mut Kernel, sh: &mut Shell, w: &Word, subst: &mut Substitute) -> Result<String, ExpandError> {
+pub fn expand_text(k: &mut Kernel, sh: &mut Shell, w: &Word, subst: &mut Substitute) -> Result<String, ExpandError> {
     let mut f = Fields { list: vec![Field::default()], has_quoted: false, split: false };
     for p in w {
         f.part(k, sh, p, false, subst)?;

@@ -11,6 +11,8 @@ pub enum Tok {
     /// (which follows the `Redir(1, Out)` it makes).
     Op(&'static str),
     Redir(u32, RedirKind),
+    /// bash's `(( EXPR ))` where a token starts: the text of EXPR.
+    Arith(String),
 }
 
 pub fn is_name_start(c: char) -> bool {
@@ -320,7 +322,20 @@ fn nesting(chars: &[char]) -> usize {
     max
 }
 
+/// An arithmetic text (`(( ))`'s) as a word to expand: `$x`, `$(cmd)` and quotes.
+pub fn arith_word(text: &str) -> Result<Word, SyntaxError> {
+    let chars: Vec<char> = text.chars().collect();
+    inner_word(&chars, 0, None, true).map(|(w, _)| w)
+}
+
+/// Tokens of a line of ash (no `(( ))` command: `((` opens two subshells).
 pub fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
+    tokenize_with(line, false)
+}
+
+/// Tokens; with `arith_cmd` (bash, zsh) `((` where a token starts and closed by `))` is
+/// an arithmetic command.
+pub fn tokenize_with(line: &str, arith_cmd: bool) -> Result<Vec<Tok>, SyntaxError> {
     let chars: Vec<char> = line.chars().collect();
     if nesting(&chars) > MAX_NEST {
         return Err(SyntaxError::UnexpectedToken("(".into()));
@@ -352,6 +367,18 @@ pub fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
             '#' if !in_word => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
+                }
+            }
+            '(' if arith_cmd && !in_word && chars.get(i + 1) == Some(&'(') => {
+                match closing_paren(&chars, i + 2).filter(|j| chars.get(j + 1) == Some(&')')) {
+                    Some(j) => {
+                        toks.push(Tok::Arith(chars[i + 2..j].iter().collect()));
+                        i = j + 2;
+                    }
+                    None => {
+                        toks.push(Tok::Op("("));
+                        i += 1;
+                    }
                 }
             }
             '(' | ')' => {

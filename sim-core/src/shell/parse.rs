@@ -99,6 +99,10 @@ pub enum Compound {
     If { arms: Vec<(Script, Script)>, otherwise: Option<Script> },
     /// `case WORD in PAT|PAT) BODY;; esac`
     Case { word: Word, arms: Vec<CaseArm> },
+    /// bash's `(( EXPR ))`: status 0 when EXPR is not 0.
+    Arith(String),
+    /// bash's `for (( INIT; COND; STEP )); do BODY; done`
+    ArithFor { init: String, cond: String, step: String, body: Script },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,7 +178,7 @@ impl SyntaxError {
     }
 }
 
-use super::lex::{is_name_char, is_name_start, tokenize, Tok};
+use super::lex::{is_name_char, is_name_start, tokenize, tokenize_with, Tok};
 
 /// How deeply compound commands may nest.
 const MAX_DEPTH: usize = 64;
@@ -207,6 +211,7 @@ fn op_name(t: &Tok) -> SyntaxError {
         Tok::Redir(_, RedirKind::Append) => ">>".into(),
         Tok::Redir(_, RedirKind::In) => "<".into(),
         Tok::Redir(..) => ">".into(),
+        Tok::Arith(_) => "((".into(),
         Tok::Word(w) => match plain(w) {
             Some(r) if RESERVED.contains(&r) => r.to_string(),
             _ => return SyntaxError::UnexpectedWord(word_text(w)),
@@ -389,6 +394,11 @@ impl Parser<'_> {
                 Compound::Loop { until: w == "until", cond, body }
             }
             Some("case") => self.case_clause()?,
+            None if matches!(self.peek(), Some(Tok::Arith(_))) => {
+                let Some(Tok::Arith(text)) = self.peek().cloned() else { return Err(SyntaxError::UnexpectedEof) };
+                self.i += 1;
+                Compound::Arith(text)
+            }
             Some("in") => return self.simple().map(Command::Simple),
             Some(_) => return Err(self.unexpected("")),
             None if self.is_op("(") => {
@@ -437,6 +447,20 @@ impl Parser<'_> {
 
     fn for_clause(&mut self) -> Result<Compound, SyntaxError> {
         self.i += 1;
+        if let Some(Tok::Arith(text)) = self.peek().cloned() {
+            // `for (( INIT; COND; STEP ))`
+            self.i += 1;
+            let parts: Vec<&str> = text.split(';').collect();
+            let [init, cond, step] = parts.as_slice() else { return Err(SyntaxError::UnexpectedToken("((".into())) };
+            if self.is_op(";") {
+                self.i += 1;
+            }
+            self.skip_newlines();
+            self.expect("do")?;
+            let body = self.body("done")?;
+            self.expect("done")?;
+            return Ok(Compound::ArithFor { init: init.to_string(), cond: cond.to_string(), step: step.to_string(), body });
+        }
         let var = match self.peek() {
             Some(Tok::Word(w)) => word_text(w),
             _ => return Err(self.unexpected("do")),
@@ -597,12 +621,12 @@ fn assignment(w: &Word) -> Option<(String, Word)> {
 
 /// Parses one input line (or several, joined by newlines).
 pub fn parse(line: &str) -> Result<Script, SyntaxError> {
-    parse_with(line, &[])
+    parse_with(line, &[], false)
 }
 
-/// Parses with these aliases expanded.
-pub fn parse_with(line: &str, aliases: &[(String, String)]) -> Result<Script, SyntaxError> {
-    let mut p = Parser { toks: tokenize(line)?, i: 0, aliases, depth: 0 };
+/// Parses with these aliases expanded; `arith_cmd`: bash's `(( ))` (not ash's).
+pub fn parse_with(line: &str, aliases: &[(String, String)], arith_cmd: bool) -> Result<Script, SyntaxError> {
+    let mut p = Parser { toks: tokenize_with(line, arith_cmd)?, i: 0, aliases, depth: 0 };
     let script = p.list()?;
     p.skip_newlines();
     match p.peek() {
