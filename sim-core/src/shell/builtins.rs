@@ -7,8 +7,12 @@ use crate::kernel::Kernel;
 use crate::utils::Io;
 
 const BUILTINS: &[&str] = &[
-    ":", "cd", "echo", "exit", "export", "false", "history", "kill", "logout", "printf", "pwd", "true", "type", "unset",
+    ":", "[", "alias", "break", "cd", "continue", "echo", "exit", "export", "false", "history", "kill", "logout", "printf", "pwd", "read", "test", "true", "type",
+    "unalias", "unset",
 ];
+
+/// Words the grammar reserves (`type for`: `for is a shell keyword`).
+const KEYWORDS: &[&str] = &["if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done", "in", "{", "}", "!"];
 
 pub fn is_builtin(name: &str) -> bool {
     BUILTINS.contains(&name)
@@ -36,6 +40,11 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         ":" | "true" => 0,
         "false" => 1,
         "echo" => echo(args, io),
+        "break" | "continue" => super::compound::jump(sh, argv, &mut |m| io.write_err(m), res),
+        "alias" => super::alias::alias(sh, args, io),
+        "test" | "[" => super::test::run(k, sh, argv, io),
+        "read" => super::read::run(sh, args, io),
+        "unalias" => super::alias::unalias(sh, args, io),
         "kill" => super::kill::run(k, sh, args, io),
         "printf" => {
             let Some(fmt) = args.first() else {
@@ -109,30 +118,13 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
                 io.write_err(&format!("{name}: exit: too many arguments\n"));
                 return 1;
             }
-            if sh.interactive {
+            if sh.interactive && !sh.subshell {
                 io.write_err(if sh.login { "logout\n" } else { "exit\n" });
             }
             res.exit = Some(code);
             code
         }
-        "type" => {
-            let mut st = 0;
-            for a in args {
-                if is_builtin(a) {
-                    io.write_out(&format!("{a} is a shell builtin\n"));
-                } else {
-                    let path = sh.vars.get("PATH").unwrap_or("").to_string();
-                    match super::exec::lookup(k, sh.pid, a, &path) {
-                        Ok((p, _)) => io.write_out(&format!("{a} is {p}\n")),
-                        Err(_) => {
-                            io.write_err(&format!("{name}: type: {a}: not found\n"));
-                            st = 1;
-                        }
-                    }
-                }
-            }
-            st
-        }
+        "type" => type_of(k, sh, args, io),
         "history" => {
             let out: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:>5}  {l}\n", i + 1)).collect();
             io.write_out(&out);
@@ -140,6 +132,52 @@ pub fn run(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res: &m
         }
         _ => 0,
     }
+}
+
+/// bash's `type [-a] NAME...`: aliases, keywords, builtins, then files on PATH.
+fn type_of(k: &Kernel, sh: &Shell, args: &[String], io: &mut Io) -> i32 {
+    let name = sh.err_name();
+    let all = args.first().map(|a| a == "-a").unwrap_or(false);
+    let mut st = 0;
+    for a in args.iter().skip(all as usize) {
+        let mut found = false;
+        if let Some((_, v)) = sh.aliases.iter().find(|(n, _)| n == a) {
+            if sh.flavor == Flavor::Zsh {
+                io.write_out(&format!("{a} is an alias for {v}\n"));
+            } else {
+                io.write_out(&format!("{a} is aliased to `{v}'\n"));
+            }
+            found = true;
+        }
+        if (all || !found) && KEYWORDS.contains(&a.as_str()) {
+            io.write_out(&format!("{a} is a shell keyword\n"));
+            found = true;
+        }
+        if (all || !found) && is_builtin(a) {
+            io.write_out(&format!("{a} is a shell builtin\n"));
+            found = true;
+        }
+        if all || !found {
+            let path = sh.vars.get("PATH").unwrap_or("").to_string();
+            let dirs: Vec<String> = if a.contains('/') { vec![String::new()] } else { path.split(':').map(str::to_string).collect() };
+            for d in dirs {
+                if found && !all {
+                    break;
+                }
+                let p = if d.is_empty() { a.clone() } else { d.clone() };
+                let p = if d.is_empty() { p } else { format!("{}/{a}", p.trim_end_matches('/')) };
+                if let Ok((path, _)) = super::exec::lookup(k, sh.pid, &p, "") {
+                    io.write_out(&format!("{a} is {path}\n"));
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            io.write_err(&format!("{name}: type: {a}: not found\n"));
+            st = 1;
+        }
+    }
+    st
 }
 
 fn cwd_of(k: &Kernel, sh: &Shell) -> String {

@@ -2,8 +2,9 @@
 //! simulated filesystem and run as the process that execs them.
 
 use super::builtins;
-use super::expand::{expand_one, expand_words};
-use super::parse::{self, Connector, Pipeline, RedirKind, SimpleCmd};
+use super::compound::{self, Jump};
+use super::expand::{expand_one, expand_words, ExpandError};
+use super::parse::{self, Command, Connector, Pipeline, RedirKind, Script, SimpleCmd};
 use super::hold::Hold;
 use super::{Flavor, Shell};
 use crate::kernel::process::Exec;
@@ -58,17 +59,32 @@ pub struct LineResult {
     pub err: Vec<u8>,
     /// The order of the writes to `screen` and `err` when they are apart.
     pub order: WriteOrder,
+    /// An expansion failed (`$((1/0))`, `${x:?}`): the rest of the line does not run.
+    pub abort: bool,
+    /// `break`/`continue` on its way out of loops.
+    pub jump: Option<Jump>,
 }
 
 impl LineResult {
+    /// Takes what ends or leaves the list from a result run apart (a compound command's
+    /// redirected output): `exit`, an aborted line, a jump, a new or blocked shell.
+    pub fn take_control(&mut self, sub: LineResult) {
+        self.exit = self.exit.or(sub.exit);
+        self.abort |= sub.abort;
+        self.jump = self.jump.or(sub.jump);
+        if sub.new_shell.is_some() {
+            self.new_shell = sub.new_shell;
+        }
+        self.blocked = self.blocked.or(sub.blocked);
+    }
     /// Bytes for the shell's stdout.
-    fn put_out(&mut self, bytes: &[u8]) {
+    pub fn put_out(&mut self, bytes: &[u8]) {
         self.order.catch_up(self.screen.len(), self.err.len());
         self.screen.extend_from_slice(bytes);
         self.order.catch_up(self.screen.len(), self.err.len());
     }
     /// Bytes for the shell's stderr.
-    fn put_err(&mut self, term: &TermInfo, bytes: &[u8]) {
+    pub fn put_err(&mut self, term: &TermInfo, bytes: &[u8]) {
         self.order.catch_up(self.screen.len(), self.err.len());
         if term.err_apart {
             self.err.extend_from_slice(bytes);
@@ -272,6 +288,7 @@ pub fn command_substitution(k: &mut Kernel, sh: &mut Shell, text: &str, term: &T
     let Some(pid) = fork(k, sh.pid, &argv, None) else { return (String::new(), 1) };
     let mut sub = sh.clone();
     sub.pid = pid;
+    sub.subshell = true;
     let sub_term = TermInfo { out_tty: false, err_apart: true, exec_last: false, ..term.clone() };
     let r = run_line(k, &mut sub, text, &sub_term);
     res.put_err(term, &r.err);
@@ -285,31 +302,86 @@ pub fn command_substitution(k: &mut Kernel, sh: &mut Shell, text: &str, term: &T
     (out, sh.status)
 }
 
-/// Runs a whole line in shell `sh`.
+/// One command of a script: the lines it takes (joined by newlines), and the numbers of its
+/// first and last lines.
+pub struct ScriptCommand {
+    pub text: String,
+    pub line: usize,
+    pub last_line: usize,
+}
+
+/// Splits a script into what the shell reads and runs at a time: a line, or the lines a
+/// command takes when a line leaves it open (`for ...; do` then `done` on a later line, an
+/// open quote). A command still open at the end is given as it is (its error is the
+/// shell's "unexpected end of file").
+pub fn commands(text: &str) -> Vec<ScriptCommand> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut start = 0;
+    let mut n = 0;
+    for (i, line) in text.lines().enumerate() {
+        n = i + 1;
+        if buf.is_empty() {
+            start = i + 1;
+            buf.push_str(line);
+        } else {
+            buf.push('\n');
+            buf.push_str(line);
+        }
+        match parse::parse(&buf) {
+            Err(e) if e.incomplete() => continue,
+            _ => out.push(ScriptCommand { text: std::mem::take(&mut buf), line: start, last_line: i + 1 }),
+        }
+    }
+    if !buf.is_empty() {
+        out.push(ScriptCommand { text: buf, line: start, last_line: n });
+    }
+    out
+}
+
+/// Runs a whole line in shell `sh` (or several lines that make one command).
 pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> LineResult {
     let mut res = LineResult::default();
-    let script = match parse::parse(line) {
+    // bash expands aliases only when interactive; ash always.
+    let aliases = if sh.interactive || sh.flavor == Flavor::Ash { sh.aliases.clone() } else { Vec::new() };
+    let script = match parse::parse_with(line, &aliases, sh.flavor != Flavor::Ash) {
         Ok(s) => s,
         Err(e) => {
             let lines = match sh.flavor {
-                Flavor::Ash => vec![ash::syntax_message(&e)],
+                Flavor::Ash => vec![ash::syntax_message(&e, sh.interactive)],
+                Flavor::Zsh => vec![super::zsh::syntax_message(&e)],
                 _ => e.lines(),
             };
             for l in lines {
                 res.put_err(term, format!("{}: {}\n", sh.err_name(), l).as_bytes());
             }
             sh.status = 2;
+            if sh.flavor == Flavor::Ash && !sh.interactive {
+                res.exit = Some(2);
+            }
+            if sh.flavor == Flavor::Zsh {
+                sh.status = 1;
+            }
             return res;
         }
     };
+    run_script(k, sh, &script, term, &mut res);
+    res.abort = false;
+    res.jump = None;
+    res
+}
+
+/// Runs parsed commands in shell `sh`, until the end, `exit`, an aborted line or a
+/// `break`/`continue` (left in `res` for the loop that takes it).
+pub fn run_script(k: &mut Kernel, sh: &mut Shell, script: &Script, term: &TermInfo, res: &mut LineResult) {
     let items = script.items.len();
     for (i, (andor, background)) in script.items.iter().enumerate() {
         // The command that ends the script, for ash's exec of the last command under `-c`.
         let ends_script = term.exec_last && !background && i + 1 == items;
-        let mut status = run_pipeline(k, sh, &andor.first, term, &mut res, ends_script && andor.rest.is_empty());
+        let mut status = run_pipeline(k, sh, &andor.first, term, res, ends_script && andor.rest.is_empty());
         sh.status = status;
         for (j, (conn, p)) in andor.rest.iter().enumerate() {
-            if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() || res.held.is_some() {
+            if compound::stopped(res) {
                 break;
             }
             let run = match conn {
@@ -317,15 +389,42 @@ pub fn run_line(k: &mut Kernel, sh: &mut Shell, line: &str, term: &TermInfo) -> 
                 Connector::Or => status != 0,
             };
             if run {
-                status = run_pipeline(k, sh, p, term, &mut res, ends_script && j + 1 == andor.rest.len());
+                status = run_pipeline(k, sh, p, term, res, ends_script && j + 1 == andor.rest.len());
                 sh.status = status;
             }
         }
-        if res.exit.is_some() || res.new_shell.is_some() || res.blocked.is_some() || res.held.is_some() {
+        if compound::stopped(res) {
             break;
         }
     }
-    res
+}
+
+/// An expansion failed: the shell says why and the line stops; a script stops too where
+/// the shell does so (ash; bash for `${x?}`). Returns the status.
+pub fn expansion_failed(sh: &mut Shell, e: &ExpandError, term: &TermInfo, res: &mut LineResult) -> i32 {
+    res.put_err(term, format!("{}: {}\n", sh.err_name(), e.message(sh.flavor)).as_bytes());
+    res.abort = true;
+    let status = if sh.flavor == Flavor::Ash { 2 } else { 1 };
+    if !sh.interactive {
+        match (sh.flavor, e) {
+            (Flavor::Ash, _) => res.exit = Some(2),
+            (_, ExpandError::Unset { .. }) => res.exit = Some(127),
+            _ => {}
+        }
+    }
+    sh.status = status;
+    status
+}
+
+/// A redirection that could not be opened, in the shell's words (with its newline).
+pub fn redirect_error(sh: &Shell, path: &str, e: Errno, creating: bool) -> String {
+    if sh.flavor == Flavor::Ash {
+        return format!("{}: {}\n", sh.err_name(), ash::redirect_message(path, e, creating));
+    }
+    if path.is_empty() {
+        return format!("{}: : No such file or directory\n", sh.err_name());
+    }
+    format!("{}: {}: {}\n", sh.err_name(), path, e.message())
 }
 
 /// A command after expansion: its words and its `NAME=value` assignments.
@@ -343,27 +442,52 @@ enum OutTarget {
 
 fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, res: &mut LineResult, ends_script: bool) -> i32 {
     let n = p.cmds.len();
+    // A lone compound command runs in the shell itself (a subshell forks inside).
+    if let [Command::Compound(c, redirs)] = p.cmds.as_slice() {
+        let st = compound::run(k, sh, c, redirs, term, res);
+        return if p.negate { (st == 0) as i32 } else { st };
+    }
     // Expand every command first, then create the processes, as a pipeline starts together.
     let mut subst_status = None;
     let mut expanded: Vec<Expanded> = Vec::with_capacity(n);
+    let mut failed = None;
     {
         let mut subst = |k: &mut Kernel, sh: &mut Shell, text: &str| {
             let (out, status) = command_substitution(k, sh, text, term, res);
             subst_status = Some(status);
             out
         };
-        for c in &p.cmds {
-            let words = expand_words(k, sh, &c.words, &mut subst);
+        for cmd in &p.cmds {
+            let Command::Simple(c) = cmd else {
+                expanded.push((Vec::new(), Vec::new()));
+                continue;
+            };
+            let words = match expand_words(k, sh, &c.words, &mut subst) {
+                Ok(w) => w,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
             let mut assigns = Vec::with_capacity(c.assigns.len());
             for (name, w) in &c.assigns {
-                assigns.push((name.clone(), expand_one(k, sh, w, &mut subst)));
+                match expand_one(k, sh, w, &mut subst) {
+                    Ok(v) => assigns.push((name.clone(), v)),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
             }
             expanded.push((words, assigns));
         }
     }
+    if let Some(e) = failed {
+        return expansion_failed(sh, &e, term, res);
+    }
 
     // A lone builtin (or assignment) runs in the shell itself.
-    if n == 1 {
+    if let (1, Some(Command::Simple(cmd0))) = (n, p.cmds.first()) {
         let (words, assigns) = &expanded[0];
         if words.is_empty() {
             for (name, value) in assigns {
@@ -376,7 +500,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             let mut io = Io::terminal(term.cols);
             io.tty_out = term.out_tty;
             io.err_to_out = !term.err_apart;
-            let redirected = match open_redirs(k, sh, &p.cmds[0], &mut io, sh.pid, term, res) {
+            let redirected = match open_redirs(k, sh, cmd0, &mut io, sh.pid, term, res) {
                 Ok(r) => r,
                 Err(msg) => {
                     res.put_err(term, msg.as_bytes());
@@ -395,6 +519,16 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         if let Some(name) = words.first().filter(|w| !w.contains('/') && !w.is_empty()) {
             let path = sh.vars.get("PATH").unwrap_or("/sbin:/usr/sbin:/bin:/usr/bin").to_string();
             if let Err(e @ LookupError::NotFound) = lookup(k, sh.pid, name, &path) {
+                // The shell opens the redirections first: one that fails is the error
+                // (`nosuch < 3`: can't open 3), and `nosuch > f` still creates f.
+                if let Some(Command::Simple(c)) = p.cmds.first() {
+                    if !c.redirs.is_empty() {
+                        if let Err(msg) = open_redirs(k, sh, c, &mut Io::default(), sh.pid, term, res) {
+                            res.put_err(term, msg.as_bytes());
+                            return if p.negate { 0 } else { 1 };
+                        }
+                    }
+                }
                 let (msg, code) = ash::lookup_message(&e, name);
                 res.put_err(term, format!("{}: {msg}\n", sh.err_name()).as_bytes());
                 return if p.negate { (code == 0) as i32 } else { code };
@@ -402,15 +536,20 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
         }
     }
 
-    if ends_script && n == 1 && !p.negate && p.cmds[0].redirs.is_empty() && p.cmds[0].assigns.is_empty() {
-        if let Some(status) = exec_in_shell(k, sh, &expanded[0].0, term, res) {
-            return status;
+    if let (true, 1, false, Some(Command::Simple(c))) = (ends_script, n, p.negate, p.cmds.first()) {
+        if c.redirs.is_empty() && c.assigns.is_empty() && sh.input.is_none() {
+            if let Some(status) = exec_in_shell(k, sh, &expanded[0].0, term, res) {
+                return status;
+            }
         }
     }
 
     let mut pids = Vec::with_capacity(n);
+    let shell_argv = k.procs.get(&sh.pid).map(|p| p.argv.clone()).unwrap_or_default();
     for (words, _) in &expanded {
-        match fork(k, sh.pid, words, None) {
+        // A compound member (or a lone assignment) is a fork of the shell itself.
+        let argv = if words.is_empty() { &shell_argv } else { words };
+        match fork(k, sh.pid, argv, None) {
             Some(pid) => {
                 // The members of a pipeline run together: by the time `ps` in `ps aux | grep
                 // sh` reads /proc, grep has exec'd (busybox ps shows `grep sh`, not `{sh} grep sh`).
@@ -429,13 +568,48 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             }
         }
     }
-    let mut stdin: Vec<u8> = Vec::new();
-    let mut stdin_tty = term.in_tty;
+    // Input given to the shell for this (a pipe into a loop, `done < file`) goes to the
+    // first command that reads.
+    let (mut stdin, mut stdin_tty) = match sh.input.take() {
+        Some(data) => (data, false),
+        None => (Vec::new(), term.in_tty),
+    };
     let mut status = 0;
     let mut keep_alive: Vec<Pid> = Vec::new();
     for (i, ((words, assigns), cmd)) in expanded.iter().zip(&p.cmds).enumerate() {
         let pid = pids[i];
         let last = i + 1 == n;
+        let cmd = match cmd {
+            Command::Simple(c) => c,
+            Command::Compound(c, redirs) => {
+                // A member of a pipeline: a forked shell with the pipe as its input.
+                let mut sub = sh.clone();
+                sub.pid = pid;
+                sub.subshell = true;
+                sub.input = Some(std::mem::take(&mut stdin));
+                let sub_term = TermInfo { out_tty: last && term.out_tty, err_apart: true, exec_last: false, ..term.clone() };
+                let (st, r) = compound::in_subshell(k, &mut sub, |k, sub, r| compound::run(k, sub, c, redirs, &sub_term, r));
+                status = st;
+                if last && term.out_tty {
+                    for (stream, bytes) in r.streams() {
+                        if stream == 1 {
+                            res.put_out(bytes);
+                        } else {
+                            res.put_err(term, bytes);
+                        }
+                    }
+                } else {
+                    res.put_err(term, &r.err);
+                    if last {
+                        res.put_out(&r.screen);
+                    } else {
+                        stdin = r.screen;
+                    }
+                }
+                stdin_tty = false;
+                continue;
+            }
+        };
         let mut io = Io {
             stdin: std::mem::take(&mut stdin),
             stdin_tty,
@@ -481,6 +655,7 @@ fn run_pipeline(k: &mut Kernel, sh: &mut Shell, p: &Pipeline, term: &TermInfo, r
             // A builtin in a pipeline runs in a subshell: the forked bash.
             let mut sub = sh.clone();
             sub.pid = pid;
+            sub.subshell = true;
             status = builtins::run(k, &mut sub, words, &mut io, &mut LineResult::default());
         } else {
             match exec_program(k, pid, words.clone(), env, io) {
@@ -614,7 +789,10 @@ fn exec_in_shell(k: &mut Kernel, sh: &mut Shell, words: &[String], term: &TermIn
 fn open_redirs(k: &mut Kernel, sh: &mut Shell, cmd: &SimpleCmd, io: &mut Io, pid: Pid, term: &TermInfo, res: &mut LineResult) -> Result<OutTarget, String> {
     let mut target = if io.tty_out { OutTarget::Terminal } else { OutTarget::Pipe };
     for r in &cmd.redirs {
-        let path = expand_one(k, sh, &r.target, &mut |k, sh, text| command_substitution(k, sh, text, term, res).0);
+        let path = match expand_one(k, sh, &r.target, &mut |k, sh, text| command_substitution(k, sh, text, term, res).0) {
+            Ok(p) => p,
+            Err(e) => return Err(format!("{}: {}\n", sh.err_name(), e.message(sh.flavor))),
+        };
         match (r.fd, r.kind) {
             (_, RedirKind::Dup(to)) => {
                 if r.fd == 2 && to == 1 {

@@ -1,15 +1,21 @@
 //! The terminal session: shells (bash on the host, `sh` in a namespace, ...) that parse
 //! what the learner types and run programs as processes of the simulated kernel.
 
+pub mod alias;
+pub mod arith;
 pub mod builtins;
+pub mod compound;
 pub mod exec;
 pub mod expand;
 pub mod hold;
 pub mod kill;
+pub mod lex;
 pub mod printf;
 pub mod parse;
 pub mod prompt;
+pub mod read;
 pub mod terminal;
+pub mod test;
 pub mod zsh;
 
 use crate::kernel::Pid;
@@ -113,6 +119,16 @@ pub struct Shell {
     pub history: Vec<String>,
     /// The machine whose kernel runs this shell.
     pub machine: Machine,
+    /// `alias NAME=VALUE`, in the order defined.
+    pub aliases: Vec<(String, String)>,
+    /// How many loops the command running now is inside (for `break`/`continue`).
+    pub loops: u32,
+    /// What the shell was given to read for the command running now (a pipe into a loop,
+    /// `done < file`); the first command that reads takes it.
+    pub input: Option<Vec<u8>>,
+    /// A fork of the shell running `( ... )` or a member of a pipeline: `exit` ends only it,
+    /// quietly.
+    pub subshell: bool,
 }
 
 impl Shell {

@@ -1,9 +1,12 @@
-//! The shell grammar we accept: a POSIX subset.
+//! The shell grammar we accept: POSIX's, without functions and here-documents.
 //!
-//! `list := and_or ((';' | '&') and_or)*`, `and_or := pipeline (('&&' | '||') pipeline)*`,
-//! `pipeline := ['!'] command ('|' command)*`, `command := (assignment | word | redirect)+`.
+//! `list := and_or ((';' | '&' | NEWLINE) and_or)*`,
+//! `and_or := pipeline (('&&' | '||') pipeline)*`, `pipeline := ['!'] command ('|' command)*`,
+//! `command := simple | compound redirect*`, `simple := (assignment | word | redirect)+`,
+//! `compound := { list } | ( list ) | for | while | until | if | case`.
 //! Words keep their quoting so expansion can happen when the command runs, as in a real
-//! shell (`export A=1; echo $A` prints 1).
+//! shell (`export A=1; echo $A` prints 1). Reserved words are words in a command's first
+//! place; the tokens are `lex.rs`'s.
 
 /// A piece of a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +20,33 @@ pub enum Part {
     /// `$(COMMANDS)` or `` `COMMANDS` ``: replaced by what the commands print, trailing
     /// newlines removed.
     Cmd { text: String, quoted: bool },
+    /// `$(( EXPR ))` (and bash's `$[ EXPR ]`): EXPR is expanded, then evaluated.
+    Arith { text: Word, quoted: bool },
+    /// `${NAME<op>...}`, `${#NAME}`.
+    Param { name: String, op: Box<ParamOp>, quoted: bool },
+}
+
+/// What a `${...}` does with its parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamOp {
+    /// `${#NAME}`
+    Length,
+    /// `${NAME:-WORD}` (`colon`), `${NAME-WORD}`
+    Default { colon: bool, word: Word },
+    /// `${NAME:=WORD}`, `${NAME=WORD}`
+    Assign { colon: bool, word: Word },
+    /// `${NAME:+WORD}`, `${NAME+WORD}`
+    Alt { colon: bool, word: Word },
+    /// `${NAME:?WORD}`, `${NAME?WORD}`
+    Error { colon: bool, word: Word },
+    /// `${NAME#PAT}`, `${NAME##PAT}`
+    TrimPrefix { longest: bool, pat: Word },
+    /// `${NAME%PAT}`, `${NAME%%PAT}`
+    TrimSuffix { longest: bool, pat: Word },
+    /// `${NAME:OFFSET}`, `${NAME:OFFSET:LENGTH}` (arithmetic texts)
+    Substr { off: Word, len: Option<Word> },
+    /// Not a substitution the shell knows: `${}`, `${x;}` (the whole text).
+    Bad(String),
 }
 
 pub type Word = Vec<Part>;
@@ -47,10 +77,44 @@ pub struct SimpleCmd {
     pub redirs: Vec<Redir>,
 }
 
+/// A command of a pipeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Simple(SimpleCmd),
+    /// A compound command and the redirections after it (`done > file`).
+    Compound(Box<Compound>, Vec<Redir>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Compound {
+    /// `{ LIST; }`
+    Brace(Script),
+    /// `( LIST )`: run in a forked shell.
+    Subshell(Script),
+    /// `for NAME [in WORDS]; do BODY; done` (no `in`: the positional parameters).
+    For { var: String, words: Option<Vec<Word>>, body: Script },
+    /// `while COND; do BODY; done`, `until` when `until`.
+    Loop { until: bool, cond: Script, body: Script },
+    /// `if C; then B; elif C; then B; else E; fi`
+    If { arms: Vec<(Script, Script)>, otherwise: Option<Script> },
+    /// `case WORD in PAT|PAT) BODY;; esac`
+    Case { word: Word, arms: Vec<CaseArm> },
+    /// bash's `(( EXPR ))`: status 0 when EXPR is not 0.
+    Arith(String),
+    /// bash's `for (( INIT; COND; STEP )); do BODY; done`
+    ArithFor { init: String, cond: String, step: String, body: Script },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseArm {
+    pub patterns: Vec<Word>,
+    pub body: Script,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pipeline {
     pub negate: bool,
-    pub cmds: Vec<SimpleCmd>,
+    pub cmds: Vec<Command>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,505 +138,516 @@ pub struct Script {
 /// A syntax error, worded as bash words it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyntaxError {
-    /// `syntax error near unexpected token `X'`
+    /// `syntax error near unexpected token `X'` (ash: `unexpected "X"`)
     UnexpectedToken(String),
+    /// A plain word where it cannot be: bash names it, ash says `unexpected word`.
+    UnexpectedWord(String),
+    /// A token where a reserved word must be: ash also says which (`unexpected "done"
+    /// (expecting "do")`).
+    Expecting(String, &'static str),
     /// `unexpected EOF while looking for matching `X'` then `syntax error: unexpected end of file`
     UnmatchedQuote(char),
     /// `syntax error: unexpected end of file` (a line ending in `|`, `&&`, `||`)
     UnexpectedEof,
+    /// A compound command the line leaves open: `syntax error: unexpected end of file`;
+    /// ash adds what it was expecting (`(expecting "done")`) when not interactive.
+    Unterminated(&'static str),
+    /// `for 1 in ...`: bash `` `1': not a valid identifier ``, ash `bad for loop variable`.
+    BadForVar(String),
 }
 
 impl SyntaxError {
     /// The lines bash prints, each to be prefixed with the shell's name.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            SyntaxError::UnexpectedToken(t) => vec![format!("syntax error near unexpected token `{t}'")],
+            SyntaxError::UnexpectedToken(t) | SyntaxError::UnexpectedWord(t) | SyntaxError::Expecting(t, _) => {
+                vec![format!("syntax error near unexpected token `{t}'")]
+            }
             SyntaxError::UnmatchedQuote(q) => vec![
                 format!("unexpected EOF while looking for matching `{q}'"),
                 "syntax error: unexpected end of file".to_string(),
             ],
-            SyntaxError::UnexpectedEof => vec!["syntax error: unexpected end of file".to_string()],
+            SyntaxError::UnexpectedEof | SyntaxError::Unterminated(_) => vec!["syntax error: unexpected end of file".to_string()],
+            SyntaxError::BadForVar(v) => vec![format!("`{v}': not a valid identifier")],
         }
     }
-}
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Tok {
-    Word(Word),
-    /// `;`, `&`, `&&`, `||`, `|`, `!`
-    Op(&'static str),
-    Redir(u32, RedirKind),
-}
-
-fn is_name_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
-}
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-fn push_lit(word: &mut Word, c: char, quoted: bool) {
-    if let Some(Part::Lit { text, quoted: q }) = word.last_mut() {
-        if *q == quoted {
-            text.push(c);
-            return;
-        }
-    }
-    word.push(Part::Lit { text: c.to_string(), quoted });
-}
-
-/// The index of the `)` that closes the `(` before `from`, skipping quotes, escapes and
-/// nested parentheses; None when the line ends first.
-fn closing_paren(chars: &[char], from: usize) -> Option<usize> {
-    let mut depth = 1;
-    let mut j = from;
-    while j < chars.len() {
-        match chars[j] {
-            '\\' => j += 1,
-            '\'' => {
-                j += 1;
-                while j < chars.len() && chars[j] != '\'' {
-                    j += 1;
-                }
-            }
-            '"' => {
-                j += 1;
-                while j < chars.len() && chars[j] != '"' {
-                    if chars[j] == '\\' {
-                        j += 1;
-                    }
-                    j += 1;
-                }
-            }
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    None
-}
-
-/// Reads a backquoted command after the `` ` `` at `chars[i]`: its text (with `\$`, `` \` ``
-/// and `\\` unescaped) and the index after the closing quote.
-fn backquoted(chars: &[char], i: usize, quoted: bool) -> Result<(Part, usize), SyntaxError> {
-    let mut j = i + 1;
-    let mut text = String::new();
-    loop {
-        match chars.get(j) {
-            None => return Err(SyntaxError::UnmatchedQuote('`')),
-            Some('`') => return Ok((Part::Cmd { text, quoted }, j + 1)),
-            Some('\\') if matches!(chars.get(j + 1), Some('$' | '`' | '\\')) => {
-                text.push(chars[j + 1]);
-                j += 2;
-            }
-            Some(&c) => {
-                text.push(c);
-                j += 1;
-            }
-        }
+    /// The text ends before the command does: more lines could complete it.
+    pub fn incomplete(&self) -> bool {
+        matches!(self, SyntaxError::UnmatchedQuote(_) | SyntaxError::UnexpectedEof | SyntaxError::Unterminated(_))
     }
 }
 
-/// Reads a `$...` expansion after the `$` at `chars[i]`; returns the part and the new index.
-fn dollar(chars: &[char], i: usize, quoted: bool) -> Result<(Option<Part>, usize), SyntaxError> {
-    let next = chars.get(i + 1).copied();
-    if next == Some('(') {
-        let close = closing_paren(chars, i + 2).ok_or(SyntaxError::UnmatchedQuote(')'))?;
-        let text: String = chars[i + 2..close].iter().collect();
-        return Ok((Some(Part::Cmd { text, quoted }), close + 1));
-    }
-    Ok(match next {
-        Some('{') => {
-            let mut j = i + 2;
-            let mut name = String::new();
-            while j < chars.len() && chars[j] != '}' {
-                name.push(chars[j]);
-                j += 1;
-            }
-            if j >= chars.len() {
-                return Ok((Some(Part::Lit { text: format!("${{{name}"), quoted }), j));
-            }
-            (Some(Part::Var { name, quoted }), j + 1)
-        }
-        Some(c) if c == '?' || c == '$' || c == '#' || c == '!' || c.is_ascii_digit() => {
-            (Some(Part::Var { name: c.to_string(), quoted }), i + 2)
-        }
-        Some(c) if is_name_start(c) => {
-            let mut j = i + 1;
-            let mut name = String::new();
-            while j < chars.len() && is_name_char(chars[j]) {
-                name.push(chars[j]);
-                j += 1;
-            }
-            (Some(Part::Var { name, quoted }), j)
-        }
-        _ => (None, i + 1),
-    })
+use super::lex::{is_name_char, is_name_start, tokenize, tokenize_with, Tok};
+
+/// How deeply compound commands may nest.
+const MAX_DEPTH: usize = 64;
+
+const RESERVED: &[&str] = &["if", "then", "elif", "else", "fi", "for", "in", "while", "until", "do", "done", "case", "esac", "{", "}", "!"];
+
+/// The text of a word as typed, for messages.
+fn word_text(w: &Word) -> String {
+    w.iter()
+        .map(|p| match p {
+            Part::Lit { text, .. } => text.clone(),
+            Part::Var { name, .. } => format!("${name}"),
+            _ => String::new(),
+        })
+        .collect()
 }
 
-fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut toks = Vec::new();
-    let mut i = 0;
-    let mut word: Word = Vec::new();
-    let mut in_word = false;
-    macro_rules! flush {
-        () => {
-            if in_word {
-                toks.push(Tok::Word(std::mem::take(&mut word)));
-                in_word = false;
-            }
-        };
-    }
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            ' ' | '\t' | '\n' | '\r' => {
-                flush!();
-                i += 1;
-            }
-            '#' if !in_word => break,
-            ';' | '&' | '|' | '!' | '<' | '>' => {
-                // A word of digits right before a redirection is its fd.
-                if (c == '>' || c == '<') && in_word {
-                    if let [Part::Lit { text, quoted: false }] = word.as_slice() {
-                        if let Ok(fd) = text.parse::<u32>() {
-                            word.clear();
-                            in_word = false;
-                            let (kind, n) = redir_op(&chars, i);
-                            toks.push(Tok::Redir(fd, kind));
-                            i += n;
-                            continue;
-                        }
-                    }
-                }
-                if c == '!' && (in_word || chars.get(i + 1).map(|n| !n.is_whitespace()).unwrap_or(false)) {
-                    push_lit(&mut word, c, false);
-                    in_word = true;
-                    i += 1;
-                    continue;
-                }
-                flush!();
-                let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-                match c {
-                    ';' => {
-                        if two == ";;" {
-                            return Err(SyntaxError::UnexpectedToken(";;".into()));
-                        }
-                        toks.push(Tok::Op(";"));
-                        i += 1;
-                    }
-                    '&' if two == "&&" => {
-                        toks.push(Tok::Op("&&"));
-                        i += 2;
-                    }
-                    '&' if chars.get(i + 1) == Some(&'>') => {
-                        // `&>file`: both stdout and stderr.
-                        toks.push(Tok::Redir(1, RedirKind::Out));
-                        toks.push(Tok::Op("&>"));
-                        i += 2;
-                    }
-                    '&' => {
-                        toks.push(Tok::Op("&"));
-                        i += 1;
-                    }
-                    '|' if two == "||" => {
-                        toks.push(Tok::Op("||"));
-                        i += 2;
-                    }
-                    '|' => {
-                        toks.push(Tok::Op("|"));
-                        i += 1;
-                    }
-                    '!' => {
-                        toks.push(Tok::Op("!"));
-                        i += 1;
-                    }
-                    _ => {
-                        let fd = if c == '<' { 0 } else { 1 };
-                        let (kind, n) = redir_op(&chars, i);
-                        toks.push(Tok::Redir(fd, kind));
-                        i += n;
-                    }
-                }
-            }
-            '\'' => {
-                in_word = true;
-                let mut j = i + 1;
-                let mut text = String::new();
-                while j < chars.len() && chars[j] != '\'' {
-                    text.push(chars[j]);
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Err(SyntaxError::UnmatchedQuote('\''));
-                }
-                word.push(Part::Lit { text, quoted: true });
-                i = j + 1;
-            }
-            '"' => {
-                in_word = true;
-                // An empty "" still makes a (quoted, empty) word.
-                word.push(Part::Lit { text: String::new(), quoted: true });
-                let mut j = i + 1;
-                loop {
-                    let Some(&d) = chars.get(j) else { return Err(SyntaxError::UnmatchedQuote('"')) };
-                    match d {
-                        '"' => break,
-                        '\\' if matches!(chars.get(j + 1), Some('"' | '\\' | '$' | '`')) => {
-                            push_lit(&mut word, chars[j + 1], true);
-                            j += 2;
-                        }
-                        '`' => {
-                            let (part, nj) = backquoted(&chars, j, true)?;
-                            word.push(part);
-                            j = nj;
-                        }
-                        '$' => {
-                            let (part, nj) = dollar(&chars, j, true)?;
-                            match part {
-                                Some(p) => word.push(p),
-                                None => push_lit(&mut word, '$', true),
-                            }
-                            j = nj;
-                        }
-                        _ => {
-                            push_lit(&mut word, d, true);
-                            j += 1;
-                        }
-                    }
-                }
-                i = j + 1;
-            }
-            '\\' => {
-                in_word = true;
-                match chars.get(i + 1) {
-                    Some('\n') => {}
-                    Some(&n) => push_lit(&mut word, n, true),
-                    None => {}
-                }
-                i += 2;
-            }
-            '`' => {
-                in_word = true;
-                let (part, ni) = backquoted(&chars, i, false)?;
-                word.push(part);
-                i = ni;
-            }
-            '$' => {
-                in_word = true;
-                let (part, ni) = dollar(&chars, i, false)?;
-                match part {
-                    Some(p) => word.push(p),
-                    None => push_lit(&mut word, '$', false),
-                }
-                i = ni;
-            }
-            '~' if !in_word => {
-                in_word = true;
-                let mut j = i + 1;
-                let mut user = String::new();
-                while j < chars.len() && (is_name_char(chars[j]) || chars[j] == '-' || chars[j] == '.') {
-                    user.push(chars[j]);
-                    j += 1;
-                }
-                if j < chars.len() && !matches!(chars[j], '/' | ' ' | '\t' | ';' | '|' | '&' | '>' | '<') {
-                    // Not a tilde prefix after all.
-                    push_lit(&mut word, '~', false);
-                    for ch in user.chars() {
-                        push_lit(&mut word, ch, false);
-                    }
-                } else {
-                    word.push(Part::Tilde(user));
-                }
-                i = j;
-            }
-            _ => {
-                in_word = true;
-                push_lit(&mut word, c, false);
-                i += 1;
-            }
-        }
-    }
-    if in_word {
-        toks.push(Tok::Word(word));
-    }
-    Ok(toks)
-}
-
-fn redir_op(chars: &[char], i: usize) -> (RedirKind, usize) {
-    let c = chars[i];
-    let n = chars.get(i + 1).copied();
-    match (c, n) {
-        ('>', Some('>')) => (RedirKind::Append, 2),
-        ('>', Some('&')) => match chars.get(i + 2).and_then(|d| d.to_digit(10)) {
-            Some(d) => (RedirKind::Dup(d), 3),
-            None => (RedirKind::Out, 2),
-        },
-        ('>', Some('|')) => (RedirKind::Out, 2),
-        ('<', _) => (RedirKind::In, 1),
-        _ => (RedirKind::Out, 1),
+/// A word that is all unquoted literal text.
+fn plain(w: &Word) -> Option<&str> {
+    match w.as_slice() {
+        [Part::Lit { text, quoted: false }] => Some(text.as_str()),
+        _ => None,
     }
 }
 
-fn op_name(t: &Tok) -> String {
-    match t {
+fn op_name(t: &Tok) -> SyntaxError {
+    SyntaxError::UnexpectedToken(match t {
+        Tok::Op("\n") => "newline".into(),
         Tok::Op(o) => o.to_string(),
         Tok::Redir(_, RedirKind::Append) => ">>".into(),
         Tok::Redir(_, RedirKind::In) => "<".into(),
         Tok::Redir(..) => ">".into(),
-        Tok::Word(_) => "word".into(),
+        Tok::Arith(_) => "((".into(),
+        Tok::Word(w) => match plain(w) {
+            Some(r) if RESERVED.contains(&r) => r.to_string(),
+            _ => return SyntaxError::UnexpectedWord(word_text(w)),
+        },
+    })
+}
+
+struct Parser<'a> {
+    toks: Vec<Tok>,
+    i: usize,
+    /// `alias NAME=VALUE`s to expand in a command's first place.
+    aliases: &'a [(String, String)],
+    /// How deeply lists are nested here (compound commands nest by recursion).
+    depth: usize,
+}
+
+impl Parser<'_> {
+    /// Replaces an alias in a command's first place by its value's tokens (again while the
+    /// first word is another alias, never the same one twice).
+    fn expand_alias(&mut self) -> Result<(), SyntaxError> {
+        let mut seen: Vec<String> = Vec::new();
+        while seen.len() < 16 {
+            let Some(Tok::Word(w)) = self.peek() else { break };
+            let Some(name) = plain(w) else { break };
+            if seen.iter().any(|s| s == name) {
+                break;
+            }
+            let Some((_, value)) = self.aliases.iter().find(|(n, _)| n == name) else { break };
+            let toks = tokenize(value)?;
+            seen.push(name.to_string());
+            self.toks.splice(self.i..self.i + 1, toks);
+        }
+        Ok(())
+    }
+
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.i)
+    }
+
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Op(o)) if *o == op)
+    }
+
+    /// The reserved word at this place, if the token is one.
+    fn reserved(&self) -> Option<&'static str> {
+        match self.peek() {
+            Some(Tok::Word(w)) => plain(w).and_then(|t| RESERVED.iter().find(|r| **r == t).copied()),
+            _ => None,
+        }
+    }
+
+    fn skip_newlines(&mut self) {
+        while self.is_op("\n") {
+            self.i += 1;
+        }
+    }
+
+    /// The error for the token here: an unexpected one, or the end of the text while
+    /// `open` was still to come.
+    fn unexpected(&self, open: &'static str) -> SyntaxError {
+        match self.peek() {
+            None => SyntaxError::Unterminated(open),
+            Some(t) => op_name(t),
+        }
+    }
+
+    /// Takes the reserved word `word`, which must be here.
+    fn expect(&mut self, word: &'static str) -> Result<(), SyntaxError> {
+        if self.reserved() == Some(word) {
+            self.i += 1;
+            return Ok(());
+        }
+        Err(match self.unexpected(word) {
+            SyntaxError::UnexpectedToken(t) => SyntaxError::Expecting(t, word),
+            e => e,
+        })
+    }
+
+    /// A list up to a token that cannot continue it (a closing word, `)`, `;;`, the end).
+    fn list(&mut self) -> Result<Script, SyntaxError> {
+        // A bound on nesting keeps the stack small (no one nests compounds this deep).
+        if self.depth > MAX_DEPTH {
+            return Err(match self.peek() {
+                Some(t) => op_name(t),
+                None => SyntaxError::UnexpectedEof,
+            });
+        }
+        self.depth += 1;
+        let r = self.list_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn list_inner(&mut self) -> Result<Script, SyntaxError> {
+        let mut script = Script::default();
+        loop {
+            self.skip_newlines();
+            match self.peek() {
+                None | Some(Tok::Op(")" | ";;")) => break,
+                _ if matches!(self.reserved(), Some("then" | "elif" | "else" | "fi" | "do" | "done" | "esac" | "}")) => break,
+                _ => {}
+            }
+            let ao = self.and_or()?;
+            match self.peek() {
+                Some(Tok::Op(op @ (";" | "&" | "\n"))) => {
+                    let background = *op == "&";
+                    self.i += 1;
+                    script.items.push((ao, background));
+                }
+                _ => {
+                    script.items.push((ao, false));
+                    break;
+                }
+            }
+        }
+        Ok(script)
+    }
+
+    /// A list that must have a command, ended by one of the words the construct allows.
+    fn body(&mut self, open: &'static str) -> Result<Script, SyntaxError> {
+        let s = self.list()?;
+        if s.items.is_empty() {
+            return Err(self.unexpected(open));
+        }
+        Ok(s)
+    }
+
+    fn and_or(&mut self) -> Result<AndOr, SyntaxError> {
+        let first = self.pipeline()?;
+        let mut rest = Vec::new();
+        while let Some(Tok::Op(op @ ("&&" | "||"))) = self.peek() {
+            let conn = if *op == "&&" { Connector::And } else { Connector::Or };
+            self.i += 1;
+            self.skip_newlines();
+            if self.peek().is_none() {
+                return Err(SyntaxError::UnexpectedEof);
+            }
+            rest.push((conn, self.pipeline()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn pipeline(&mut self) -> Result<Pipeline, SyntaxError> {
+        let mut negate = false;
+        while self.reserved() == Some("!") {
+            negate = !negate;
+            self.i += 1;
+        }
+        let mut cmds = vec![self.command()?];
+        while self.is_op("|") {
+            self.i += 1;
+            self.skip_newlines();
+            if self.peek().is_none() {
+                return Err(SyntaxError::UnexpectedEof);
+            }
+            cmds.push(self.command()?);
+        }
+        Ok(Pipeline { negate, cmds })
+    }
+
+    fn command(&mut self) -> Result<Command, SyntaxError> {
+        if !self.aliases.is_empty() {
+            self.expand_alias()?;
+        }
+        let compound = match self.reserved() {
+            Some("{") => {
+                self.i += 1;
+                let body = self.body("}")?;
+                self.expect("}")?;
+                Compound::Brace(body)
+            }
+            Some("if") => self.if_clause()?,
+            Some("for") => self.for_clause()?,
+            Some(w @ ("while" | "until")) => {
+                self.i += 1;
+                let cond = self.body("do")?;
+                self.expect("do")?;
+                let body = self.body("done")?;
+                self.expect("done")?;
+                Compound::Loop { until: w == "until", cond, body }
+            }
+            Some("case") => self.case_clause()?,
+            None if matches!(self.peek(), Some(Tok::Arith(_))) => {
+                let Some(Tok::Arith(text)) = self.peek().cloned() else { return Err(SyntaxError::UnexpectedEof) };
+                self.i += 1;
+                Compound::Arith(text)
+            }
+            Some("in") => return self.simple().map(Command::Simple),
+            Some(_) => return Err(self.unexpected("")),
+            None if self.is_op("(") => {
+                self.i += 1;
+                let body = self.list()?;
+                if body.items.is_empty() || !self.is_op(")") {
+                    return Err(self.unexpected(")"));
+                }
+                self.i += 1;
+                Compound::Subshell(body)
+            }
+            None => return self.simple().map(Command::Simple),
+        };
+        let mut redirs = Vec::new();
+        while let Some(Tok::Redir(..)) = self.peek() {
+            self.redir(&mut redirs)?;
+        }
+        Ok(Command::Compound(Box::new(compound), redirs))
+    }
+
+    fn if_clause(&mut self) -> Result<Compound, SyntaxError> {
+        self.i += 1;
+        let mut arms = Vec::new();
+        let mut otherwise = None;
+        loop {
+            let cond = self.body("then")?;
+            self.expect("then")?;
+            let then = self.body("fi")?;
+            arms.push((cond, then));
+            match self.reserved() {
+                Some("elif") => self.i += 1,
+                Some("else") => {
+                    self.i += 1;
+                    otherwise = Some(self.body("fi")?);
+                    self.expect("fi")?;
+                    break;
+                }
+                _ => {
+                    self.expect("fi")?;
+                    break;
+                }
+            }
+        }
+        Ok(Compound::If { arms, otherwise })
+    }
+
+    fn for_clause(&mut self) -> Result<Compound, SyntaxError> {
+        self.i += 1;
+        if let Some(Tok::Arith(text)) = self.peek().cloned() {
+            // `for (( INIT; COND; STEP ))`
+            self.i += 1;
+            let parts: Vec<&str> = text.split(';').collect();
+            let [init, cond, step] = parts.as_slice() else { return Err(SyntaxError::UnexpectedToken("((".into())) };
+            if self.is_op(";") {
+                self.i += 1;
+            }
+            self.skip_newlines();
+            self.expect("do")?;
+            let body = self.body("done")?;
+            self.expect("done")?;
+            return Ok(Compound::ArithFor { init: init.to_string(), cond: cond.to_string(), step: step.to_string(), body });
+        }
+        let var = match self.peek() {
+            Some(Tok::Word(w)) => word_text(w),
+            _ => return Err(self.unexpected("do")),
+        };
+        self.i += 1;
+        self.skip_newlines();
+        let mut words = None;
+        if self.reserved() == Some("in") {
+            self.i += 1;
+            let mut ws = Vec::new();
+            while let Some(Tok::Word(w)) = self.peek() {
+                ws.push(w.clone());
+                self.i += 1;
+            }
+            match self.peek() {
+                Some(Tok::Op(";" | "\n")) => self.i += 1,
+                _ => return Err(self.unexpected("do")),
+            }
+            words = Some(ws);
+        } else if self.is_op(";") {
+            self.i += 1;
+        }
+        self.skip_newlines();
+        if !(var.chars().next().map(is_name_start).unwrap_or(false) && var.chars().all(is_name_char)) {
+            return Err(SyntaxError::BadForVar(var));
+        }
+        self.expect("do")?;
+        let body = self.body("done")?;
+        self.expect("done")?;
+        Ok(Compound::For { var, words, body })
+    }
+
+    fn case_clause(&mut self) -> Result<Compound, SyntaxError> {
+        self.i += 1;
+        let word = match self.peek() {
+            Some(Tok::Word(w)) => w.clone(),
+            _ => return Err(self.unexpected("in")),
+        };
+        self.i += 1;
+        self.skip_newlines();
+        self.expect("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines();
+            if self.reserved() == Some("esac") {
+                self.i += 1;
+                break;
+            }
+            if self.is_op("(") {
+                self.i += 1;
+            }
+            let mut patterns = Vec::new();
+            loop {
+                match self.peek() {
+                    Some(Tok::Word(w)) => patterns.push(w.clone()),
+                    _ => return Err(self.unexpected(")")),
+                }
+                self.i += 1;
+                if self.is_op("|") {
+                    self.i += 1;
+                } else {
+                    break;
+                }
+            }
+            if !self.is_op(")") {
+                return Err(self.unexpected(")"));
+            }
+            self.i += 1;
+            let body = self.list()?;
+            arms.push(CaseArm { patterns, body });
+            if self.is_op(";;") {
+                self.i += 1;
+                continue;
+            }
+            self.skip_newlines();
+            if self.reserved() == Some("esac") {
+                self.i += 1;
+                break;
+            }
+            return Err(self.unexpected(";;"));
+        }
+        Ok(Compound::Case { word, arms })
+    }
+
+    fn redir(&mut self, redirs: &mut Vec<Redir>) -> Result<(), SyntaxError> {
+        let Some(Tok::Redir(fd, kind)) = self.peek().cloned() else { return Ok(()) };
+        // `&>` was tokenized as Redir(1, Out) followed by Op("&>").
+        let both = matches!(self.toks.get(self.i + 1), Some(Tok::Op("&>")));
+        let skip = if both { 2 } else { 1 };
+        if let RedirKind::Dup(_) = kind {
+            redirs.push(Redir { fd, kind, target: Vec::new() });
+            self.i += 1;
+            return Ok(());
+        }
+        match self.toks.get(self.i + skip) {
+            Some(Tok::Word(w)) => {
+                redirs.push(Redir { fd, kind, target: w.clone() });
+                if both {
+                    redirs.push(Redir { fd: 2, kind: RedirKind::Dup(1), target: Vec::new() });
+                }
+                self.i += skip + 1;
+                Ok(())
+            }
+            Some(t) => Err(op_name(t)),
+            None => Err(SyntaxError::UnexpectedToken("newline".into())),
+        }
+    }
+
+    fn simple(&mut self) -> Result<SimpleCmd, SyntaxError> {
+        let mut c = SimpleCmd::default();
+        loop {
+            match self.peek() {
+                Some(Tok::Word(w)) => {
+                    let w = w.clone();
+                    self.i += 1;
+                    if c.words.is_empty() {
+                        if let Some((name, value)) = assignment(&w) {
+                            c.assigns.push((name, value));
+                            continue;
+                        }
+                    }
+                    c.words.push(w);
+                }
+                Some(Tok::Redir(..)) => {
+                    let mut rs = std::mem::take(&mut c.redirs);
+                    self.redir(&mut rs)?;
+                    c.redirs = rs;
+                }
+                _ => break,
+            }
+        }
+        if c.words.is_empty() && c.assigns.is_empty() && c.redirs.is_empty() {
+            return Err(match self.peek() {
+                None => SyntaxError::UnexpectedEof,
+                Some(t) => op_name(t),
+            });
+        }
+        Ok(c)
     }
 }
 
-/// Parses one input line.
+/// `NAME=value` before the command name is an assignment.
+fn assignment(w: &Word) -> Option<(String, Word)> {
+    let Some(Part::Lit { text, quoted: false }) = w.first() else { return None };
+    let eq = text.find('=')?;
+    let name = &text[..eq];
+    if name.is_empty() || !name.chars().next().map(is_name_start).unwrap_or(false) || !name.chars().all(is_name_char) {
+        return None;
+    }
+    let mut value: Word = Vec::new();
+    let rest = &text[eq + 1..];
+    if !rest.is_empty() {
+        value.push(Part::Lit { text: rest.to_string(), quoted: false });
+    }
+    value.extend(w[1..].iter().cloned());
+    Some((name.to_string(), value))
+}
+
+/// Parses one input line (or several, joined by newlines).
 pub fn parse(line: &str) -> Result<Script, SyntaxError> {
-    let toks = tokenize(line)?;
-    let mut script = Script::default();
-    let mut i = 0;
-    // Current and_or being built.
-    let mut cur_andor: Option<AndOr> = None;
-    let mut pending: Option<Connector> = None;
-    let mut pipeline: Option<Pipeline> = None;
-    let mut cmd: Option<SimpleCmd> = None;
-    let mut negate = false;
+    parse_with(line, &[], false)
+}
 
-    fn finish_cmd(cmd: &mut Option<SimpleCmd>, pipeline: &mut Option<Pipeline>, negate: &mut bool) {
-        if let Some(c) = cmd.take() {
-            pipeline.get_or_insert_with(|| Pipeline { negate: std::mem::take(negate), cmds: Vec::new() }).cmds.push(c);
-        }
+/// Parses with these aliases expanded; `arith_cmd`: bash's `(( ))` (not ash's).
+pub fn parse_with(line: &str, aliases: &[(String, String)], arith_cmd: bool) -> Result<Script, SyntaxError> {
+    let mut p = Parser { toks: tokenize_with(line, arith_cmd)?, i: 0, aliases, depth: 0 };
+    let script = p.list()?;
+    p.skip_newlines();
+    match p.peek() {
+        None => Ok(script),
+        Some(t) => Err(op_name(t)),
     }
-
-    while i < toks.len() {
-        match &toks[i] {
-            Tok::Word(w) => {
-                let c = cmd.get_or_insert_with(SimpleCmd::default);
-                // NAME=value before the command name is an assignment.
-                if c.words.is_empty() {
-                    if let Some(Part::Lit { text, quoted: false }) = w.first() {
-                        if let Some(eq) = text.find('=') {
-                            let name = &text[..eq];
-                            if !name.is_empty() && name.chars().next().map(is_name_start).unwrap_or(false) && name.chars().all(is_name_char) {
-                                let mut value: Word = Vec::new();
-                                let rest = &text[eq + 1..];
-                                if !rest.is_empty() {
-                                    value.push(Part::Lit { text: rest.to_string(), quoted: false });
-                                }
-                                value.extend(w[1..].iter().cloned());
-                                c.assigns.push((name.to_string(), value));
-                                i += 1;
-                                continue;
-                            }
-                        }
-                    }
-                }
-                c.words.push(w.clone());
-                i += 1;
-            }
-            Tok::Redir(fd, kind) => {
-                let c = cmd.get_or_insert_with(SimpleCmd::default);
-                // `&>` was tokenized as Redir(1, Out) followed by Op("&>").
-                let both = matches!(toks.get(i + 1), Some(Tok::Op("&>")));
-                let skip = if both { 2 } else { 1 };
-                if let RedirKind::Dup(_) = kind {
-                    c.redirs.push(Redir { fd: *fd, kind: *kind, target: Vec::new() });
-                    i += 1;
-                    continue;
-                }
-                match toks.get(i + skip) {
-                    Some(Tok::Word(w)) => {
-                        c.redirs.push(Redir { fd: *fd, kind: *kind, target: w.clone() });
-                        if both {
-                            c.redirs.push(Redir { fd: 2, kind: RedirKind::Dup(1), target: Vec::new() });
-                        }
-                        i += skip + 1;
-                    }
-                    Some(t) => return Err(SyntaxError::UnexpectedToken(op_name(t))),
-                    None => return Err(SyntaxError::UnexpectedToken("newline".into())),
-                }
-            }
-            Tok::Op("!") => {
-                if cmd.is_some() || pipeline.is_some() {
-                    return Err(SyntaxError::UnexpectedToken("!".into()));
-                }
-                negate = !negate;
-                i += 1;
-            }
-            Tok::Op("|") => {
-                if cmd.is_none() {
-                    return Err(SyntaxError::UnexpectedToken("|".into()));
-                }
-                finish_cmd(&mut cmd, &mut pipeline, &mut negate);
-                i += 1;
-                if i >= toks.len() {
-                    return Err(SyntaxError::UnexpectedEof);
-                }
-            }
-            Tok::Op(op @ ("&&" | "||")) => {
-                if cmd.is_none() {
-                    return Err(SyntaxError::UnexpectedToken(op.to_string()));
-                }
-                finish_cmd(&mut cmd, &mut pipeline, &mut negate);
-                let p = pipeline.take().ok_or_else(|| SyntaxError::UnexpectedToken(op.to_string()))?;
-                match (cur_andor.as_mut(), pending.take()) {
-                    (Some(a), Some(conn)) => a.rest.push((conn, p)),
-                    _ => cur_andor = Some(AndOr { first: p, rest: Vec::new() }),
-                }
-                pending = Some(if *op == "&&" { Connector::And } else { Connector::Or });
-                i += 1;
-                if i >= toks.len() {
-                    return Err(SyntaxError::UnexpectedEof);
-                }
-            }
-            Tok::Op(op) => {
-                // `;` or `&`
-                if cmd.is_none() {
-                    return Err(SyntaxError::UnexpectedToken(op.to_string()));
-                }
-                finish_cmd(&mut cmd, &mut pipeline, &mut negate);
-                let p = pipeline.take().ok_or_else(|| SyntaxError::UnexpectedToken(op.to_string()))?;
-                let a = match (cur_andor.take(), pending.take()) {
-                    (Some(mut a), Some(conn)) => {
-                        a.rest.push((conn, p));
-                        a
-                    }
-                    _ => AndOr { first: p, rest: Vec::new() },
-                };
-                script.items.push((a, *op == "&"));
-                i += 1;
-            }
-        }
-    }
-    if cmd.is_some() {
-        finish_cmd(&mut cmd, &mut pipeline, &mut negate);
-    }
-    if let Some(p) = pipeline.take() {
-        let a = match (cur_andor.take(), pending.take()) {
-            (Some(mut a), Some(conn)) => {
-                a.rest.push((conn, p));
-                a
-            }
-            _ => AndOr { first: p, rest: Vec::new() },
-        };
-        script.items.push((a, false));
-    } else if negate {
-        // A lone `!` is a valid (empty) pipeline in bash; treat as nothing.
-    }
-    Ok(script)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn simple(c: &Command) -> &SimpleCmd {
+        match c {
+            Command::Simple(s) => s,
+            Command::Compound(..) => panic!("not a simple command"),
+        }
+    }
+
     fn words(line: &str) -> Vec<Vec<Part>> {
-        parse(line).expect("parses").items[0].0.first.cmds[0].words.clone()
+        simple(&parse(line).expect("parses").items[0].0.first.cmds[0]).words.clone()
     }
 
     #[test]
@@ -616,8 +691,55 @@ mod tests {
     #[test]
     fn redirections() {
         let s = parse("echo hi > /tmp/x 2>&1").expect("parses");
-        let c = &s.items[0].0.first.cmds[0];
+        let c = simple(&s.items[0].0.first.cmds[0]);
         assert_eq!(c.redirs.len(), 2);
         assert_eq!(c.redirs[1].kind, RedirKind::Dup(1));
+    }
+
+    #[test]
+    fn compound_commands() {
+        let s = parse("for i in 1 2; do echo $i; done | wc -l").expect("parses");
+        assert_eq!(s.items[0].0.first.cmds.len(), 2);
+        assert!(matches!(&s.items[0].0.first.cmds[0], Command::Compound(c, _) if matches!(**c, Compound::For { .. })));
+        let s = parse("if a; then b; elif c; then d; else e; fi > f").expect("parses");
+        match &s.items[0].0.first.cmds[0] {
+            Command::Compound(c, r) => {
+                assert!(matches!(&**c, Compound::If { arms, otherwise: Some(_) } if arms.len() == 2));
+                assert_eq!(r.len(), 1);
+            }
+            _ => panic!("not compound"),
+        }
+        assert!(parse("case $x in (a|b) echo y;; *) echo z; esac").is_ok());
+        assert!(parse("while true; do break; done; until false; do :; done").is_ok());
+        assert!(parse("{ echo a; }; (cd /tmp; pwd); pwd").is_ok());
+        assert!(parse("for i\ndo echo $i\ndone").is_ok());
+        assert_eq!(parse("for i in 1 2; do echo"), Err(SyntaxError::Unterminated("done")));
+        assert_eq!(parse("if true; then"), Err(SyntaxError::Unterminated("fi")));
+        assert_eq!(parse("for i in 1; do done"), Err(SyntaxError::UnexpectedToken("done".into())));
+        assert_eq!(parse("for i in; done"), Err(SyntaxError::Expecting("done".into(), "do")));
+        assert_eq!(parse("{ echo; } foo"), Err(SyntaxError::UnexpectedWord("foo".into())));
+        assert_eq!(parse("echo a ("), Err(SyntaxError::UnexpectedToken("(".into())));
+        assert_eq!(parse("()"), Err(SyntaxError::UnexpectedToken(")".into())));
+        assert_eq!(parse("for i in 1 2; do; echo; done"), Err(SyntaxError::UnexpectedToken(";".into())));
+        assert_eq!(parse("case a in a) echo"), Err(SyntaxError::Unterminated(";;")));
+        assert_eq!(words("echo }")[1], vec![Part::Lit { text: "}".into(), quoted: false }]);
+    }
+
+    #[test]
+    fn expansions() {
+        let w = words("echo $((1 + $x)) ${x:-a b} ${#x} ${x%%.*}");
+        assert!(matches!(&w[1][0], Part::Arith { .. }));
+        assert!(matches!(&w[2][0], Part::Param { op, .. } if matches!(**op, ParamOp::Default { colon: true, .. })));
+        assert!(matches!(&w[3][0], Part::Param { op, .. } if **op == ParamOp::Length));
+        assert!(matches!(&w[4][0], Part::Param { op, .. } if matches!(**op, ParamOp::TrimSuffix { longest: true, .. })));
+        assert!(matches!(&words("echo ${}")[1][0], Part::Param { op, .. } if matches!(**op, ParamOp::Bad(_))));
+        assert!(matches!(&words("echo $( (echo a) )")[1][0], Part::Cmd { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        assert!(parse(&format!("{}true{}", "{ ".repeat(5000), "; }".repeat(5000))).is_err());
+        assert!(parse(&format!("echo {}1{}", "$(echo ".repeat(5000), ")".repeat(5000))).is_err());
+        assert!(parse(&format!("echo $(({}1{}))", "(".repeat(5000), ")".repeat(5000))).is_ok());
     }
 }

@@ -408,6 +408,10 @@ fn login_shell(k: &mut Kernel, profile: Profile, pid: Pid) -> Shell {
         waiters: Vec::new(),
         history: Vec::new(),
         machine: Machine::HOST,
+        aliases: if arg0 == "-zsh" { super::zsh::DEFAULT_ALIASES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect() } else { Vec::new() },
+        loops: 0,
+        input: None,
+        subshell: false,
     }
 }
 

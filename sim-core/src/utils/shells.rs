@@ -44,6 +44,10 @@ pub fn new_shell(ctx: &mut Ctx, arg0: &str, login: bool, interactive: bool) -> S
         waiters: Vec::new(),
         history: Vec::new(),
         machine: Machine::HOST,
+        aliases: if flavor == Flavor::Zsh { crate::shell::zsh::DEFAULT_ALIASES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect() } else { Vec::new() },
+        loops: 0,
+        input: None,
+        subshell: false,
     }
 }
 
@@ -57,8 +61,8 @@ fn term(ctx: &Ctx) -> TermInfo {
 /// Runs script text non-interactively in this process; output goes to our stdout.
 fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> i32 {
     let t = term(ctx);
-    for line in text.lines() {
-        let res = run_line(ctx.k, sh, line, &t);
+    for line in crate::shell::exec::commands(text) {
+        let res = run_line(ctx.k, sh, &line.text, &t);
         for (stream, bytes) in res.streams() {
             ctx.io.push(stream, bytes);
         }
@@ -105,6 +109,14 @@ pub fn bash(ctx: &mut Ctx) -> Outcome {
     }
     if let Some(c) = command {
         let mut sh = new_shell(ctx, &arg0, login, false);
+        // `bash -c CMD NAME ARGS...`: $0 and the positional parameters.
+        let rest: Vec<String> = args.iter().skip(i + 1).cloned().collect();
+        if let Some(name) = rest.first() {
+            sh.arg0 = name.clone();
+        }
+        for (j, a) in rest.iter().skip(1).take(9).enumerate() {
+            sh.vars.set(&(j + 1).to_string(), a, false);
+        }
         let status = run_script(ctx, &mut sh, &c);
         return Outcome::Exit(status);
     }

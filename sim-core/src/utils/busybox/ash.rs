@@ -84,6 +84,10 @@ pub fn new_shell(ctx: &Ctx, arg0: &str, login: bool, interactive: bool) -> Shell
         waiters: Vec::new(),
         history: Vec::new(),
         machine: crate::shell::Machine::HOST,
+        aliases: Vec::new(),
+        loops: 0,
+        input: None,
+        subshell: false,
     }
 }
 
@@ -139,12 +143,17 @@ pub fn lookup_message(e: &LookupError, name: &str) -> (String, i32) {
     }
 }
 
-/// ash's syntax errors.
-pub fn syntax_message(e: &SyntaxError) -> String {
+/// ash's syntax errors; a script (not interactive) is told what the parser expected.
+pub fn syntax_message(e: &SyntaxError, interactive: bool) -> String {
     match e {
         SyntaxError::UnexpectedToken(t) => format!("syntax error: unexpected \"{t}\""),
+        SyntaxError::UnexpectedWord(_) => "syntax error: unexpected word".into(),
+        SyntaxError::Expecting(t, w) => format!("syntax error: unexpected \"{t}\" (expecting \"{w}\")"),
         SyntaxError::UnmatchedQuote(_) => "syntax error: unterminated quoted string".into(),
         SyntaxError::UnexpectedEof => "syntax error: unexpected end of file".into(),
+        SyntaxError::Unterminated(w) if !interactive => format!("syntax error: unexpected end of file (expecting \"{w}\")"),
+        SyntaxError::Unterminated(_) => "syntax error: unexpected end of file".into(),
+        SyntaxError::BadForVar(_) => "syntax error: bad for loop variable".into(),
     }
 }
 
@@ -163,8 +172,40 @@ pub fn redirect_message(path: &str, e: Errno, creating: bool) -> String {
 pub fn is_builtin(name: &str) -> bool {
     matches!(
         name,
-        "." | ":" | "cd" | "chdir" | "echo" | "exit" | "export" | "false" | "history" | "kill" | "pwd" | "true" | "type" | "unset"
+        "." | ":"
+            | "["
+            | "alias"
+            | "break"
+            | "cd"
+            | "chdir"
+            | "continue"
+            | "echo"
+            | "exit"
+            | "export"
+            | "false"
+            | "history"
+            | "kill"
+            | "pwd"
+            | "read"
+            | "test"
+            | "true"
+            | "type"
+            | "unalias"
+            | "unset"
     )
+}
+
+/// A value in single quotes as busybox prints it (`'it'"'"'s'`).
+pub fn single_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\"'\"'"))
+}
+
+/// Aliases in the order `alias` lists them: by chain of ash's alias hash table (the same
+/// hash and size as its variables'), each chain in the order defined.
+pub fn alias_order(aliases: &[(String, String)]) -> Vec<(String, String)> {
+    let mut v: Vec<(u32, String, String)> = aliases.iter().map(|(n, val)| (bucket(n), n.clone(), val.clone())).collect();
+    v.sort_stable_by_key(|(b, _, _)| *b);
+    v.into_iter().map(|(_, n, val)| (n, val)).collect()
 }
 
 /// `sh: BUILTIN: [line N: ]MSG`, the prefix of ash's builtin errors.
@@ -259,6 +300,14 @@ pub fn builtin(k: &mut Kernel, sh: &mut Shell, argv: &[String], io: &mut Io, res
             let mut st = 0;
             let path = sh.vars.get("PATH").unwrap_or("").to_string();
             for a in args {
+                if let Some((_, v)) = sh.aliases.iter().find(|(n, _)| n == a) {
+                    io.write_out(&format!("{a} is an alias for {v}\n"));
+                    continue;
+                }
+                if matches!(a.as_str(), "if" | "then" | "else" | "elif" | "fi" | "case" | "esac" | "for" | "while" | "until" | "do" | "done" | "in" | "{" | "}" | "!") {
+                    io.write_out(&format!("{a} is a shell keyword\n"));
+                    continue;
+                }
                 if is_builtin(a) {
                     io.write_out(&format!("{a} is a shell builtin\n"));
                     continue;
@@ -380,10 +429,10 @@ fn run_script(ctx: &mut Ctx, sh: &mut Shell, text: &str, exec_last: bool) -> Out
     }
     let mut t = term(ctx);
     let lines = text.lines().count();
-    for (i, line) in text.lines().enumerate() {
-        sh.vars.set("LINENO", &(i + 1).to_string(), false);
-        t.exec_last = exec_last && i + 1 == lines;
-        let res = run_line(ctx.k, sh, line, &t);
+    for cmd in crate::shell::exec::commands(text) {
+        sh.vars.set("LINENO", &cmd.line.to_string(), false);
+        t.exec_last = exec_last && cmd.last_line == lines;
+        let res = run_line(ctx.k, sh, &cmd.text, &t);
         for (stream, bytes) in res.streams() {
             ctx.io.push(stream, bytes);
         }
@@ -409,12 +458,13 @@ fn try_exec_single(ctx: &mut Ctx, sh: &mut Shell, text: &str) -> Option<Outcome>
     if *background || !andor.rest.is_empty() || andor.first.negate || andor.first.cmds.len() != 1 {
         return None;
     }
-    let cmd = &andor.first.cmds[0];
-    // A substitution runs commands first (in a subshell): not a plain exec.
+    let parse::Command::Simple(cmd) = &andor.first.cmds[0] else { return None };
+    // A substitution runs commands first (in a subshell), `${x:=v}` and `$((i++))` assign:
+    // not a plain exec (and not to be expanded twice).
     if !cmd.redirs.is_empty() || !cmd.assigns.is_empty() || cmd.words.iter().any(substitutes) {
         return None;
     }
-    let words = expand_words(ctx.k, sh, &cmd.words, &mut |_, _, _| String::new());
+    let words = expand_words(ctx.k, sh, &cmd.words, &mut |_, _, _| String::new()).ok()?;
     let first = words.first()?;
     if is_builtin(first) {
         return None;
