@@ -446,6 +446,7 @@ fn top_norm(s: &str) -> String {
         })
         .map(|l| format!("{l}\n"))
         .collect()
+}
 
 /// busybox ash's arithmetic, parameter expansion, compound commands, `break`/`continue`,
 /// `test`, `alias`, and its words for their errors (`divide by zero`, `bad substitution`,

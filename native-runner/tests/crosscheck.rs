@@ -490,6 +490,7 @@ time.sleep(120)\n";
         }
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
 
 /// Lines typed into an interactive login bash here (`-bash`, no rc files, prompts replaced
 /// by a marker): what each line printed, stdout and stderr in the order written.
