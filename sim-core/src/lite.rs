@@ -32,6 +32,9 @@ pub const FULL_ONLY_PROGRAMS: &[&str] = &[
     "rdctl",
     // alpine's busybox: in images and the desktop apps' VMs, never on the Linux host.
     "busybox",
+    // The socket tables: most looked at once Docker publishes a port.
+    "ss",
+    "netstat",
 ];
 
 /// Ctrl-C for the docker CLI holding the terminal ([`crate::client::hold::interrupt`]).

@@ -203,8 +203,6 @@ pub fn program(name: &str) -> Option<Program> {
         "ls" => ls::main,
         "ifconfig" => ifconfig::main,
         "ip" => ip::main,
-        "ss" => ss::main,
-        "netstat" => netstat::main,
         "cat" => textutils::cat,
         "echo" => coreutils::echo,
         "pwd" => coreutils::pwd,
@@ -256,6 +254,8 @@ fn full_only_program(name: &str) -> Program {
         "rdctl" => macos::rdctl::main,
         "docker-compose" => crate::compose::v1_main,
         "busybox" => busybox::main,
+        "ss" => ss::main,
+        "netstat" => netstat::main,
         // Only the names of FULL_ONLY_PROGRAMS come here (a test checks each has its program).
         _ => crate::lite::full_only,
     }
