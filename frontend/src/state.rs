@@ -283,6 +283,12 @@ impl Session {
                 None => s.pending = saved.sandbox,
             }
         }
+        // A Docker lesson in the lighter build (a saved session, a permalink): the full
+        // build has it.
+        if !s.needs_full && s.lesson().is_some_and(crate::course::is_stand_in) {
+            s.needs_full = true;
+            s.notice = Some(Notice::Key("loading_full"));
+        }
         s.panel = s.step_panels().first().copied().unwrap_or(Panel::Processes);
         s.refresh();
         s
@@ -360,7 +366,7 @@ impl Session {
 
     pub fn lesson_done(&self, index: usize) -> bool {
         self.lessons.get(index).is_some_and(|l| {
-            self.progress.get(&l.id).is_some_and(|done| l.steps.iter().all(|s| done.contains(&s.id)))
+            !crate::course::is_stand_in(l) && self.progress.get(&l.id).is_some_and(|done| l.steps.iter().all(|s| done.contains(&s.id)))
         })
     }
 
@@ -566,6 +572,11 @@ impl Session {
         self.rebuild(typed);
         self.step_start = self.machine.typed.len();
         self.panel = self.step_panels().first().copied().unwrap_or(Panel::Processes);
+        // A Docker lesson in the lighter build: the full build has it, and takes over.
+        if !self.needs_full && self.lesson().is_some_and(crate::course::is_stand_in) {
+            self.needs_full = true;
+            self.notice = Some(Notice::Key("loading_full"));
+        }
         self.refresh();
         self.generation += 1;
     }
