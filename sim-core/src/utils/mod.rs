@@ -3,8 +3,10 @@
 //! against those tools in `tests/`.
 
 pub mod busybox;
+pub mod copy;
 pub mod coreutils;
 pub mod curl;
+pub mod fileutils;
 pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
@@ -229,6 +231,14 @@ pub fn program(name: &str) -> Option<Program> {
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
         "zsh" => shells::bash,
+        "mkdir" => fileutils::mkdir,
+        "rmdir" => fileutils::rmdir,
+        "touch" => fileutils::touch,
+        "rm" => fileutils::rm,
+        "ln" => fileutils::ln,
+        "chmod" => fileutils::chmod,
+        "cp" => copy::cp,
+        "mv" => copy::mv,
         _ => return None,
     })
 }
