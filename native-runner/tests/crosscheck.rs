@@ -350,3 +350,82 @@ fn command_substitution_as_bash_does() {
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+/// `ls -l` lines without the fields that differ between here and the simulation (size,
+/// which depends on the filesystem, and the time).
+fn without_times(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() >= 9 && f[0].len() == 10 && "-dl".contains(&f[0][..1]) {
+                format!("{} {} {} {} {}", f[0], f[1], f[2], f[3], f[8..].join(" "))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// mkdir, touch, rm, rmdir, cp, mv, ln, chmod: the same lines run by this machine's
+/// coreutils (C locale) as root in a fresh directory, then as uid 1000 in a directory root
+/// owns, and in the simulation (root by `sudo su`, then ec2-user). Outputs, messages and
+/// exit statuses must be equal.
+#[test]
+fn file_commands_as_coreutils_do() {
+    if skip_unless(&["bash", "setpriv", "mkdir", "cp", "ln", "chmod"]) {
+        return;
+    }
+    let base = format!("/tmp/cc-files-{}", std::process::id());
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).expect("mkdir");
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _c = Cleanup(base.clone());
+    let as_root = [
+        "mkdir", "mkdir d", "mkdir d", "mkdir -v e f/g", "mkdir -pv x/y/z", "mkdir -p x/y", "mkdir -m 700 m", "mkdir -m xyz q", "mkdir -z",
+        "touch", "touch t", "touch nod/t", "touch -c nope", "echo hi > g",
+        "rm", "rm nope", "rm -f nope", "rm -f", "rm d", "rm -r .", "rm -rf /", "rmdir", "rmdir x", "rmdir nope", "rmdir t", "rmdir -v e", "rmdir -p x/y/z",
+        "cp", "cp t", "cp t t", "cp g g2", "cat g2", "cp d e2", "cp -r d e2", "cp -rv d e3", "cp nope z", "cp t g h", "cp t g d", "ls -1 d", "cp -r d d/", "ls -1 d d/d", "cp -v g g3",
+        "mv", "mv t", "mv nope z", "mv g3 g3", "mv g3 d", "mv -v g2 g4", "mv d d/", "mv e2 g", "mv g e3", "ls -1 e3",
+        "ln", "ln -s t l", "ln -s t l", "ln -sf g l", "ln -sv t l2", "ln g h", "ln g h", "ln d dd", "ln nope n",
+        "chmod", "chmod 644", "chmod 999 t", "chmod 644 nope", "chmod u+x,g-r t", "chmod g=u,o= g", "chmod a+X,o-r d", "chmod -R 700 e3",
+        "ls -l t g d e3 l", "ls -l m",
+        "mkdir rootdir && touch rootdir/f",
+    ];
+    let as_user = ["mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];
+    let mut t = sim_terminal();
+    t.kernel.now = now();
+    let mut at = t.kernel.now;
+    let mut sim = |t: &mut Terminal, l: &str| {
+        at += 1;
+        sim_run(t, l, at).replace("\r\n", "\n")
+    };
+    sim(&mut t, "sudo su");
+    sim(&mut t, &format!("mkdir -p {base} && cd {base}"));
+    let mut diffs = Vec::new();
+    for (user, lines) in [(false, &as_root[..]), (true, &as_user[..])] {
+        if user {
+            sim(&mut t, "exit");
+            sim(&mut t, &format!("cd {base}"));
+        }
+        for l in lines {
+            let script = format!("cd {base} && exec 2>&1; {l}; echo \"[$?]\"");
+            let mut cmd = Command::new(if user { "setpriv" } else { "env" });
+            if user {
+                cmd.args(["--reuid=1000", "--regid=1000", "--clear-groups", "env"]);
+            }
+            let o = cmd.args(["-i", "PATH=/usr/bin:/bin", "LANG=C", "TZ=UTC", "bash", "--norc", "-c", &script]).output().expect("bash runs");
+            let r = without_times(&String::from_utf8_lossy(&o.stdout));
+            let s = without_times(&sim(&mut t, &format!("{l}; echo \"[$?]\"")));
+            if r != s {
+                diffs.push(format!("$ {l}{}\n--- real\n{r}\n--- sim\n{s}", if user { "  (uid 1000)" } else { "" }));
+            }
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

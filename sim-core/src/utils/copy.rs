@@ -65,7 +65,9 @@ fn same_file(ctx: &Ctx, a: &str, b: &str, follow: bool) -> bool {
     matches!((st(a), st(b)), (Ok(x), Ok(y)) if x.dev == y.dev && x.ino == y.ino)
 }
 
-fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool) -> bool {
+/// Copies `src` to `dest`; `made` holds the directories this copy created, which a copy of
+/// a tree into itself does not descend into (it complains, then copies the tree once).
+fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, made: &mut Vec<(u64, u64)>) -> bool {
     let follow = c.deref || (top && c.top_deref);
     let sst = match if follow { stat(ctx, src) } else { lstat(ctx, src) } {
         Ok(s) => s,
@@ -89,9 +91,13 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool) -> bool {
                 ctx.err(&format!("{}: -r not specified; omitting directory '{src}'\n", ctx.name()));
                 return false;
             }
-            if inside(ctx, src, dest) {
+            if made.contains(&(sst.dev, sst.ino)) {
+                return true;
+            }
+            let mut ok = true;
+            if top && inside(ctx, src, dest) {
                 ctx.err(&format!("{}: cannot copy a directory, '{src}', into itself, '{dest}'\n", ctx.name()));
-                return false;
+                ok = false;
             }
             if dst.is_some() && !dest_is_dir {
                 ctx.err(&format!("{}: cannot overwrite non-directory '{dest}' with directory '{src}'\n", ctx.name()));
@@ -101,6 +107,9 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool) -> bool {
                 if let Err(e) = ctx.k.mkdir(ctx.pid, dest, 0o700) {
                     fail(ctx, &format!("cannot create directory '{dest}'"), e);
                     return false;
+                }
+                if let Ok(d) = stat(ctx, dest) {
+                    made.push((d.dev, d.ino));
                 }
             }
             if c.verbose {
@@ -113,9 +122,8 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool) -> bool {
                     return false;
                 }
             };
-            let mut ok = true;
             for n in names {
-                ok &= copy(ctx, &join(src, &n), &join(dest, &n), c, false);
+                ok &= copy(ctx, &join(src, &n), &join(dest, &n), c, false, made);
             }
             if dst.is_none() || c.preserve {
                 finish(ctx, dest, sst.perm, &sst, c);
@@ -205,7 +213,7 @@ pub fn cp(ctx: &mut Ctx) -> Outcome {
     let mut st = 0;
     for s in &ops {
         let dest = if into { join(&target, base(s)) } else { target.clone() };
-        if !copy(ctx, s, &dest, &c, true) {
+        if !copy(ctx, s, &dest, &c, true, &mut Vec::new()) {
             st = 1;
         }
     }
@@ -271,7 +279,7 @@ fn move_one(ctx: &mut Ctx, s: &str, dest: &str, o: &Parsed, verbose: bool) -> bo
         Err(Errno::EXDEV) => {
             // Across filesystems: copy everything as it is, then remove the original.
             let c = Copy { recursive: true, preserve: true, deref: false, top_deref: false, force: true, verbose: false, no_clobber: false };
-            if !copy(ctx, s, dest, &c, true) || !remove(ctx, s, true, true, false) {
+            if !copy(ctx, s, dest, &c, true, &mut Vec::new()) || !remove(ctx, s, true, true, false) {
                 return false;
             }
         }
