@@ -367,7 +367,7 @@ fn without_times(s: &str) -> String {
         .join("\n")
 }
 
-/// mkdir, touch, rm, rmdir, cp, mv, ln, chmod: the same lines run by this machine's
+/// mkdir, touch, rm, rmdir, cp, mv, ln, chmod, find, du: the same lines run by this machine's
 /// coreutils (C locale) as root in a fresh directory, then as uid 1000 in a directory root
 /// owns, and in the simulation (root by `sudo su`, then ec2-user). Outputs, messages and
 /// exit statuses must be equal.
@@ -395,9 +395,11 @@ fn file_commands_as_coreutils_do() {
         "ln", "ln -s t l", "ln -s t l", "ln -sf g l", "ln -sv t l2", "ln g h", "ln g h", "ln d dd", "ln nope n",
         "chmod", "chmod 644", "chmod 999 t", "chmod 644 nope", "chmod u+x,g-r t", "chmod g=u,o= g", "chmod a+X,o-r d", "chmod -R 700 e3",
         "ls -l t g d e3 l", "ls -l m",
+        "find e3 | sort", "find . -type f -name 'g*' | sort", "find . -maxdepth 1 -type d | sort", "find . -mindepth 2 -iname G | sort", "find nope", "find . -type q", "find . -bogus", "find . -maxdepth",
+        "du -s d", "du -sh d e3", "du -c d", "du nope", "du -as d",
         "mkdir rootdir && touch rootdir/f",
     ];
-    let as_user = ["mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];
+    let as_user = ["find /root", "du -s /root", "mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];
     let mut t = sim_terminal();
     t.kernel.now = now();
     let mut at = t.kernel.now;

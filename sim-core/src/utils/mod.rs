@@ -7,6 +7,7 @@ pub mod copy;
 pub mod coreutils;
 pub mod curl;
 pub mod fileutils;
+pub mod find;
 pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
@@ -239,6 +240,8 @@ pub fn program(name: &str) -> Option<Program> {
         "chmod" => fileutils::chmod,
         "cp" => copy::cp,
         "mv" => copy::mv,
+        "find" => find::find,
+        "du" => find::du,
         _ => return None,
     })
 }
