@@ -390,13 +390,13 @@ fn file_commands_as_coreutils_do() {
         "mkdir", "mkdir d", "mkdir d", "mkdir -v e f/g", "mkdir -pv x/y/z", "mkdir -p x/y", "mkdir -m 700 m", "mkdir -m xyz q", "mkdir -z",
         "touch", "touch t", "touch nod/t", "touch -c nope", "echo hi > g",
         "rm", "rm nope", "rm -f nope", "rm -f", "rm d", "rm -r .", "rm -rf /", "rmdir", "rmdir x", "rmdir nope", "rmdir t", "rmdir -v e", "rmdir -p x/y/z",
-        "cp", "cp t", "cp t t", "cp g g2", "cat g2", "cp d e2", "cp -r d e2", "cp -rv d e3", "cp nope z", "cp t g h", "cp t g d", "ls -1 d", "cp -r d d/", "ls -1 d d/d", "cp -v g g3",
+        "cp", "cp t", "cp t t", "cp g g2", "cat g2", "cp d e2", "cp -r d e2", "cp -rv d e3", "cp nope z", "cp t g h", "cp t g d", "ls -1 d", "cp -r d d/", "rm -r d/d", "cp -v g g3",
         "mv", "mv t", "mv nope z", "mv g3 g3", "mv g3 d", "mv -v g2 g4", "mv d d/", "mv e2 g", "mv g e3", "ls -1 e3",
         "ln", "ln -s t l", "ln -s t l", "ln -sf g l", "ln -sv t l2", "ln g h", "ln g h", "ln d dd", "ln nope n",
         "chmod", "chmod 644", "chmod 999 t", "chmod 644 nope", "chmod u+x,g-r t", "chmod g=u,o= g", "chmod a+X,o-r d", "chmod -R 700 e3",
         "ls -l t g d e3 l", "ls -l m",
         "find e3 | sort", "find . -type f -name 'g*' | sort", "find . -maxdepth 1 -type d | sort", "find . -mindepth 2 -iname G | sort", "find nope", "find . -type q", "find . -bogus", "find . -maxdepth",
-        "du -s d", "du -sh d e3", "du -c d", "du nope", "du -as d",
+        "du -s d", "du -sh d e3", "du -c d", "du nope", "du -as d", "stat -c '%a %A %U %G %h %n %F' t d l e3 nope", "stat", "stat -c %s g h",
         "mkdir rootdir && touch rootdir/f",
     ];
     let as_user = ["find /root", "du -s /root", "mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];

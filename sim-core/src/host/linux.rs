@@ -162,6 +162,7 @@ const PROGRAMS: &[(&str, &str, u64, u32)] = &[
     ("/usr/bin/rmdir", "rmdir", 45_448, 0o755),
     ("/usr/bin/sleep", "sleep", 33_136, 0o755),
     ("/usr/bin/sort", "sort", 116_920, 0o755),
+    ("/usr/bin/stat", "stat", 78_080, 0o755),
     ("/usr/bin/su", "su", 32_096, 0o4755),
     ("/usr/bin/sudo", "sudo", 147_320, 0o4111),
     ("/usr/bin/systemctl", "systemctl", 724_176, 0o755),

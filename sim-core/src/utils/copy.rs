@@ -65,9 +65,15 @@ fn same_file(ctx: &Ctx, a: &str, b: &str, follow: bool) -> bool {
     matches!((st(a), st(b)), (Ok(x), Ok(y)) if x.dev == y.dev && x.ino == y.ino)
 }
 
-/// Copies `src` to `dest`; `made` holds the directories this copy created, which a copy of
-/// a tree into itself does not descend into (it complains, then copies the tree once).
-fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, made: &mut Vec<(u64, u64)>) -> bool {
+/// One operand's copy: the directories it created, and the operand's names for the message
+/// when a tree copied into itself meets the directory the copy made (GNU cp complains there
+/// and copies nothing more of that directory, so what lands depends on the entries' order).
+struct Walk {
+    made: Vec<(u64, u64)>,
+    top: (String, String),
+}
+
+fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, w: &mut Walk) -> bool {
     let follow = c.deref || (top && c.top_deref);
     let sst = match if follow { stat(ctx, src) } else { lstat(ctx, src) } {
         Ok(s) => s,
@@ -91,13 +97,10 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, made: &mut Ve
                 ctx.err(&format!("{}: -r not specified; omitting directory '{src}'\n", ctx.name()));
                 return false;
             }
-            if made.contains(&(sst.dev, sst.ino)) {
-                return true;
-            }
-            let mut ok = true;
-            if top && inside(ctx, src, dest) {
-                ctx.err(&format!("{}: cannot copy a directory, '{src}', into itself, '{dest}'\n", ctx.name()));
-                ok = false;
+            if w.made.contains(&(sst.dev, sst.ino)) {
+                let (s, d) = w.top.clone();
+                ctx.err(&format!("{}: cannot copy a directory, '{s}', into itself, '{d}'\n", ctx.name()));
+                return false;
             }
             if dst.is_some() && !dest_is_dir {
                 ctx.err(&format!("{}: cannot overwrite non-directory '{dest}' with directory '{src}'\n", ctx.name()));
@@ -109,7 +112,7 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, made: &mut Ve
                     return false;
                 }
                 if let Ok(d) = stat(ctx, dest) {
-                    made.push((d.dev, d.ino));
+                    w.made.push((d.dev, d.ino));
                 }
             }
             if c.verbose {
@@ -122,8 +125,16 @@ fn copy(ctx: &mut Ctx, src: &str, dest: &str, c: &Copy, top: bool, made: &mut Ve
                     return false;
                 }
             };
+            let mut ok = true;
             for n in names {
-                ok &= copy(ctx, &join(src, &n), &join(dest, &n), c, false, made);
+                let sub = join(src, &n);
+                if !copy(ctx, &sub, &join(dest, &n), c, false, w) {
+                    ok = false;
+                    // Meeting the copy's own directory ends the copy of this one.
+                    if lstat(ctx, &sub).is_ok_and(|s| w.made.contains(&(s.dev, s.ino))) {
+                        break;
+                    }
+                }
             }
             if dst.is_none() || c.preserve {
                 finish(ctx, dest, sst.perm, &sst, c);
@@ -213,7 +224,7 @@ pub fn cp(ctx: &mut Ctx) -> Outcome {
     let mut st = 0;
     for s in &ops {
         let dest = if into { join(&target, base(s)) } else { target.clone() };
-        if !copy(ctx, s, &dest, &c, true, &mut Vec::new()) {
+        if !copy(ctx, s, &dest, &c, true, &mut Walk { made: Vec::new(), top: (s.clone(), dest.clone()) }) {
             st = 1;
         }
     }
@@ -279,7 +290,7 @@ fn move_one(ctx: &mut Ctx, s: &str, dest: &str, o: &Parsed, verbose: bool) -> bo
         Err(Errno::EXDEV) => {
             // Across filesystems: copy everything as it is, then remove the original.
             let c = Copy { recursive: true, preserve: true, deref: false, top_deref: false, force: true, verbose: false, no_clobber: false };
-            if !copy(ctx, s, dest, &c, true, &mut Vec::new()) || !remove(ctx, s, true, true, false) {
+            if !copy(ctx, s, dest, &c, true, &mut Walk { made: Vec::new(), top: (s.to_string(), dest.to_string()) }) || !remove(ctx, s, true, true, false) {
                 return false;
             }
         }

@@ -16,6 +16,7 @@ pub mod macos;
 pub mod namespaces;
 pub mod ps;
 pub mod shells;
+pub mod stat;
 pub mod sysinfo;
 pub mod systemctl;
 pub mod textutils;
@@ -242,6 +243,7 @@ pub fn program(name: &str) -> Option<Program> {
         "mv" => copy::mv,
         "find" => find::find,
         "du" => find::du,
+        "stat" => stat::stat,
         _ => return None,
     })
 }
