@@ -42,7 +42,13 @@ fn walk(ctx: &mut Ctx, f: &Find, path: &str, depth: usize) -> bool {
         return true;
     }
     match entries(ctx, path) {
-        Ok(names) => names.iter().fold(true, |ok, n| walk(ctx, f, &join(path, n), depth + 1) && ok),
+        Ok(names) => {
+            let mut ok = true;
+            for n in names {
+                ok &= walk(ctx, f, &join(path, &n), depth + 1);
+            }
+            ok
+        }
         Err(e) => {
             ctx.err(&format!("find: '{path}': {}\n", e.message()));
             false
