@@ -397,6 +397,12 @@ fn file_commands_as_coreutils_do() {
         "ls -l t g d e3 l", "ls -l m",
         "find e3 | sort", "find . -type f -name 'g*' | sort", "find . -maxdepth 1 -type d | sort", "find . -mindepth 2 -iname G | sort", "find nope", "find . -type q", "find . -bogus", "find . -maxdepth",
         "du -s d", "du -sh d e3", "du -c d", "du nope", "du -as d", "stat -c '%a %A %U %G %h %n %F' t d l e3 nope", "stat", "stat -c %s g h",
+        "touch f2; mkdir -p f2/x", "mkdir -p f2", "mkdir a b c", "rmdir a b c nope", "mkdir -p p/q/r", "rmdir -p p/q/r", "ls -d p",
+        "rm -r nope", "rm -rf d/nope", "cp -a d d4", "ls -l d4", "cp -p g3 g5", "cp -r d nod/x", "mv d4 g5 e3", "ls -1 e3", "mv g5 e3 t",
+        "ln -s /nonexistent dangling", "cp dangling x", "cp -a dangling x", "ls -l x", "rm -v x dangling", "chmod -R go-rwx e3", "ls -l e3",
+        "chmod +t d; chmod u+s,g+s t", "ls -ld d t", "chmod 0755 d t", "ls -ld d t", "chmod a=,u=rw t; chmod -w t", "ls -l t",
+        "touch -d '2020-01-02 03:04:05' t", "stat -c %Y t", "ln -s t g e3", "ln t g t", "chmod 644 t t nope", "ln -sfn d dlink", "ls -l dlink", "rm dlink/",
+        "rm -rf dlink/", "ls d", "rm -r dlink/", "rm dlink", "mkdir d/sub; rm -r d/sub/", "mkdir -m 1777 sticky; ls -ld sticky", "mkdir -p -m 700 pm/pn; ls -ld pm pm/pn",
         "mkdir rootdir && touch rootdir/f",
     ];
     let as_user = ["find /root", "du -s /root", "mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];

@@ -32,11 +32,8 @@ fn operands(ctx: &mut Ctx, o: &Parsed) -> Result<(Vec<String>, String, bool), Ou
     };
     let into = is_dir(ctx, &target) && !(o.has("T") || o.has("no-target-directory"));
     if ops.len() > 1 && !into {
-        let name = ctx.name();
-        match stat(ctx, &target) {
-            Err(e) => fail(ctx, &format!("target '{target}'"), e),
-            Ok(_) => ctx.err(&format!("{name}: target '{target}' is not a directory\n")),
-        }
+        let e = stat(ctx, &target).err().unwrap_or(Errno::ENOTDIR);
+        fail(ctx, &format!("target '{target}'"), e);
         return Err(Outcome::Exit(1));
     }
     Ok((ops, target, into))

@@ -31,8 +31,9 @@ pub fn fail(ctx: &mut Ctx, msg: &str, e: Errno) {
     ctx.err(&format!("{name}: {msg}: {}\n", e.message()));
 }
 
+/// `lstat(2)`; a trailing slash makes a symlink to a directory count as the directory.
 pub fn lstat(ctx: &Ctx, path: &str) -> Result<Stat, Errno> {
-    let r = ctx.k.resolve(ctx.pid, path, false)?;
+    let r = ctx.k.resolve(ctx.pid, path, path.ends_with('/'))?;
     ctx.k.stat_loc(&r.loc).ok_or(Errno::ENOENT)
 }
 
@@ -156,7 +157,13 @@ pub fn mkdir(ctx: &mut Ctx) -> Outcome {
             let comps: Vec<&str> = d.split('/').filter(|c| !c.is_empty()).collect();
             for (i, c) in comps.iter().enumerate() {
                 path = if path.is_empty() { c.to_string() } else { join(&path, c) };
-                if i + 1 < comps.len() && is_dir(ctx, &path) {
+                if i + 1 < comps.len() && stat(ctx, &path).is_ok() {
+                    if !is_dir(ctx, &path) {
+                        fail(ctx, &format!("cannot create directory '{path}'"), Errno::ENOTDIR);
+                        st = 1;
+                        steps.clear();
+                        break;
+                    }
                     continue;
                 }
                 steps.push(path.clone());
@@ -267,10 +274,8 @@ pub fn touch(ctx: &mut Ctx) -> Outcome {
 pub fn remove(ctx: &mut Ctx, path: &str, recursive: bool, force: bool, verbose: bool) -> bool {
     let st = match lstat(ctx, path) {
         Ok(s) => s,
+        Err(e) if force && missing(e) => return true,
         Err(e) => {
-            if force && e == Errno::ENOENT {
-                return true;
-            }
             fail(ctx, &format!("cannot remove '{path}'"), e);
             return false;
         }
@@ -301,6 +306,7 @@ pub fn remove(ctx: &mut Ctx, path: &str, recursive: bool, force: bool, verbose: 
                 }
                 true
             }
+            Err(e) if force && missing(e) => true,
             Err(e) => {
                 fail(ctx, &format!("cannot remove '{path}'"), e);
                 false
@@ -319,6 +325,11 @@ pub fn remove(ctx: &mut Ctx, path: &str, recursive: bool, force: bool, verbose: 
             false
         }
     }
+}
+
+/// What `rm -f` does not complain about (`ignorable_missing`).
+fn missing(e: Errno) -> bool {
+    e == Errno::ENOENT || e == Errno::ENOTDIR
 }
 
 pub fn rm(ctx: &mut Ctx) -> Outcome {
@@ -388,7 +399,8 @@ pub fn ln(ctx: &mut Ctx) -> Outcome {
     let dir_is_dir = if no_deref { lstat(ctx, &dir).is_ok_and(|s| s.ftype == FileType::Dir) } else { is_dir(ctx, &dir) };
     let into = explicit.is_some() || o.operands.len() == 1 || (dir_is_dir && !o.has("T"));
     if ops.len() > 1 && !dir_is_dir {
-        ctx.err(&format!("ln: target '{dir}' is not a directory\n"));
+        let e = stat(ctx, &dir).err().unwrap_or(Errno::ENOTDIR);
+        fail(ctx, &format!("target '{dir}'"), e);
         return Outcome::Exit(1);
     }
     let mut st = 0;
