@@ -403,6 +403,9 @@ fn file_commands_as_coreutils_do() {
         "chmod +t d; chmod u+s,g+s t", "ls -ld d t", "chmod 0755 d t", "ls -ld d t", "chmod a=,u=rw t; chmod -w t", "ls -l t",
         "touch -d '2020-01-02 03:04:05' t", "stat -c %Y t", "ln -s t g e3", "ln t g t", "chmod 644 t t nope", "ln -sfn d dlink", "ls -l dlink", "rm dlink/",
         "rm -rf dlink/", "ls d", "rm -r dlink/", "rm dlink", "mkdir d/sub; rm -r d/sub/", "mkdir -m 1777 sticky; ls -ld sticky", "mkdir -p -m 700 pm/pn; ls -ld pm pm/pn",
+        "mkdir -p ia/ib && touch ie ia/ib/if && echo x > ig && ln -s ig il", "printf 'y\\nn\\ny\\n' | rm -i ie ig il", "ls -1 ig il ie",
+        "printf 'y\\ny\\ny\\ny\\n' | rm -ri ia", "ls -1 ia", "rm -i ig < /dev/null", "rm -fi ig < /dev/null", "rm -if ig",
+        "touch -t 202001020304.05 t; stat -c %Y t", "touch -t 2001020304 t; stat -c %Y t", "touch -t xx t",
         "mkdir rootdir && touch rootdir/f",
     ];
     let as_user = ["find /root", "du -s /root", "mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];

@@ -2,7 +2,8 @@
 //! (as the caller, with its permission checks), renames, and coreutils' words (`cannot
 //! stat`, `-r not specified; omitting directory`, `cannot move 'X' to 'Y'`).
 
-use super::fileutils::{base, entries, fail, is_dir, join, lstat, opts, remove, stat, usage_error};
+use super::fileutils::{base, entries, fail, is_dir, join, lstat, opts, stat, usage_error};
+use super::rm::{remove, Rm};
 use super::{Ctx, Outcome, Parsed};
 use crate::kernel::vfs::{split_parent, FileType};
 use crate::kernel::Errno;
@@ -287,7 +288,7 @@ fn move_one(ctx: &mut Ctx, s: &str, dest: &str, o: &Parsed, verbose: bool) -> bo
         Err(Errno::EXDEV) => {
             // Across filesystems: copy everything as it is, then remove the original.
             let c = Copy { recursive: true, preserve: true, deref: false, top_deref: false, force: true, verbose: false, no_clobber: false };
-            if !copy(ctx, s, dest, &c, true, &mut Walk { made: Vec::new(), top: (s.to_string(), dest.to_string()) }) || !remove(ctx, s, true, true, false) {
+            if !copy(ctx, s, dest, &c, true, &mut Walk { made: Vec::new(), top: (s.to_string(), dest.to_string()) }) || !remove(ctx, s, &mut Rm { recursive: true, force: true, verbose: false, answers: None }) {
                 return false;
             }
         }

@@ -1,4 +1,4 @@
-//! GNU coreutils' `mkdir`, `rmdir`, `touch`, `rm`, `ln`, `chmod` on the host: the kernel's
+//! GNU coreutils' `mkdir`, `rmdir`, `touch`, `ln`, `chmod` on the host: the kernel's
 //! directory operations (with its permission checks for the caller) and coreutils' words
 //! (`cannot create directory 'X': ...`, `cannot remove`, `failed to remove`).
 
@@ -227,7 +227,7 @@ pub fn rmdir(ctx: &mut Ctx) -> Outcome {
 }
 
 pub fn touch(ctx: &mut Ctx) -> Outcome {
-    let o = match opts(ctx, "acfhm", "dr", &["no-create", "no-dereference", "help", "version"], &["date", "reference"]) {
+    let o = match opts(ctx, "acfhm", "dtr", &["no-create", "no-dereference", "help", "version"], &["date", "reference"]) {
         Ok(o) => o,
         Err(out) => return out,
     };
@@ -253,6 +253,15 @@ pub fn touch(ctx: &mut Ctx) -> Outcome {
             }
         }
     }
+    if let Some(s) = o.value("t") {
+        match super::busybox::files::parse_stamp(s, ctx.k.now) {
+            Some(v) => t = v,
+            None => {
+                ctx.err(&format!("touch: invalid date format '{s}'\n"));
+                return Outcome::Exit(1);
+            }
+        }
+    }
     let no_create = o.has("c") || o.has("no-create");
     let mut st = 0;
     for f in &o.operands {
@@ -264,115 +273,6 @@ pub fn touch(ctx: &mut Ctx) -> Outcome {
         };
         if let Err(e) = r {
             fail(ctx, &format!("cannot touch '{f}'"), e);
-            st = 1;
-        }
-    }
-    Outcome::Exit(st)
-}
-
-/// Removes one operand (a tree with `recursive`); false on any failure.
-pub fn remove(ctx: &mut Ctx, path: &str, recursive: bool, force: bool, verbose: bool) -> bool {
-    let st = match lstat(ctx, path) {
-        Ok(s) => s,
-        Err(e) if force && missing(e) => return true,
-        Err(e) => {
-            fail(ctx, &format!("cannot remove '{path}'"), e);
-            return false;
-        }
-    };
-    if st.ftype == FileType::Dir {
-        if !recursive {
-            fail(ctx, &format!("cannot remove '{path}'"), Errno::EISDIR);
-            return false;
-        }
-        let names = match entries(ctx, path) {
-            Ok(n) => n,
-            Err(e) => {
-                fail(ctx, &format!("cannot remove '{path}'"), e);
-                return false;
-            }
-        };
-        let mut ok = true;
-        for name in names {
-            ok &= remove(ctx, &join(path, &name), recursive, force, verbose);
-        }
-        if !ok {
-            return false;
-        }
-        return match ctx.k.rmdir(ctx.pid, path) {
-            Ok(()) => {
-                if verbose {
-                    ctx.out(&format!("removed directory '{path}'\n"));
-                }
-                true
-            }
-            Err(e) if force && missing(e) => true,
-            Err(e) => {
-                fail(ctx, &format!("cannot remove '{path}'"), e);
-                false
-            }
-        };
-    }
-    match ctx.k.unlink(ctx.pid, path) {
-        Ok(()) => {
-            if verbose {
-                ctx.out(&format!("removed '{path}'\n"));
-            }
-            true
-        }
-        Err(e) => {
-            fail(ctx, &format!("cannot remove '{path}'"), e);
-            false
-        }
-    }
-}
-
-/// What `rm -f` does not complain about (`ignorable_missing`).
-fn missing(e: Errno) -> bool {
-    e == Errno::ENOENT || e == Errno::ENOTDIR
-}
-
-pub fn rm(ctx: &mut Ctx) -> Outcome {
-    let long = ["force", "recursive", "verbose", "dir", "interactive", "no-preserve-root", "preserve-root", "one-file-system", "help", "version"];
-    let o = match opts(ctx, "dfiIrRv", "", &long, &[]) {
-        Ok(o) => o,
-        Err(out) => return out,
-    };
-    let force = o.flags.iter().rev().find(|f| *f == "f" || *f == "i" || *f == "force").is_some_and(|f| f != "i");
-    if o.operands.is_empty() {
-        return if force { Outcome::Exit(0) } else { usage_error(ctx, "missing operand") };
-    }
-    let recursive = o.has("r") || o.has("R") || o.has("recursive");
-    let verbose = o.has("v") || o.has("verbose");
-    let mut st = 0;
-    for p in &o.operands {
-        let b = base(p);
-        if recursive && (b == "." || b == "..") {
-            ctx.err(&format!("rm: refusing to remove '.' or '..' directory: skipping '{p}'\n"));
-            st = 1;
-            continue;
-        }
-        if recursive && !o.has("no-preserve-root") && ctx.k.resolve(ctx.pid, p, true).is_ok_and(|r| r.path == "/") {
-            if p == "/" {
-                ctx.err("rm: it is dangerous to operate recursively on '/'\n");
-            } else {
-                ctx.err(&format!("rm: it is dangerous to operate recursively on '{p}' (same as '/')\n"));
-            }
-            ctx.err("rm: use --no-preserve-root to override this failsafe\n");
-            st = 1;
-            continue;
-        }
-        let dir_ok = (o.has("d") || o.has("dir")) && lstat(ctx, p).is_ok_and(|s| s.ftype == FileType::Dir);
-        if dir_ok {
-            match ctx.k.rmdir(ctx.pid, p) {
-                Ok(()) if verbose => ctx.out(&format!("removed directory '{p}'\n")),
-                Ok(()) => {}
-                Err(e) => {
-                    fail(ctx, &format!("cannot remove '{p}'"), e);
-                    st = 1;
-                }
-            }
-        } else if !remove(ctx, p, recursive, force, verbose) {
             st = 1;
         }
     }

@@ -15,6 +15,7 @@ pub mod ls;
 pub mod macos;
 pub mod namespaces;
 pub mod ps;
+pub mod rm;
 pub mod shells;
 pub mod stat;
 pub mod sysinfo;
@@ -236,7 +237,7 @@ pub fn program(name: &str) -> Option<Program> {
         "mkdir" => fileutils::mkdir,
         "rmdir" => fileutils::rmdir,
         "touch" => fileutils::touch,
-        "rm" => fileutils::rm,
+        "rm" => rm::rm,
         "ln" => fileutils::ln,
         "chmod" => fileutils::chmod,
         "cp" => copy::cp,
