@@ -635,3 +635,93 @@ fn compound_commands_and_expansions_as_bash_does() {
     }
     assert!(diffs.is_empty(), "{} differ:\n{}", diffs.len(), diffs.join("\n"));
 }
+
+/// `ls -l` lines without the fields that differ between here and the simulation (size,
+/// which depends on the filesystem, and the time).
+fn without_times(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() >= 9 && f[0].len() == 10 && "-dl".contains(&f[0][..1]) {
+                format!("{} {} {} {} {}", f[0], f[1], f[2], f[3], f[8..].join(" "))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// mkdir, touch, rm, rmdir, cp, mv, ln, chmod, find, du: the same lines run by this machine's
+/// coreutils (C locale) as root in a fresh directory, then as uid 1000 in a directory root
+/// owns, and in the simulation (root by `sudo su`, then ec2-user). Outputs, messages and
+/// exit statuses must be equal.
+#[test]
+fn file_commands_as_coreutils_do() {
+    if skip_unless(&["bash", "setpriv", "mkdir", "cp", "ln", "chmod"]) {
+        return;
+    }
+    let base = format!("/tmp/cc-files-{}", std::process::id());
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).expect("mkdir");
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _c = Cleanup(base.clone());
+    let as_root = [
+        "mkdir", "mkdir d", "mkdir d", "mkdir -v e f/g", "mkdir -pv x/y/z", "mkdir -p x/y", "mkdir -m 700 m", "mkdir -m xyz q", "mkdir -z",
+        "touch", "touch t", "touch nod/t", "touch -c nope", "echo hi > g",
+        "rm", "rm nope", "rm -f nope", "rm -f", "rm d", "rm -r .", "rm -rf /", "rmdir", "rmdir x", "rmdir nope", "rmdir t", "rmdir -v e", "rmdir -p x/y/z",
+        "cp", "cp t", "cp t t", "cp g g2", "cat g2", "cp d e2", "cp -r d e2", "cp -rv d e3", "cp nope z", "cp t g h", "cp t g d", "ls -1 d", "cp -r d d/", "rm -r d/d", "cp -v g g3",
+        "mv", "mv t", "mv nope z", "mv g3 g3", "mv g3 d", "mv -v g2 g4", "mv d d/", "mv e2 g", "mv g e3", "ls -1 e3",
+        "ln", "ln -s t l", "ln -s t l", "ln -sf g l", "ln -sv t l2", "ln g h", "ln g h", "ln d dd", "ln nope n",
+        "chmod", "chmod 644", "chmod 999 t", "chmod 644 nope", "chmod u+x,g-r t", "chmod g=u,o= g", "chmod a+X,o-r d", "chmod -R 700 e3",
+        "ls -l t g d e3 l", "ls -l m",
+        "find e3 | sort", "find . -type f -name 'g*' | sort", "find . -maxdepth 1 -type d | sort", "find . -mindepth 2 -iname G | sort", "find nope", "find . -type q", "find . -bogus", "find . -maxdepth",
+        "du -s d", "du -sh d e3", "du -c d", "du nope", "du -as d", "stat -c '%a %A %U %G %h %n %F' t d l e3 nope", "stat", "stat -c %s g h",
+        "touch f2; mkdir -p f2/x", "mkdir -p f2", "mkdir a b c", "rmdir a b c nope", "mkdir -p p/q/r", "rmdir -p p/q/r", "ls -d p",
+        "rm -r nope", "rm -rf d/nope", "cp -a d d4", "ls -l d4", "cp -p g3 g5", "cp -r d nod/x", "mv d4 g5 e3", "ls -1 e3", "mv g5 e3 t",
+        "ln -s /nonexistent dangling", "cp dangling x", "cp -a dangling x", "ls -l x", "rm -v x dangling", "chmod -R go-rwx e3", "ls -l e3",
+        "chmod +t d; chmod u+s,g+s t", "ls -ld d t", "chmod 0755 d t", "ls -ld d t", "chmod a=,u=rw t; chmod -w t", "ls -l t",
+        "touch -d '2020-01-02 03:04:05' t", "stat -c %Y t", "ln -s t g e3", "ln t g t", "chmod 644 t t nope", "ln -sfn d dlink", "ls -l dlink", "rm dlink/",
+        "rm -rf dlink/", "ls d", "rm -r dlink/", "rm dlink", "mkdir d/sub; rm -r d/sub/", "mkdir -m 1777 sticky; ls -ld sticky", "mkdir -p -m 700 pm/pn; ls -ld pm pm/pn",
+        "mkdir -p ia/ib && touch ie ia/ib/if && echo x > ig && ln -s ig il", "printf 'y\\nn\\ny\\n' | rm -i ie ig il", "ls -1 ig il ie",
+        "printf 'y\\ny\\ny\\ny\\n' | rm -ri ia", "ls -1 ia", "rm -i ig < /dev/null", "rm -fi ig < /dev/null", "rm -if ig",
+        "touch -t 202001020304.05 t; stat -c %Y t", "touch -t 2001020304 t; stat -c %Y t", "touch -t xx t",
+        "mkdir rootdir && touch rootdir/f",
+    ];
+    let as_user = ["find /root", "du -s /root", "mkdir rootdir/x", "mkdir -p rootdir/x/y", "touch rootdir/f", "touch rootdir/n", "rm -f rootdir/f", "rmdir rootdir", "rm -r rootdir", "cp rootdir/f rootdir/y", "mv rootdir/f rootdir/g", "ln -s f rootdir/l", "ln rootdir/f rootdir/h", "chmod 777 rootdir/f", "chmod -R 777 rootdir"];
+    let mut t = sim_terminal();
+    t.kernel.now = now();
+    let mut at = t.kernel.now;
+    let mut sim = |t: &mut Terminal, l: &str| {
+        at += 1;
+        sim_run(t, l, at).replace("\r\n", "\n")
+    };
+    sim(&mut t, "sudo su");
+    sim(&mut t, &format!("mkdir -p {base} && cd {base}"));
+    let mut diffs = Vec::new();
+    for (user, lines) in [(false, &as_root[..]), (true, &as_user[..])] {
+        if user {
+            sim(&mut t, "exit");
+            sim(&mut t, &format!("cd {base}"));
+        }
+        for l in lines {
+            let script = format!("cd {base} && exec 2>&1; {l}; echo \"[$?]\"");
+            let mut cmd = Command::new(if user { "setpriv" } else { "env" });
+            if user {
+                cmd.args(["--reuid=1000", "--regid=1000", "--clear-groups", "env"]);
+            }
+            let o = cmd.args(["-i", "PATH=/usr/bin:/bin", "LANG=C", "TZ=UTC", "bash", "--norc", "-c", &script]).output().expect("bash runs");
+            let r = without_times(&String::from_utf8_lossy(&o.stdout));
+            let s = without_times(&sim(&mut t, &format!("{l}; echo \"[$?]\"")));
+            if r != s {
+                diffs.push(format!("$ {l}{}\n--- real\n{r}\n--- sim\n{s}", if user { "  (uid 1000)" } else { "" }));
+            }
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

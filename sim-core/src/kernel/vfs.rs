@@ -892,11 +892,13 @@ impl Kernel {
     pub fn rmdir(&mut self, viewer: Pid, path: &str) -> Result<(), Errno> {
         let r = self.resolve(viewer, path, false)?;
         let st = self.stat_loc(&r.loc).ok_or(Errno::ENOENT)?;
-        if st.ftype != FileType::Dir {
-            return Err(Errno::ENOTDIR);
-        }
         if path.trim_end_matches('/').ends_with("/.") || path == "." {
             return Err(Errno::EINVAL);
+        }
+        // may_delete: the parent's permissions before what the entry is.
+        let (parent, name) = self.entry_parent(viewer, path)?;
+        if st.ftype != FileType::Dir {
+            return Err(Errno::ENOTDIR);
         }
         if self.is_mount_point(viewer, &r.path) {
             return Err(Errno::EBUSY);
@@ -904,7 +906,6 @@ impl Kernel {
         if !self.read_dir(viewer, &r.loc)?.is_empty() {
             return Err(Errno::ENOTEMPTY);
         }
-        let (parent, name) = self.entry_parent(viewer, path)?;
         if let Loc::Overlay { .. } = parent.loc {
             self.remove_at(&parent.loc, &name)?;
         } else {
@@ -941,6 +942,11 @@ impl Kernel {
         }
         if self.resolve(viewer, new, false).is_ok() {
             return Err(Errno::EEXIST);
+        }
+        // fs.protected_hardlinks=1: only to a file the caller owns or may read and write.
+        let uid = self.procs.get(&viewer).map(|p| p.uid).ok_or(Errno::ESRCH)?;
+        if uid != 0 && uid != st.uid && !(self.may(viewer, &st, 4) && self.may(viewer, &st, 2)) {
+            return Err(Errno::EPERM);
         }
         let (parent, name) = self.entry_parent(viewer, new)?;
         if let (Loc::Overlay { sb: a, .. }, Loc::Overlay { sb: b, path: dpath, .. }) = (&src.loc, &parent.loc) {

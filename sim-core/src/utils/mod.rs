@@ -3,8 +3,11 @@
 //! against those tools in `tests/`.
 
 pub mod busybox;
+pub mod copy;
 pub mod coreutils;
 pub mod curl;
+pub mod fileutils;
+pub mod find;
 pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
@@ -12,10 +15,12 @@ pub mod ls;
 pub mod macos;
 pub mod namespaces;
 pub mod ps;
+pub mod rm;
 pub mod shells;
 pub mod sockinfo;
 pub mod ss;
 pub mod netstat;
+pub mod stat;
 pub mod sysinfo;
 pub mod systemctl;
 pub mod textutils;
@@ -232,6 +237,17 @@ pub fn program(name: &str) -> Option<Program> {
         "uptime" => sysinfo::uptime,
         "date" => sysinfo::date,
         "zsh" => shells::bash,
+        "mkdir" => fileutils::mkdir,
+        "rmdir" => fileutils::rmdir,
+        "touch" => fileutils::touch,
+        "rm" => rm::rm,
+        "ln" => fileutils::ln,
+        "chmod" => fileutils::chmod,
+        "cp" => copy::cp,
+        "mv" => copy::mv,
+        "find" => find::find,
+        "du" => find::du,
+        "stat" => stat::stat,
         _ => return None,
     })
 }

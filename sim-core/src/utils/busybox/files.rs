@@ -286,7 +286,7 @@ pub fn touch(ctx: &mut Ctx) -> Outcome {
 }
 
 /// `touch -t [[CC]YY]MMDDhhmm[.ss]`.
-fn parse_stamp(s: &str, now: i64) -> Option<i64> {
+pub(crate) fn parse_stamp(s: &str, now: i64) -> Option<i64> {
     let (main, secs) = match s.split_once('.') {
         Some((m, ss)) => (m, ss.parse::<u32>().ok()?),
         None => (s, 0),

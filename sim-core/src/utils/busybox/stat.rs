@@ -35,7 +35,7 @@ fn raw_mode(st: &Stat) -> u32 {
     t | st.perm
 }
 
-fn time_str(t: i64) -> String {
+pub(crate) fn time_str(t: i64) -> String {
     format!("{}.000000000 +0000", strftime("%Y-%m-%d %H:%M:%S", t))
 }
 
@@ -74,7 +74,7 @@ fn directive(ctx: &Ctx, c: char, name: &str, st: &Stat, target: &Option<String>)
 }
 
 /// Expands a format with printf-style widths (`%-10s`, `%04a`, `%10.10A`).
-fn expand(ctx: &Ctx, fmt: &str, name: &str, st: &Stat, target: &Option<String>) -> String {
+pub(crate) fn expand(ctx: &Ctx, fmt: &str, name: &str, st: &Stat, target: &Option<String>) -> String {
     let mut out = String::new();
     let chars: Vec<char> = fmt.chars().collect();
     let mut i = 0;
