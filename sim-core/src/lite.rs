@@ -35,6 +35,19 @@ pub const FULL_ONLY_PROGRAMS: &[&str] = &[
     // The socket tables: most looked at once Docker publishes a port.
     "ss",
     "netstat",
+    // GNU coreutils' and findutils' file commands on the host: the lessons before Docker
+    // need none of them.
+    "mkdir",
+    "rmdir",
+    "rm",
+    "cp",
+    "mv",
+    "find",
+    "du",
+    "stat",
+    "touch",
+    "ln",
+    "chmod",
 ];
 
 /// Ctrl-C for the docker CLI holding the terminal ([`crate::client::hold::interrupt`]).
