@@ -10,7 +10,6 @@ use crate::kernel::{Kernel, Pid};
 use crate::shell::hold::Job;
 use crate::utils::{Ctx, Io};
 
-
 /// Ctrl-C for CLI process `pid` holding the terminal: the bytes for the terminal after the
 /// echoed `^C`, and the CLI's exit status when it ends (None: it still holds the terminal).
 pub fn interrupt(k: &mut Kernel, pid: Pid, job: &mut Job, cols: usize) -> (Vec<u8>, Option<i32>) {
