@@ -117,6 +117,13 @@ impl Cli<'_, '_> {
 pub const TTY_ROWS: u64 = 24;
 
 const ROOT_UP: &str = include_str!("help/docker-up.txt");
+
+/// Whether the real CLI's root help lists `name` as a command (`  cp          Copy files...`).
+fn is_real_command(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && ROOT_UP.lines().any(|l| l.strip_prefix("  ").and_then(|r| r.strip_prefix(name)).is_some_and(|rest| rest.starts_with("  ") && !l.starts_with("   ")))
+}
 const ROOT_DOWN: &str = include_str!("help/docker-down.txt");
 const ROOT_USE: &str = "docker [OPTIONS] COMMAND [ARG...]";
 
@@ -246,6 +253,11 @@ fn dispatch(cli: &mut Cli, argv: &[String]) -> R {
         if g.on("version") {
             cli.out(&format!("Docker version {CLIENT_VERSION}, build e6534b4\n"));
             return Ok(Done::Exit(0));
+        }
+        // A command the real CLI has (its root help lists it) that the playground does not
+        // model: say so, rather than call it unknown.
+        if is_real_command(&words[0]) {
+            return Err(Fail::new(format!("docker: 'docker {}' is not simulated in this playground", words[0])));
         }
         return Err(Fail::new(format!("docker: unknown command: docker {}\n\nRun 'docker --help' for more information", words[0])));
     };
