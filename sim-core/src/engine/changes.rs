@@ -34,7 +34,8 @@ pub fn json(k: &Kernel, d: &Dockerd, c: &Container) -> Value {
     Value::Array(list.into_iter().map(|(path, kind)| json!({ "Path": path, "Kind": kind as u8 })).collect())
 }
 
-fn tree(k: &Kernel, sb: usize) -> Option<&TreeFs> {
+/// The tree filesystem of superblock `sb` (a layer, an upper dir), if it is one.
+pub fn tree(k: &Kernel, sb: usize) -> Option<&TreeFs> {
     match k.vfs.sbs.get(sb).map(|s| &s.kind) {
         Some(SbKind::Tree(t)) => Some(t),
         _ => None,
@@ -103,8 +104,8 @@ impl Walk<'_> {
     }
 }
 
-/// Whether a lower layer has `path` (not as a whiteout).
-fn exists(t: &TreeFs, path: &str) -> bool {
+/// Whether a layer has `path` (not as a whiteout).
+pub fn exists(t: &TreeFs, path: &str) -> bool {
     let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
     match t.walk(&comps) {
         Ok(ino) => t.node(ino).is_some_and(|n| !n.is_whiteout()),

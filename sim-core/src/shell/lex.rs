@@ -112,17 +112,9 @@ fn inner_word(chars: &[char], mut i: usize, stop: Option<char>, dq: bool) -> Res
                 i += 2;
             }
             '\'' if !dq => {
-                let mut j = i + 1;
-                let mut text = String::new();
-                while j < chars.len() && chars[j] != '\'' {
-                    text.push(chars[j]);
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Err(SyntaxError::UnmatchedQuote('\''));
-                }
+                let (text, next) = single_quoted(chars, i)?;
                 word.push(Part::Lit { text, quoted: true });
-                i = j + 1;
+                i = next;
             }
             '"' if !dq => {
                 word.push(Part::Lit { text: String::new(), quoted: true });
@@ -450,17 +442,9 @@ pub fn tokenize_with(line: &str, arith_cmd: bool) -> Result<Vec<Tok>, SyntaxErro
             }
             '\'' => {
                 in_word = true;
-                let mut j = i + 1;
-                let mut text = String::new();
-                while j < chars.len() && chars[j] != '\'' {
-                    text.push(chars[j]);
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Err(SyntaxError::UnmatchedQuote('\''));
-                }
+                let (text, next) = single_quoted(&chars, i)?;
                 word.push(Part::Lit { text, quoted: true });
-                i = j + 1;
+                i = next;
             }
             '"' => {
                 in_word = true;
@@ -536,4 +520,11 @@ pub fn tokenize_with(line: &str, arith_cmd: bool) -> Result<Vec<Tok>, SyntaxErro
         toks.push(Tok::Word(word));
     }
     Ok(toks)
+}
+
+/// The text of a single-quoted string opening at `chars[i]` and the index after its
+/// closing quote.
+fn single_quoted(chars: &[char], i: usize) -> Result<(String, usize), SyntaxError> {
+    let close = chars[i + 1..].iter().position(|c| *c == '\'').ok_or(SyntaxError::UnmatchedQuote('\''))?;
+    Ok((chars[i + 1..i + 1 + close].iter().collect(), i + close + 2))
 }

@@ -6,10 +6,11 @@
 use crate::sort::SortSlice;
 use serde::Serialize;
 
+use crate::engine::changes::{exists, tree};
 use crate::engine::containers::Container;
 use crate::engine::store::OVERLAY2;
 use crate::engine::Dockerd;
-use crate::kernel::vfs::{Ino, NodeKind, SbKind, TreeFs};
+use crate::kernel::vfs::{Ino, NodeKind, TreeFs};
 use crate::kernel::Kernel;
 
 /// Entries listed per layer; the rest are counted.
@@ -87,13 +88,6 @@ pub fn containers(k: &Kernel, d: &Dockerd) -> Vec<ContainerFsView> {
     let mut list: Vec<&Container> = d.containers.values().collect();
     list.sort_stable_by(|a, b| (b.created.secs, b.created.nanos).cmp(&(a.created.secs, a.created.nanos)).then_with(|| a.id.cmp(&b.id)));
     list.into_iter().map(|c| container(k, d, c)).collect()
-}
-
-fn tree(k: &Kernel, sb: usize) -> Option<&TreeFs> {
-    match k.vfs.sbs.get(sb).map(|s| &s.kind) {
-        Some(SbKind::Tree(t)) => Some(t),
-        _ => None,
-    }
 }
 
 fn container(k: &Kernel, d: &Dockerd, c: &Container) -> ContainerFsView {
@@ -191,15 +185,6 @@ fn layer(kind: LayerKind, dir: String, diff_id: String, t: &TreeFs, below: &[&Tr
     }
     out.entries.sort_stable_by(|a, b| a.path.cmp(&b.path));
     out
-}
-
-/// Whether a layer has `path` (not as a whiteout).
-fn exists(t: &TreeFs, path: &str) -> bool {
-    let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-    match t.walk(&comps) {
-        Ok(ino) => t.node(ino).is_some_and(|n| !n.is_whiteout()),
-        Err(_) => false,
-    }
 }
 
 #[cfg(test)]
